@@ -1,0 +1,4 @@
+// Every verb of the CLI, in help order. Add a command by adding its module here.
+import type { CommandDef } from '../command.js';
+
+export const commands: CommandDef[] = [];

@@ -1,0 +1,88 @@
+// main(argv, ctx) → exit code. The bin sets process.exitCode; nothing here calls process.exit.
+import { Command, CommanderError, Option } from 'commander';
+import { type CommandDef, envVarFor } from './command.js';
+import { commands } from './commands/index.js';
+import type { CliContext } from './context.js';
+import { CliError, ExitCode } from './exit-codes.js';
+import { VERSION } from './version.js';
+
+export const GLOBAL_OPTIONS = [
+  { flags: '--no-color', description: 'disable colored output (also NO_COLOR)' },
+  { flags: '-q, --quiet', description: 'only results on stdout, no progress on stderr' },
+  { flags: '-v, --verbose', description: 'debug logging on stderr' },
+] as const;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function buildProgram(ctx: CliContext, onRun: (code: number) => void): Command {
+  const program = new Command('mirrorctl')
+    .description('Declarative, verified container-registry mirroring on Kubernetes nodes')
+    .version(VERSION, '--version', 'print the version')
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride()
+    .showHelpAfterError();
+  for (const g of GLOBAL_OPTIONS) program.addOption(new Option(g.flags, g.description));
+  for (const def of commands) program.addCommand(toCommander(def, ctx, onRun));
+  return program;
+}
+
+export function toCommander(def: CommandDef, ctx: CliContext, onRun: (code: number) => void): Command {
+  const cmd = new Command(def.name).description(def.summary).exitOverride();
+  cmd.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+  if (def.description) cmd.addHelpText('after', `\n${def.description}`);
+  if (def.examples?.length)
+    cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}`);
+  for (const a of def.args ?? []) {
+    const name = a.variadic ? `${a.name}...` : a.name;
+    cmd.argument(a.required ? `<${name}>` : `[${name}]`, a.description);
+  }
+  for (const o of def.options) {
+    const opt = new Option(o.flags, o.description).env(envVarFor(o));
+    if (o.choices) opt.choices(o.choices);
+    if (o.repeatable) opt.argParser(collect);
+    if (o.default !== undefined) opt.default(o.default);
+    if (o.hidden) opt.hideHelp();
+    cmd.addOption(opt);
+  }
+  cmd.action(async (...actionArgs: unknown[]) => {
+    const self = actionArgs[actionArgs.length - 1] as Command;
+    const args = self.args;
+    const globals = self.optsWithGlobals();
+    const runCtx: CliContext = {
+      ...ctx,
+      color: ctx.color && globals.color !== false,
+      quiet: ctx.quiet || globals.quiet === true,
+      verbose: ctx.verbose || globals.verbose === true,
+    };
+    onRun(await def.run(runCtx, args, self.opts()));
+  });
+  return cmd;
+}
+
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = buildProgram(ctx, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help/version exit 0; usage errors are invalid input
+      return err.exitCode === 0 ? ExitCode.OK : ExitCode.INVALID_INPUT;
+    }
+    if (err instanceof CliError) {
+      ctx.stderr.write(`✖ ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    ctx.stderr.write(`✖ internal error (a bug, please report it): ${e.stack ?? e.message}\n`);
+    return ExitCode.INTERNAL;
+  }
+}
