@@ -1,4 +1,5 @@
 // Every verb of the CLI, in help order. Add a command by adding its module here.
 import type { CommandDef } from '../command.js';
+import { completionCommand } from './completion.js';
 
-export const commands: CommandDef[] = [];
+export const commands: CommandDef[] = [completionCommand];
