@@ -22,6 +22,7 @@ export function completionScript(shell: 'bash' | 'zsh' | 'fish', commands: reado
   const bash = [
     '# mirrorctl bash completion',
     '_mirrorctl() {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template
     '  local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]} opts',
     '  if [ "$COMP_CWORD" -eq 1 ]; then',
     `    COMPREPLY=( $(compgen -W "${names.join(' ')} --help --version" -- "$cur") ); return`,
