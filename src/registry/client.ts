@@ -1,0 +1,333 @@
+// OCI distribution client, just what verify and preflight need: `/v2/` ping and manifest HEAD
+// (GET fallback) with the runtimes' Accept list, bearer/basic auth on a 401 challenge,
+// redirects, and retries with backoff on 429, 5xx and connection errors.
+// Auth follows containerd remotes/docker/auth (fetch.go): GET the realm with basic credentials,
+// or POST an OAuth2 refresh_token grant when the credential is an identity token.
+import { createHash } from 'node:crypto';
+import { type Credential, type CredentialStore, findCredential } from './credentials.js';
+import type {
+  FailureKind,
+  HttpRequest,
+  HttpResponse,
+  HttpResult,
+  HttpTransport,
+  TlsOptions,
+} from './transport.js';
+import { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
+
+/** What containerd (remotes/docker/resolver.go) and c/image send, most specific first. */
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  '*/*',
+].join(', ');
+
+export interface Endpoint {
+  tls?: TlsOptions;
+  /** Extra headers (spec `mirrors[].headers`), sent on every request to this endpoint. */
+  headers?: Record<string, string[]>;
+}
+
+export interface ClientOptions {
+  transport: HttpTransport;
+  credentials?: CredentialStore;
+  /** Extra attempts after the first on 429/5xx/connection errors (default 2). */
+  retries?: number;
+  /** First backoff; doubles each retry (default 250 ms). */
+  backoffMs?: number;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  userAgent?: string;
+}
+
+interface ProbeBase {
+  /** Latency of the last exchange (the manifest request itself, after auth). */
+  latencyMs: number;
+  /** Requests sent, including token fetches, redirects and retries. */
+  requests: number;
+}
+export type ManifestProbe = ProbeBase &
+  (
+    | { outcome: 'found'; httpStatus: number; digest: string; mediaType?: string; size?: number }
+    | { outcome: 'missing'; httpStatus: number }
+    | { outcome: 'unauthorized'; httpStatus: number; message: string }
+    | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
+  );
+
+export type PingResult = ProbeBase &
+  (
+    | { outcome: 'ok'; httpStatus: number; authScheme?: string }
+    | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
+  );
+
+export interface RegistryClient {
+  /** GET `<apiRoot>/` (e.g. `https://m/v2/`): 200, or 401 with a challenge, means a registry answers. */
+  ping(url: string, endpoint?: Endpoint): Promise<PingResult>;
+  /** HEAD (then GET) the manifest at `url`; `repository` names the bearer scope and credentials. */
+  headManifest(url: string, repository: string, endpoint?: Endpoint): Promise<ManifestProbe>;
+}
+
+const RETRYABLE = (status: number) => status === 429 || status >= 500;
+const MAX_REDIRECTS = 5;
+
+export function createRegistryClient(opts: ClientOptions): RegistryClient {
+  const retries = opts.retries ?? 2;
+  const backoffMs = opts.backoffMs ?? 250;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const userAgent = opts.userAgent ?? 'mirrorctl';
+  const tokens = new Map<string, string>();
+
+  /** One logical request: redirects followed, retried on transient failures. */
+  async function send(
+    method: HttpRequest['method'],
+    url: string,
+    headers: Record<string, string | string[]>,
+    endpoint: Endpoint,
+    counter: { n: number },
+    body?: string,
+  ): Promise<HttpResult> {
+    let result: HttpResult | undefined;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
+      result = await follow(method, url, headers, endpoint, counter, body);
+      const transient = result.ok ? RETRYABLE(result.response.status) : result.failure !== 'tls';
+      if (!transient) return result;
+    }
+    return result as HttpResult;
+  }
+
+  async function follow(
+    method: HttpRequest['method'],
+    url: string,
+    headers: Record<string, string | string[]>,
+    endpoint: Endpoint,
+    counter: { n: number },
+    body?: string,
+  ): Promise<HttpResult> {
+    let current = url;
+    let hdrs: Record<string, string | string[]> = {
+      'user-agent': userAgent,
+      ...flatten(endpoint.headers),
+      ...headers,
+    };
+    for (let hop = 0; ; hop++) {
+      counter.n++;
+      const req: HttpRequest = { method, url: current, headers: hdrs, timeoutMs };
+      if (body !== undefined) req.body = body;
+      if (endpoint.tls) req.tls = endpoint.tls;
+      const result = await opts.transport(req);
+      const location = result.ok ? result.response.headers.location : undefined;
+      if (!result.ok || !location || ![301, 302, 303, 307, 308].includes(result.response.status))
+        return result;
+      if (hop >= MAX_REDIRECTS) return result;
+      const next = new URL(location, current);
+      // Never forward credentials to another host (storage redirects to S3 and the like).
+      if (next.host !== new URL(current).host) {
+        const { authorization: _drop, ...rest } = hdrs;
+        hdrs = rest;
+      }
+      current = next.toString();
+    }
+  }
+
+  async function fetchToken(
+    challenge: Challenge,
+    repository: string,
+    host: string,
+    endpoint: Endpoint,
+    counter: { n: number },
+  ): Promise<{ token?: string; message?: string }> {
+    const realm = challenge.params.realm;
+    if (!realm) return { message: 'bearer challenge without realm' };
+    const service = challenge.params.service ?? '';
+    const scope = challenge.params.scope ?? `repository:${repository}:pull`;
+    const key = `${realm}|${service}|${scope}`;
+    const cached = tokens.get(key);
+    if (cached) return { token: cached };
+    const cred = opts.credentials ? findCredential(opts.credentials, host, repository) : undefined;
+    if (cred?.kind === 'registry-token') return { token: cred.token };
+    let result: HttpResult;
+    if (cred?.kind === 'identity-token') {
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: cred.token,
+        service,
+        scope,
+      });
+      form.set('client_id', userAgent);
+      result = await send(
+        'POST',
+        realm,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        endpoint,
+        counter,
+        form.toString(),
+      );
+    } else {
+      const u = new URL(realm);
+      if (service) u.searchParams.set('service', service);
+      u.searchParams.set('scope', scope);
+      result = await send('GET', u.toString(), basicHeader(cred), endpoint, counter);
+    }
+    if (!result.ok) return { message: `token endpoint ${realm}: ${result.message}` };
+    if (result.response.status !== 200)
+      return { message: `token endpoint ${realm} answered HTTP ${result.response.status}` };
+    const token = readToken(result.response);
+    if (!token) return { message: `token endpoint ${realm} returned no token` };
+    tokens.set(key, token);
+    return { token };
+  }
+
+  /** Send, and on a 401 answer the challenge once (bearer preferred, then basic). */
+  async function authed(
+    method: 'GET' | 'HEAD',
+    url: string,
+    headers: Record<string, string>,
+    repository: string,
+    endpoint: Endpoint,
+    counter: { n: number },
+  ): Promise<{ result: HttpResult; authMessage?: string; scheme?: string }> {
+    const first = await send(method, url, headers, endpoint, counter);
+    if (!first.ok || first.response.status !== 401) return { result: first };
+    const host = new URL(url).host;
+    const challenges = parseWwwAuthenticate(first.response.headers['www-authenticate'] ?? '');
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
+    const basic = challenges.find((c) => c.scheme === 'basic');
+    if (bearer) {
+      const { token, message } = await fetchToken(bearer, repository, host, endpoint, counter);
+      if (!token) return { result: first, authMessage: message ?? 'no token', scheme: 'bearer' };
+      const retry = await send(
+        method,
+        url,
+        { ...headers, authorization: `Bearer ${token}` },
+        endpoint,
+        counter,
+      );
+      return { result: retry, scheme: 'bearer' };
+    }
+    const cred = opts.credentials ? findCredential(opts.credentials, host, repository) : undefined;
+    if (basic && cred?.kind === 'basic') {
+      const retry = await send(method, url, { ...headers, ...basicHeader(cred) }, endpoint, counter);
+      return { result: retry, scheme: 'basic' };
+    }
+    const what = basic ? `no credentials for ${host} (basic auth required)` : 'unsupported auth challenge';
+    return { result: first, authMessage: what, scheme: challenges[0]?.scheme };
+  }
+
+  return {
+    async ping(url, endpoint = {}) {
+      const counter = { n: 0 };
+      const result = await send('GET', url, {}, endpoint, counter);
+      if (!result.ok)
+        return {
+          outcome: 'error',
+          failure: result.failure,
+          message: result.message,
+          latencyMs: result.latencyMs,
+          requests: counter.n,
+        };
+      const { status, headers } = result.response;
+      if (status === 200 || status === 401) {
+        const scheme = parseWwwAuthenticate(headers['www-authenticate'] ?? '')[0]?.scheme;
+        const ok: PingResult = {
+          outcome: 'ok',
+          httpStatus: status,
+          latencyMs: result.latencyMs,
+          requests: counter.n,
+        };
+        if (scheme) ok.authScheme = scheme;
+        return ok;
+      }
+      return {
+        outcome: 'error',
+        httpStatus: status,
+        message: `HTTP ${status}`,
+        latencyMs: result.latencyMs,
+        requests: counter.n,
+      };
+    },
+
+    async headManifest(url, repository, endpoint = {}) {
+      const counter = { n: 0 };
+      const accept = { accept: MANIFEST_ACCEPT };
+      let { result, authMessage } = await authed('HEAD', url, accept, repository, endpoint, counter);
+      // Some registries refuse HEAD or omit the digest header; containerd then GETs and hashes.
+      const needGet =
+        result.ok &&
+        ([400, 405, 501].includes(result.response.status) ||
+          (result.response.status === 200 && !result.response.headers['docker-content-digest']));
+      if (needGet)
+        ({ result, authMessage } = await authed('GET', url, accept, repository, endpoint, counter));
+      return toProbe(result, counter.n, authMessage);
+    },
+  };
+}
+
+function toProbe(result: HttpResult, requests: number, authMessage?: string): ManifestProbe {
+  if (!result.ok)
+    return {
+      outcome: 'error',
+      failure: result.failure,
+      message: result.message,
+      latencyMs: result.latencyMs,
+      requests,
+    };
+  const { status, headers, body } = result.response;
+  const base = { latencyMs: result.latencyMs, requests, httpStatus: status };
+  if (status === 200) {
+    const digest =
+      headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const probe: ManifestProbe = { outcome: 'found', digest, ...base };
+    const mediaType = headers['content-type']?.split(';')[0]?.trim();
+    if (mediaType) probe.mediaType = mediaType;
+    const size = Number(headers['content-length'] ?? (body.length > 0 ? body.length : Number.NaN));
+    if (Number.isFinite(size)) probe.size = size;
+    return probe;
+  }
+  if (status === 404) return { outcome: 'missing', ...base };
+  if (status === 401 || status === 403)
+    return {
+      outcome: 'unauthorized',
+      message: authMessage ?? `HTTP ${status}: credentials rejected`,
+      ...base,
+    };
+  return { outcome: 'error', message: `HTTP ${status}${errorDetail(body)}`, ...base };
+}
+
+/** First distribution error code from a JSON error body, e.g. ` (TOOMANYREQUESTS)`. */
+function errorDetail(body: Uint8Array): string {
+  try {
+    const json = JSON.parse(Buffer.from(body).toString('utf8')) as { errors?: Array<{ code?: unknown }> };
+    const code = json.errors?.[0]?.code;
+    return typeof code === 'string' ? ` (${code})` : '';
+  } catch {
+    return '';
+  }
+}
+
+function readToken(res: HttpResponse): string | undefined {
+  try {
+    const json = JSON.parse(Buffer.from(res.body).toString('utf8')) as {
+      token?: unknown;
+      access_token?: unknown;
+    };
+    const t = json.token ?? json.access_token;
+    return typeof t === 'string' && t !== '' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function basicHeader(cred: Credential | undefined): Record<string, string> {
+  if (cred?.kind !== 'basic') return {};
+  return { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` };
+}
+
+function flatten(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
