@@ -24,6 +24,8 @@ export interface HostFs {
   readDir(path: string): Promise<string[] | null>;
   /** Temp file in the same dir, write, fsync, rename over `path`, fsync the dir. Creates parents. */
   writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>;
+  /** Create a new file only if nothing exists at `path` (O_EXCL); false when it exists. For locks. */
+  createExclusive(path: string, data: Uint8Array | string, mode: number): Promise<boolean>;
   /** Remove a file (not a directory). No error when absent. */
   removeFile(path: string): Promise<void>;
   /** mkdir -p with the given mode for created dirs. */

@@ -1,0 +1,58 @@
+// Typed failures of a HostFs adapter. Adapters throw these (never bare Node errors) so the agent can
+// turn them into Diagnostics that name the path and the fix; errno is kept for ENOSPC/EROFS handling.
+import type { Diagnostic } from '../diagnostics.js';
+
+export type HostFsErrorCode =
+  | 'host.fs.escape'
+  | 'host.fs.symlink-loop'
+  | 'host.fs.too-large'
+  | 'host.fs.not-regular'
+  | 'host.fs.not-dir'
+  | 'host.fs.io';
+
+export class HostFsError extends Error {
+  constructor(
+    readonly code: HostFsErrorCode,
+    /** Node path (as the caller wrote it) the operation was about. */
+    readonly path: string,
+    message: string,
+    /** Errno name for I/O failures (ENOSPC, EROFS, EACCES …). */
+    readonly errno?: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'HostFsError';
+  }
+}
+
+/** Largest file mirrorctl reads: config files are small; anything bigger is not ours to parse. */
+export const MAX_READ_BYTES = 4 * 1024 * 1024;
+
+const HINTS: Record<HostFsErrorCode, string> = {
+  'host.fs.escape': 'replace the symlink with a regular file or a link that stays inside the root',
+  'host.fs.symlink-loop': 'remove the symlink loop',
+  'host.fs.too-large': 'this is not a runtime config file mirrorctl can manage; move it away',
+  'host.fs.not-regular': 'replace it with a regular file, or move it away',
+  'host.fs.not-dir': 'a file is in the way of a directory mirrorctl needs; move it away',
+  'host.fs.io': 'check free space, mount options (read-only?) and permissions, then re-run',
+};
+
+/** Any thrown value from a HostFs call → a Diagnostic (unknown errors keep their message). */
+export function fsErrorToDiagnostic(err: unknown, fallbackPath?: string): Diagnostic {
+  if (err instanceof HostFsError) {
+    return {
+      severity: 'error',
+      code: err.code,
+      file: err.path,
+      message: err.errno ? `${err.message} (${err.errno})` : err.message,
+      hint: HINTS[err.code],
+    };
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    severity: 'error',
+    code: 'host.fs.io',
+    ...(fallbackPath ? { file: fallbackPath } : {}),
+    message: e.message,
+    hint: HINTS['host.fs.io'],
+  };
+}
