@@ -93,7 +93,10 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
       result = await follow(method, url, headers, endpoint, counter, body);
-      const transient = result.ok ? RETRYABLE(result.response.status) : result.failure !== 'tls';
+      // DNS, TLS and protocol failures will not heal within a backoff; refused/reset/timeouts may.
+      const transient = result.ok
+        ? RETRYABLE(result.response.status)
+        : result.failure === 'connect' || result.failure === 'timeout';
       if (!transient) return result;
     }
     return result as HttpResult;

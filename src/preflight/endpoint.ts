@@ -1,0 +1,52 @@
+// Which spec mirror a request URL belongs to, so the probe uses that mirror's TLS trust and
+// headers. Matching is by host and path prefix, not scheme: CRI-O tries https:// then http://
+// for an insecure mirror, and both are the same mirror.
+import type { Endpoint } from '../registry/client.js';
+import type { TlsOptions } from '../registry/transport.js';
+import type { Mirror, MirrorSet, SpecAssets } from '../spec/types.js';
+
+export function findMirror(set: MirrorSet, url: string): Mirror | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  let best: Mirror | undefined;
+  for (const entry of set.registries) {
+    for (const m of entry.mirrors) {
+      if (m.host.toLowerCase() !== u.host.toLowerCase()) continue;
+      if (m.path !== '' && u.pathname !== m.path && !u.pathname.startsWith(`${m.path}/`)) continue;
+      if (!best || m.path.length > best.path.length) best = m;
+    }
+  }
+  return best;
+}
+
+/** TLS and headers for a request: the mirror's settings, or defaults (system CAs) for a source. */
+export function endpointFor(set: MirrorSet, assets: SpecAssets, url: string): Endpoint {
+  const m = findMirror(set, url);
+  if (!m) return {};
+  const tls: TlsOptions = { insecureSkipVerify: m.tls.insecureSkipVerify };
+  const ca = m.tls.caFile ? assets[m.tls.caFile] : undefined;
+  const cert = m.tls.certFile ? assets[m.tls.certFile] : undefined;
+  const key = m.tls.keyFile ? assets[m.tls.keyFile] : undefined;
+  if (ca) tls.caPem = ca;
+  if (cert) tls.certPem = cert;
+  if (key) tls.keyPem = key;
+  const endpoint: Endpoint = { tls };
+  if (Object.keys(m.headers).length > 0) endpoint.headers = m.headers;
+  return endpoint;
+}
+
+/**
+ * Repository named by a manifest URL, for the bearer scope and credential lookup:
+ * `/v2/dpod/cpopen/x/manifests/1.0` → `dpod/cpopen/x`.
+ */
+export function repositoryOf(url: string): string {
+  const path = new URL(url).pathname;
+  const end = path.lastIndexOf('/manifests/');
+  const head = end < 0 ? path : path.slice(0, end);
+  const v2 = head.lastIndexOf('/v2/');
+  return (v2 < 0 ? head : head.slice(v2 + 4)).replace(/^\/+/, '');
+}
