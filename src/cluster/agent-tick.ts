@@ -1,0 +1,112 @@
+// One decision of the agent (pure apart from the injected reconcile/uninstall): given the control
+// document and spec the kubelet mounted, and what this agent did last, what to do now. Shared by the
+// real agent loop and the cluster simulator in the tests, so both speak the same protocol.
+import {
+  type AgentResult,
+  type AgentStatus,
+  type Control,
+  type NodeResult,
+  nodeAllowed,
+  RESULT_KIND,
+  type ReconcileNode,
+  SUCCEEDED,
+  type UninstallNode,
+} from './agent-protocol.js';
+import { specRevision } from './names.js';
+
+export interface TickInput {
+  node: string;
+  control: Control | undefined;
+  specText: string | undefined;
+  /** The last result this agent produced (survives container restarts in the result file). */
+  last: AgentResult | undefined;
+  now: Date;
+}
+
+export interface TickDeps {
+  reconcile: ReconcileNode;
+  uninstall: UninstallNode;
+  root: string;
+  specFile: string;
+  healthTimeoutMs: number;
+  restartCommand?: string;
+  reloadCommand?: string;
+  criEndpoint?: string;
+}
+
+/** Which (revision, mode, restart permission) a result answered: the agent acts once per key. */
+export const tickKey = (c: Control, restartAllowed: boolean): string =>
+  `${c.revision}/${c.mode}/${restartAllowed ? 'restart' : 'no-restart'}`;
+
+const FINAL_FAILURES: ReadonlySet<AgentStatus> = new Set(['failed', 'rolled-back', 'invalid']);
+
+function toResult(
+  input: TickInput,
+  c: Control,
+  status: AgentStatus,
+  r: Pick<NodeResult, 'action' | 'exitCode' | 'message' | 'diagnostics'> & { specHash?: string },
+): AgentResult {
+  return {
+    kind: RESULT_KIND,
+    node: input.node,
+    revision: c.revision,
+    mode: c.mode,
+    status,
+    action: r.action,
+    ...(r.specHash ? { specHash: r.specHash } : {}),
+    exitCode: r.exitCode,
+    message: r.message,
+    ready: SUCCEEDED.has(status) || status === 'pending-restart',
+    at: input.now.toISOString(),
+    diagnostics: r.diagnostics.map((d) => ({ ...d })),
+  };
+}
+
+/** Whether this input asks for work: undefined = nothing to do (already answered, not our turn). */
+export function pendingKey(input: TickInput): string | undefined {
+  const c = input.control;
+  if (!c || input.specText === undefined || specRevision(input.specText) !== c.revision) return undefined;
+  if (!nodeAllowed(c.allow, input.node)) return undefined;
+  const key = tickKey(c, nodeAllowed(c.restart, input.node));
+  const last = input.last;
+  if (last && last.revision === c.revision && last.mode === c.mode) {
+    // Done or failed for this revision: a wider restart permission changes nothing; a failure waits
+    // for a new revision (no retry loop restarting the runtime again and again).
+    if (SUCCEEDED.has(last.status) || FINAL_FAILURES.has(last.status)) return undefined;
+    if (last.status === 'pending-restart' && key === tickKey(c, false)) return undefined;
+  }
+  return key;
+}
+
+export async function runTick(input: TickInput, deps: TickDeps): Promise<AgentResult | undefined> {
+  const c = input.control;
+  if (!c || pendingKey(input) === undefined || input.specText === undefined) return undefined;
+  const common = {
+    root: deps.root,
+    healthTimeoutMs: deps.healthTimeoutMs,
+    ...(deps.restartCommand ? { restartCommand: deps.restartCommand } : {}),
+    ...(deps.reloadCommand ? { reloadCommand: deps.reloadCommand } : {}),
+    ...(deps.criEndpoint ? { criEndpoint: deps.criEndpoint } : {}),
+  };
+  if (c.mode === 'uninstall') {
+    const r = await deps.uninstall(common);
+    return toResult(
+      input,
+      c,
+      r.exitCode === 0 ? 'uninstalled' : r.status === 'rolled-back' ? 'rolled-back' : 'failed',
+      r,
+    );
+  }
+  const base = { ...common, specText: input.specText, specFile: deps.specFile, runtime: 'auto' as const };
+  const plan = await deps.reconcile({ ...base, dryRun: true });
+  if (plan.status === 'invalid' || plan.status === 'failed') return toResult(input, c, plan.status, plan);
+  if (plan.status === 'unchanged') return toResult(input, c, 'unchanged', plan);
+  if (plan.action === 'restart' && !nodeAllowed(c.restart, input.node))
+    return toResult(input, c, 'pending-restart', {
+      ...plan,
+      exitCode: 0,
+      message: `waiting for a restart wave: ${plan.message}`,
+    });
+  const r = await deps.reconcile({ ...base, dryRun: false });
+  return toResult(input, c, r.status, r);
+}
