@@ -57,6 +57,7 @@ describe.each(containerdBinaries())('containerd $version legacy registry.mirrors
       dir: mkdtempSync(join(dir, `m${binary.version}-`)),
       configFile: '/etc/containerd/config.toml',
     });
+    const mirrorBefore = pair.mirror.mark();
     try {
       expect(await containerd.waitForCri(), containerd.log()).toMatchObject({ ok: true });
       const pulled = await containerd.cri().pullImage(IMAGE);
@@ -66,7 +67,7 @@ describe.each(containerdBinaries())('containerd $version legacy registry.mirrors
         evidence(`containerd ${binary.version} legacy mirrors ${IMAGE}`, pair.mirror, '/v2/dpod/', agent),
       );
       const paths = pair.mirror
-        .requests('/v2/dpod/cpopen/cpopen-test/manifests/1.0')
+        .requests('/v2/dpod/cpopen/cpopen-test/manifests/1.0', mirrorBefore)
         .filter((e) => e.userAgent.startsWith(agent) && e.status === 200);
       expect(paths.length).toBeGreaterThan(0);
       expect(containerd.log()).toContain('`mirrors` is deprecated, please use `config_path` instead');

@@ -48,10 +48,17 @@ export async function startMirrorPair(options: MirrorPairOptions): Promise<Mirro
 
 /**
  * The lines a test prints as its proof: which registry served which path to which client. Only
- * requests from `client` (a User-Agent prefix such as `containerd/1.7.24`) count, not the pushes.
+ * requests from `client` (a User-Agent prefix such as `containerd/1.7.24`) after `since`
+ * (a `registry.mark()`) count, not the pushes.
  */
-export function evidence(label: string, registry: Registry, prefix: string, client: string): string {
-  const hits = registry.requests(prefix).filter((e) => e.userAgent.startsWith(client));
+export function evidence(
+  label: string,
+  registry: Registry,
+  prefix: string,
+  client: string,
+  since = 0,
+): string {
+  const hits = registry.requests(prefix, since).filter((e) => e.userAgent.startsWith(client));
   const lines = hits.map((h) => `  ${h.line}`).join('\n');
   return `[e2e evidence] ${label}: ${registry.name} ${registry.host} served ${hits.length} request(s)\n${lines}`;
 }

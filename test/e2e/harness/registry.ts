@@ -44,8 +44,10 @@ export interface Registry {
   readonly daemon: Daemon;
   /** Parsed access log lines, oldest first. */
   accessLog(): AccessLogEntry[];
+  /** Position in the access log now; pass it to requests() to see only what came after. */
+  mark(): number;
   /** Requests whose path starts with `prefix` (e.g. `/v2/dpod/`), ignoring `/v2/` pings. */
-  requests(prefix?: string): AccessLogEntry[];
+  requests(prefix?: string, since?: number): AccessLogEntry[];
   stop(): Promise<void>;
 }
 
@@ -101,7 +103,11 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
     auth: options.auth,
     daemon,
     accessLog,
-    requests: (prefix = '/v2/') => accessLog().filter((e) => e.path.startsWith(prefix) && e.path !== '/v2/'),
+    mark: () => accessLog().length,
+    requests: (prefix = '/v2/', since = 0) =>
+      accessLog()
+        .slice(since)
+        .filter((e) => e.path.startsWith(prefix) && e.path !== '/v2/'),
     stop: () => daemon.stop(),
   };
 }
