@@ -20,6 +20,8 @@ export interface Registry {
   host: string;
   /** Request lines seen so far (distribution logs every request with its method and path). */
   requests(): string[];
+  /** Waits (up to 5 s) until an access-log line contains `text`: the log is written after the response. */
+  logged(text: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,13 @@ export async function startRegistry(dir: string, opts: RegistryOptions = {}): Pr
     url: `${scheme}://${host}`,
     host,
     requests: () => log.filter((l) => /"(GET|HEAD|PUT|POST|PATCH) \/v2/.test(l)),
+    logged: async (text) => {
+      for (let i = 0; i < 100; i++) {
+        if (log.some((l) => l.includes(text))) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
