@@ -36,7 +36,7 @@ export function summarizeRegistriesConf(
       for (const r of doc.registry) {
         if (typeof r !== 'object' || r === null) continue;
         const rec = r as Record<string, unknown>;
-        const p = typeof rec.prefix === 'string' ? rec.prefix : rec.location;
+        const p = typeof rec.prefix === 'string' && rec.prefix !== '' ? rec.prefix : rec.location;
         if (typeof p === 'string') summary.prefixes.push(p);
       }
     }

@@ -22,7 +22,7 @@ interface TargetRule {
   warn?(v: Version | undefined): Omit<Diagnostic, 'severity'> | undefined;
 }
 
-const show = (v: Version | undefined): string => (v ? formatVersion(v, true) : 'unknown');
+const show = (v: Version | undefined): string => (v ? formatVersion(v) : 'unknown');
 
 // Order matters: version-gated rows come before the catch-all row of the same runtime.
 export const TARGET_RULES: readonly TargetRule[] = [
