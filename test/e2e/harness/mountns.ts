@@ -97,3 +97,13 @@ async function unmountAll(mounted: string[]): Promise<void> {
     await runOk(['umount', '-l', target]);
   }
 }
+
+/** Lazily unmounts every mount point below `dir` (deepest first), e.g. what a crashed daemon left. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const targets = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((target) => target.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const target of targets) await runOk(['umount', '-l', target]);
+}
