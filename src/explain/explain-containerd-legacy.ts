@@ -1,0 +1,79 @@
+// containerd's deprecated CRI `registry.mirrors` (1.x pkg/cri/server/image_pull.go registryEndpoints
+// and registryHosts): the exact host key, else "*"; endpoints in order, a non-empty endpoint path
+// used verbatim as the API root (only an empty path becomes /v2), every endpoint pull+resolve, and
+// the default upstream appended unless an endpoint already is the registry host.
+import { parse as parseToml } from 'smol-toml';
+import type { Diagnostic } from '../diagnostics.js';
+import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads `mirrors` from a config.toml of version 1 (`plugins.cri`) or 2 (`plugins."io.containerd.grpc.v1.cri"`). */
+export function legacyMirrorsFromConfigToml(text: string): Record<string, string[]> | string {
+  let doc: Table;
+  try {
+    doc = parseToml(text) as Table;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0] ?? 'invalid TOML';
+  }
+  const plugins = isTable(doc.plugins) ? doc.plugins : {};
+  const id = doc.version === 2 ? 'io.containerd.grpc.v1.cri' : 'cri';
+  const cri = plugins[id];
+  const registry = isTable(cri) ? cri.registry : undefined;
+  const mirrors = isTable(registry) ? registry.mirrors : undefined;
+  const out: Record<string, string[]> = {};
+  for (const [host, m] of Object.entries(isTable(mirrors) ? mirrors : {})) {
+    const ep = isTable(m) ? m.endpoint : undefined;
+    out[host] = Array.isArray(ep) ? ep.filter((x): x is string => typeof x === 'string') : [];
+  }
+  return out;
+}
+
+const isLocal = (host: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
+
+export function explainContainerdLegacy(
+  mirrors: Record<string, string[]>,
+  image: ExplainedImage,
+): { requests: ExplainRequest[]; diagnostics: Diagnostic[] } {
+  const namespace = image.ref.registry;
+  const key = mirrors[namespace] !== undefined ? namespace : '*';
+  const endpoints = [...(mirrors[key] ?? [])];
+  const defaultHost = namespace === 'docker.io' ? 'registry-1.docker.io' : namespace;
+  const parsed: { scheme: string; host: string; path: string; note: string }[] = [];
+  let upstreamListed = false;
+  endpoints.forEach((e, i) => {
+    const withScheme = /^[a-z]+:\/\//.test(e)
+      ? e
+      : `${isLocal(e.split('/')[0] ?? '') ? 'http' : 'https'}://${e}`;
+    const m = /^([a-z]+):\/\/([^/?#]*)([^?#]*)/.exec(withScheme);
+    if (!m) return;
+    const host = m[2] ?? '';
+    const rawPath = m[3] ?? '';
+    parsed.push({
+      scheme: m[1] ?? 'https',
+      host,
+      path: rawPath === '' ? '/v2' : rawPath,
+      note: `mirrors."${key}".endpoint[${i}]${rawPath === '' ? '' : ': path used verbatim as the API root'}`,
+    });
+    if (host === namespace) upstreamListed = true;
+  });
+  if (!upstreamListed)
+    parsed.push({ scheme: 'https', host: defaultHost, path: '/v2', note: 'default upstream, appended last' });
+  const object = objectOf(image);
+  const isDigest = image.kind === 'digest';
+  const requests: ExplainRequest[] = [];
+  for (const kind of isDigest ? ['manifests', 'blobs'] : ['manifests']) {
+    for (const h of parsed) {
+      const p = `/${[h.path, image.ref.repository, kind, object].join('/')}`.replace(/\/+/g, '/');
+      const proxy = h.host !== namespace && !(namespace === 'docker.io' && h.host === 'registry-1.docker.io');
+      requests.push({
+        url: `${h.scheme}://${h.host}${p}${proxy ? `?ns=${namespace}` : ''}`,
+        role: proxy ? 'mirror' : 'source',
+        capability: isDigest ? 'pull' : 'resolve',
+        note: kind === 'blobs' ? `${h.note}; fallback when no host had the manifest` : h.note,
+      });
+    }
+  }
+  return { requests, diagnostics: [] };
+}

@@ -1,0 +1,156 @@
+// containerd (CRI, config_path) request order: the host directory is chosen by hostPaths
+// (`host_port_`, `host:port`, then `_default`), hosts.toml gives [host] tables in file order and the
+// server last; the resolver (core/remotes/docker/resolver.go) HEADs manifests on hosts with
+// pull+resolve for a tag, or pull for a digest (then the /blobs/ fallback), adding ?ns=<registry>
+// whenever the contacted host is not the registry itself.
+import path from 'node:path/posix';
+import type { Diagnostic } from '../diagnostics.js';
+import type { RenderedFile } from '../render/types.js';
+import { fillDefaultHost, parseHostsToml, type RegistryHost } from './hosts-toml.js';
+import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
+import { versionAtLeast } from './version-gate.js';
+
+/** hostDirectory: the last ':' becomes `_…_` (`registry:5000` → `registry_5000_`). */
+export function hostDirectory(host: string): string {
+  const idx = host.lastIndexOf(':');
+  return idx > 0 ? `${host.slice(0, idx)}_${host.slice(idx + 1)}_` : host;
+}
+
+/** Candidate directories in lookup order (config_unix.go hostPaths). `_default` needs 1.6.17+. */
+export function hostPaths(host: string, version: string | undefined): string[] {
+  const dirs: string[] = [];
+  const ch = hostDirectory(host);
+  if (ch !== host) dirs.push(ch);
+  dirs.push(host);
+  const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  const hasDefault =
+    v === null ||
+    versionAtLeast(version, [1, 7, 0]) === true ||
+    (Number(v[1]) === 1 && Number(v[2]) === 6 && Number(v[3]) >= 17);
+  if (hasDefault) dirs.push('_default');
+  return dirs;
+}
+
+/** isProxy: the contacted host is not the registry (docker.io ↔ registry-1.docker.io is the same). */
+const isProxy = (namespace: string, host: string): boolean =>
+  namespace !== host && !(namespace === 'docker.io' && host === 'registry-1.docker.io');
+
+function originNote(h: RegistryHost, file: string): string {
+  if (h.origin.kind === 'host')
+    return `[host] #${h.origin.index} in ${file}${h.overridePath ? ', override_path' : ''}`;
+  if (h.origin.kind === 'server') return `server (tried last) in ${file}`;
+  return 'the registry itself (no server key: implicit upstream, tried last)';
+}
+
+/** 1.6.25+/1.7.7+/2.x try HTTPS first on an http:// host that also carries TLS settings. */
+function httpsFirst(h: RegistryHost, version: string | undefined): boolean {
+  if (h.scheme !== 'http' || !h.tlsConfigured) return false;
+  const port = /:(\d+)$/.exec(h.host)?.[1];
+  if (port === '80') return false;
+  if (versionAtLeast(version, [1, 7, 24]) === true) return true;
+  const explicitPort = port !== undefined;
+  const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  if (!v) return false;
+  const [maj, min, pat] = [Number(v[1]), Number(v[2]), Number(v[3])];
+  return explicitPort && maj === 1 && ((min === 6 && pat >= 25) || (min === 7 && pat >= 7));
+}
+
+export interface ContainerdExplainInput {
+  /** Files under certsDir as they would sit on the node (rendered, or read from the host). */
+  files: readonly Pick<RenderedFile, 'path' | 'content'>[];
+  certsDir: string;
+  version?: string;
+}
+
+export function explainContainerd(
+  input: ContainerdExplainInput,
+  image: ExplainedImage,
+): { requests: ExplainRequest[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const namespace = image.ref.registry;
+  const prefix = `${input.certsDir.replace(/\/+$/, '')}/`;
+  const dirs = new Map<string, string | null>();
+  for (const f of input.files) {
+    if (!f.path.startsWith(prefix)) continue;
+    const [dir, ...rest] = f.path.slice(prefix.length).split('/');
+    if (dir === undefined || dir === '') continue;
+    if (rest.join('/') === 'hosts.toml') dirs.set(dir, f.content);
+    else if (!dirs.has(dir)) dirs.set(dir, null);
+  }
+  const dir = hostPaths(namespace, input.version).find((d) => dirs.has(d));
+  let hosts: RegistryHost[] = [
+    {
+      scheme: '',
+      host: '',
+      path: '',
+      pull: true,
+      resolve: true,
+      tlsConfigured: false,
+      overridePath: false,
+      origin: { kind: 'default' },
+    },
+  ];
+  let file = '(none)';
+  if (dir !== undefined) {
+    file = path.join(input.certsDir, dir, 'hosts.toml');
+    const text = dirs.get(dir);
+    if (text === null || text === undefined || text.length === 0)
+      diagnostics.push({
+        severity: 'info',
+        code: 'explain.containerd.empty-dir',
+        message: `${path.join(input.certsDir, dir)} has no hosts.toml: only the registry itself is used`,
+        target: 'containerd',
+      });
+    else {
+      const parsed = parseHostsToml(text, input.version);
+      if (parsed.ok) hosts = parsed.hosts;
+      else
+        diagnostics.push({
+          severity: 'error',
+          code: 'explain.containerd.hosts-toml',
+          message: `containerd logs "failed to decode hosts.toml" (${parsed.error}) and ignores ${file}: only the registry itself is used`,
+          file,
+          target: 'containerd',
+        });
+    }
+  }
+  hosts = fillDefaultHost(hosts, namespace);
+  const isDigest = image.kind === 'digest';
+  const usable = hosts.filter((h) => h.pull && (isDigest || h.resolve));
+  for (const h of hosts)
+    if (!usable.includes(h))
+      diagnostics.push({
+        severity: 'info',
+        code: 'explain.containerd.capability-skip',
+        message: `${h.scheme}://${h.host}${h.path} is skipped for this tag: it lacks "resolve" (it still serves blobs once the digest is known)`,
+        target: 'containerd',
+      });
+  const object = objectOf(image);
+  const kinds = isDigest ? ['manifests', 'blobs'] : ['manifests'];
+  const requests: ExplainRequest[] = [];
+  for (const kind of kinds) {
+    for (const h of usable) {
+      const p = path.join('/', h.path, image.ref.repository, kind, object);
+      const proxy = isProxy(namespace, h.host);
+      const ns = proxy ? `?ns=${namespace}` : '';
+      const scheme = httpsFirst(h, input.version) ? 'https' : h.scheme;
+      const notes = [originNote(h, file)];
+      if (scheme !== h.scheme) notes.push('http:// host with TLS settings: HTTPS first, then HTTP');
+      if (kind === 'blobs') notes.push('fallback when no host had the manifest');
+      requests.push({
+        url: `${scheme}://${h.host}${p}${ns}`,
+        role: h.origin.kind === 'host' || proxy ? 'mirror' : 'source',
+        capability: isDigest ? 'pull' : 'resolve',
+        note: notes.join('; '),
+      });
+    }
+  }
+  if (requests.length === 0)
+    diagnostics.push({
+      severity: 'error',
+      code: 'explain.containerd.no-resolve-host',
+      message: `no host can resolve ${image.reference} ("no resolve hosts"): the pull fails`,
+      target: 'containerd',
+    });
+  return { requests, diagnostics };
+}

@@ -1,0 +1,110 @@
+// explainImage: render the target's files from the spec, then resolve the image against those
+// files with each runtime's own rules. Pure; shared by `mirrorctl explain`, verify and preflight.
+import type { Diagnostic } from '../diagnostics.js';
+import { formatImageRef, parseImageRef } from '../registry/reference.js';
+import { renderContainerdHosts } from '../render/containerd-hosts.js';
+import { renderDockerDaemon } from '../render/docker-daemon.js';
+import { DEFAULT_PATHS } from '../render/paths.js';
+import { renderRegistriesConf } from '../render/registries-conf.js';
+import type { NodePaths, RenderContext } from '../render/types.js';
+import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import { loadRegistriesConf } from './containers-registries.js';
+import { explainContainerd } from './explain-containerd.js';
+import { explainContainerdLegacy, legacyMirrorsFromConfigToml } from './explain-containerd-legacy.js';
+import { explainCrio } from './explain-crio.js';
+import { explainDocker } from './explain-docker.js';
+import type { ExplainedImage, ExplainRequest, ExplainResult } from './types.js';
+
+export interface ExplainOptions {
+  runtimeVersion?: string;
+  /** TLS file contents (only needed for the renderers' completeness checks). */
+  assets?: SpecAssets;
+  paths?: NodePaths;
+  /** containerd-legacy: the config.toml (with its CRI `mirrors`) to resolve against. */
+  legacyConfigToml?: string;
+}
+
+/** Parses and normalizes an image reference (docker.io/library/… and :latest), or says why not. */
+export function parseExplainImage(input: string): ExplainedImage | Diagnostic {
+  const parsed = parseImageRef(input);
+  if (!parsed.ok)
+    return {
+      severity: 'error',
+      code: 'explain.image.invalid',
+      message: `invalid image reference ${JSON.stringify(input)}: ${parsed.reason}`,
+      hint: 'e.g. nginx, docker.io/library/nginx:1.27, icr.io/cpopen/foo@sha256:<64 hex>',
+    };
+  return {
+    input,
+    reference: formatImageRef(parsed.ref),
+    ref: parsed.ref,
+    kind: parsed.ref.digest === undefined ? 'tag' : 'digest',
+  };
+}
+
+// Missing TLS assets do not change the request order; explain works from the spec alone.
+const relevant = (d: Diagnostic): boolean => !d.code.endsWith('.asset-missing');
+
+type Resolved = { requests: ExplainRequest[]; diagnostics: Diagnostic[] };
+
+function resolve(set: MirrorSet, image: ExplainedImage, ctx: RenderContext, opts: ExplainOptions): Resolved {
+  switch (ctx.target) {
+    case 'crio': {
+      const r = renderRegistriesConf(set, ctx);
+      const dropIn = r.files.find((f) => f.path.endsWith('.conf'));
+      const loaded = dropIn ? loadRegistriesConf(dropIn.content, true) : undefined;
+      const config = loaded?.ok ? loaded.config : { registries: [], convertedFromV1: false };
+      const out = explainCrio(config, image, dropIn?.path ?? ctx.paths.registriesConfDir);
+      return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
+    }
+    case 'docker': {
+      const r = renderDockerDaemon(set, ctx, null);
+      const daemon = r.files.find((f) => f.path === ctx.paths.dockerDaemonJson);
+      const out = explainDocker(daemon?.content ?? null, image);
+      return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
+    }
+    case 'containerd': {
+      const r = renderContainerdHosts(set, ctx);
+      const out = explainContainerd(
+        { files: r.files, certsDir: ctx.paths.certsDir, version: ctx.runtimeVersion },
+        image,
+      );
+      return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
+    }
+    case 'containerd-legacy': {
+      const mirrors = legacyMirrorsFromConfigToml(opts.legacyConfigToml ?? '');
+      if (typeof mirrors === 'string')
+        return {
+          requests: [],
+          diagnostics: [
+            {
+              severity: 'error',
+              code: 'explain.containerd-legacy.config',
+              message: mirrors,
+              target: ctx.target,
+            },
+          ],
+        };
+      return explainContainerdLegacy(mirrors, image);
+    }
+  }
+}
+
+export function explainImage(
+  set: MirrorSet,
+  image: string | ExplainedImage,
+  target: Target,
+  opts: ExplainOptions = {},
+): ExplainResult | { target: Target; diagnostics: Diagnostic[] } {
+  const parsed = typeof image === 'string' ? parseExplainImage(image) : image;
+  if ('severity' in parsed) return { target, diagnostics: [parsed] };
+  const ctx: RenderContext = {
+    target,
+    assets: opts.assets ?? {},
+    paths: opts.paths ?? DEFAULT_PATHS,
+    ...(opts.runtimeVersion === undefined ? {} : { runtimeVersion: opts.runtimeVersion }),
+  };
+  const r = resolve(set, parsed, ctx, opts);
+  const diagnostics = r.diagnostics.filter(relevant).map((d) => (d.target ? d : { ...d, target }));
+  return { target, image: parsed, requests: r.requests, diagnostics };
+}

@@ -1,0 +1,341 @@
+// CRI-O / Podman / Skopeo / Buildah renderer: one v2 drop-in in /etc/containers/registries.conf.d/
+// (containers-registries.conf.5, containers-registries.conf.d.5; runtime-semantics.md §2). c/image
+// always speaks https://<host>/v2/ and rewrites references by prefix, so mirrors become locations;
+// whatever cannot be said that way is an error naming the entry and what would work instead.
+import path from 'node:path/posix';
+import { stringify } from 'smol-toml';
+import type { Diagnostic } from '../diagnostics.js';
+import { findRegistry } from '../explain/cimage-resolve.js';
+import { loadRegistriesConf } from '../explain/containers-registries.js';
+import { versionAtLeast } from '../explain/version-gate.js';
+import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
+import { managedHeader } from './header.js';
+import type { RenderContext, RenderedFile, RenderResult } from './types.js';
+
+export { analyzeRegistriesConf } from '../explain/registries-conf-host.js';
+
+const TARGET = 'crio';
+
+interface TomlMirror {
+  location: string;
+  insecure?: true;
+  'pull-from-mirror'?: 'digest-only' | 'tag-only';
+}
+
+interface TomlRegistry {
+  prefix: string;
+  location?: string;
+  blocked?: true;
+  'mirror-by-digest-only'?: true;
+  mirror?: TomlMirror[];
+}
+
+export const registriesConfDropInPath = (set: MirrorSet, ctx: RenderContext): string =>
+  path.join(ctx.paths.registriesConfDir, `50-mirrorctl-${set.name}.conf`);
+
+/** c/image reads TLS material from /etc/containers/certs.d/<host:port>/ (*.crt CA, *.cert + *.key client). */
+export const containersCertsDir = (ctx: RenderContext): string =>
+  path.join(path.dirname(ctx.paths.registriesConfDir), 'certs.d');
+
+const err = (code: string, field: string, message: string, hint: string): Diagnostic => ({
+  severity: 'error',
+  code: `render.crio.${code}`,
+  message,
+  field,
+  hint,
+  target: TARGET,
+});
+
+/** Where the mirror serves `source`'s repositories, as a c/image location (host[/path], no scheme). */
+function mirrorLocation(entry: RegistryEntry, m: Mirror, field: string): string | Diagnostic {
+  const full = (base: string): string => (entry.sourcePath === '' ? base : `${base}/${entry.sourcePath}`);
+  switch (m.pathMode) {
+    case 'namespace':
+      return `${m.host}${m.path}`;
+    case 'api-root':
+      // <url>/<repository>/manifests/… equals c/image's /v2/<location path>/… only when url ends in /v2/…
+      if (m.path === '/v2' || m.path.startsWith('/v2/')) return full(`${m.host}${m.path.slice(3)}`);
+      return err(
+        'api-root',
+        `${field}.path`,
+        `api-root mirror ${m.url} needs requests to ${m.url}/<repository>/manifests/…, but containers/image always requests https://${m.host}/v2/<repository>/…`,
+        `serve the mirror's API under /v2 (api-root ${m.scheme}://${m.host}/v2${m.path}), use namespace mode if it also answers at https://${m.host}/v2/…, or limit the entry with only: [containerd]`,
+      );
+    case 'mount':
+      if (m.path === '') return full(m.host);
+      return err(
+        'mount-path',
+        `${field}.path`,
+        `mount mirror ${m.url} serves the API at ${m.url}/v2/, but containers/image cannot put a path before /v2 (it always requests https://${m.host}/v2/…)`,
+        `expose the registry API at the host root (then location ${m.host}/<repository> works), or limit the entry with only: [containerd, docker]`,
+      );
+  }
+}
+
+/** Everything c/image cannot say about one mirror, as errors (infos for what it merely ignores). */
+function mirrorProblems(m: Mirror, field: string, ctx: RenderContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (m.host.startsWith('['))
+    out.push(
+      err(
+        'ipv6',
+        `${field}.url`,
+        `IPv6 literal mirror ${m.host}: containers/image's reference grammar has no bracketed IPv6 hosts`,
+        'give the mirror a DNS name (or an /etc/hosts entry) and use that',
+      ),
+    );
+  else if (!/[.:]/.test(m.host) && m.host !== 'localhost')
+    out.push(
+      err(
+        'mirror-host',
+        `${field}.url`,
+        `mirror host "${m.host}" has no dot or port: containers/image would read "${m.host}/…" as a Docker Hub namespace`,
+        `use a fully qualified name (e.g. ${m.host}.example.com) or add the port (${m.host}:443)`,
+      ),
+    );
+  if (Object.keys(m.headers).length > 0)
+    out.push(
+      err(
+        'headers',
+        `${field}.headers`,
+        'containers/image has no setting for extra HTTP headers',
+        'put the headers in a reverse proxy in front of the mirror, or limit the entry with only: [containerd]',
+      ),
+    );
+  if (!m.capabilities.includes('pull'))
+    out.push(
+      err(
+        'capabilities',
+        `${field}.capabilities`,
+        'a mirror without "pull" serves nothing to containers/image',
+        'add pull, or limit the entry with only: [containerd]',
+      ),
+    );
+  else if (!m.capabilities.includes('resolve') && m.pullFrom !== 'digest-only')
+    out.push(
+      err(
+        'capabilities',
+        `${field}.capabilities`,
+        'containers/image has no per-capability mirrors: it uses a mirror for the whole pull (manifest and blobs)',
+        'pullFrom: digest-only is the closest c/image equivalent of a pull-only (no resolve) mirror; or limit the entry with only: [containerd]',
+      ),
+    );
+  if (m.dialTimeout !== undefined)
+    out.push({
+      severity: 'info',
+      code: 'render.crio.dial-timeout',
+      message: `dialTimeout ${m.dialTimeout} is not expressible in registries.conf: c/image uses its own connect timeout`,
+      field: `${field}.dialTimeout`,
+      target: TARGET,
+    });
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+    const p = m.tls[key];
+    if (p !== undefined && ctx.assets[p] === undefined)
+      out.push(
+        err(
+          'asset-missing',
+          `${field}.tls.${key}`,
+          `contents of ${p} were not provided`,
+          'pass the file with the spec',
+        ),
+      );
+  }
+  return out;
+}
+
+/** TLS files c/image picks up for this mirror host; the header is harmless: PEM decoding skips text. */
+function certFiles(set: MirrorSet, m: Mirror, ctx: RenderContext): RenderedFile[] {
+  const dir = path.join(containersCertsDir(ctx), m.host);
+  const base = `mirrorctl-${set.name}`;
+  const files: RenderedFile[] = [];
+  const pem = (p: string): string => `${managedHeader(set.name)}${ctx.assets[p] ?? ''}`;
+  if (m.tls.caFile !== undefined && m.scheme === 'https')
+    files.push({ path: path.join(dir, `${base}.crt`), content: pem(m.tls.caFile), mode: 0o644 });
+  if (m.tls.certFile !== undefined && m.tls.keyFile !== undefined && m.scheme === 'https') {
+    files.push({ path: path.join(dir, `${base}.cert`), content: pem(m.tls.certFile), mode: 0o644 });
+    files.push({
+      path: path.join(dir, `${base}.key`),
+      content: pem(m.tls.keyFile),
+      mode: 0o600,
+      secret: true,
+    });
+  }
+  return files;
+}
+
+interface EntryRender {
+  table?: TomlRegistry;
+  comments: string[];
+  files: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+function sourceProblems(entry: RegistryEntry, field: string, ctx: RenderContext): Diagnostic[] {
+  if (entry.sourceHost === '*')
+    return [
+      err(
+        'wildcard-all',
+        `${field}.source`,
+        'containers/image has no catch-all prefix: "*" cannot be expressed in registries.conf',
+        'list each registry as its own source (subdomain wildcards like "*.example.com" are supported), or limit the entry with only: [containerd]',
+      ),
+    ];
+  if (entry.sourceHost.startsWith('['))
+    return [
+      err(
+        'ipv6',
+        `${field}.source`,
+        'containers/image cannot parse IPv6 literal registry hosts',
+        'use a DNS name',
+      ),
+    ];
+  if (entry.sourceHost.startsWith('*.') && versionAtLeast(ctx.runtimeVersion, [1, 21, 0]) === false)
+    return [
+      err(
+        'wildcard-version',
+        `${field}.source`,
+        `wildcard prefixes need CRI-O 1.21+ (containers/image 5.11), this node runs ${ctx.runtimeVersion}`,
+        'list the registries explicitly',
+      ),
+    ];
+  return [];
+}
+
+/** Which mirror-usage key to write. Never both (c/image refuses it): see the why in the comments. */
+function digestPolicy(mirrors: Mirror[]): 'none' | 'registry' | 'per-mirror' {
+  if (mirrors.length > 0 && mirrors.every((m) => m.pullFrom === 'digest-only')) return 'registry';
+  return mirrors.some((m) => m.pullFrom !== 'all') ? 'per-mirror' : 'none';
+}
+
+function renderEntry(set: MirrorSet, entry: RegistryEntry, ctx: RenderContext): EntryRender {
+  const field = `spec.registries[${entry.index}]`;
+  const diagnostics = sourceProblems(entry, field, ctx);
+  const files: RenderedFile[] = [];
+  const mirrors: TomlMirror[] = [];
+  const policy = digestPolicy(entry.mirrors);
+  if (policy === 'per-mirror' && versionAtLeast(ctx.runtimeVersion, [1, 25, 0]) !== true)
+    diagnostics.push(
+      err(
+        'pull-from-mirror-version',
+        `${field}.mirrors`,
+        `mixed pullFrom values need per-mirror pull-from-mirror, which CRI-O supports from 1.25 (containers/image 5.21); ${ctx.runtimeVersion === undefined ? 'the CRI-O version is unknown' : `this node runs ${ctx.runtimeVersion}`}`,
+        'give every mirror of this entry the same pullFrom (digest-only maps to mirror-by-digest-only, which every version has), or pass --runtime-version',
+      ),
+    );
+  entry.mirrors.forEach((m, j) => {
+    const mf = `${field}.mirrors[${j}]`;
+    diagnostics.push(...mirrorProblems(m, mf, ctx));
+    const location = mirrorLocation(entry, m, mf);
+    if (typeof location !== 'string') {
+      diagnostics.push(location);
+      return;
+    }
+    const t: TomlMirror = { location };
+    if (m.scheme === 'http' || m.tls.insecureSkipVerify) t.insecure = true;
+    if (policy === 'per-mirror' && m.pullFrom !== 'all') t['pull-from-mirror'] = m.pullFrom;
+    mirrors.push(t);
+    files.push(...certFiles(set, m, ctx));
+  });
+  if (!entry.fallback && entry.mirrors.length > 0 && entry.mirrors.every((m) => m.pullFrom === 'digest-only'))
+    diagnostics.push({
+      severity: 'warning',
+      code: 'render.crio.digest-only-air-gapped',
+      message: 'every mirror is digest-only and the source is blocked: pulls by tag will always fail',
+      field: `${field}.fallback`,
+      hint: 'allow tags on at least one mirror (pullFrom: all), or pull by digest only',
+      target: TARGET,
+    });
+  if (diagnostics.some((d) => d.severity === 'error')) return { comments: [], files: [], diagnostics };
+  const wildcard = entry.sourceHost.startsWith('*.');
+  const table: TomlRegistry = { prefix: entry.source };
+  if (!wildcard) table.location = entry.source;
+  if (!entry.fallback) table.blocked = true;
+  if (policy === 'registry') table['mirror-by-digest-only'] = true;
+  if (mirrors.length > 0) table.mirror = mirrors;
+  const comments = [
+    `# ${field}: ${entry.source} → ${entry.mirrors.map((m) => m.url).join(', ') || '(no mirrors)'}`,
+    ...(wildcard
+      ? ['# wildcard prefix: no location, so the source reference is not rewritten (CRI-O 1.21+)']
+      : []),
+    ...(entry.fallback
+      ? []
+      : ['# blocked: the source is never contacted; mirrors are tried first and are not blocked']),
+    ...(policy === 'registry'
+      ? [
+          '# mirror-by-digest-only (not per-mirror pull-from-mirror): every mirror is digest-only, and this key works on every CRI-O version',
+        ]
+      : policy === 'per-mirror'
+        ? ['# per-mirror pull-from-mirror (CRI-O 1.25+): the mirrors differ in pullFrom']
+        : []),
+  ];
+  return { table, comments, files, diagnostics };
+}
+
+export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): RenderResult {
+  const diagnostics: Diagnostic[] = [];
+  if (versionAtLeast(ctx.runtimeVersion, [1, 18, 0]) === false)
+    return {
+      files: [],
+      diagnostics: [
+        err(
+          'version',
+          'spec',
+          `registries.conf.d drop-ins need CRI-O 1.18+ (containers/image 5.3); this node runs ${ctx.runtimeVersion}`,
+          'upgrade CRI-O; mirrorctl does not edit the main registries.conf',
+        ),
+      ],
+    };
+  const blocks: string[] = [];
+  const files: RenderedFile[] = [];
+  for (const entry of set.registries) {
+    if (entry.only !== undefined && !entry.only.includes(TARGET)) continue;
+    const r = renderEntry(set, entry, ctx);
+    diagnostics.push(...r.diagnostics);
+    if (!r.table) continue;
+    blocks.push(`${r.comments.join('\n')}\n${stringify({ registry: [r.table] }).trimEnd()}`);
+    files.push(...r.files);
+  }
+  if (blocks.length === 0) return { files: [], diagnostics };
+  const dropIn = registriesConfDropInPath(set, ctx);
+  const content = `${managedHeader(set.name)}\n${blocks.join('\n\n')}\n`;
+  diagnostics.push(...selfCheck(content, dropIn));
+  return { files: [{ path: dropIn, content, mode: 0o644 }, ...dedupe(files)], diagnostics };
+}
+
+/** Two mirrors on one host share the same certs.d files: keep one copy. */
+function dedupe(files: RenderedFile[]): RenderedFile[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return [...byPath.values()];
+}
+
+/** Load the drop-in exactly as c/image would, and refuse mirrors that a blocked prefix swallows. */
+function selfCheck(content: string, file: string): Diagnostic[] {
+  const loaded = loadRegistriesConf(content, true);
+  if (!loaded.ok)
+    return [
+      {
+        severity: 'error',
+        code: 'render.crio.invalid',
+        message: `loading drop-in registries configuration "${file}": ${loaded.error}`,
+        file,
+        hint: 'this is what CRI-O would log before refusing to start; fix the spec entry it names',
+        target: TARGET,
+      },
+    ];
+  const out: Diagnostic[] = [];
+  for (const reg of loaded.config.registries) {
+    for (const m of reg.mirrors) {
+      const owner = findRegistry(loaded.config, m.location);
+      if (owner?.blocked)
+        out.push({
+          severity: 'error',
+          code: 'render.crio.mirror-blocked',
+          message: `mirror ${m.location} of prefix "${reg.prefix}" lies under the blocked prefix "${owner.prefix}", so containers/image refuses it too (registry ${owner.prefix} is blocked)`,
+          file,
+          hint: `set fallback: true on "${owner.prefix}", or serve the mirror from a location outside that prefix`,
+          target: TARGET,
+        });
+    }
+  }
+  return out;
+}
