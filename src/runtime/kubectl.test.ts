@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { parseKubectlNodes, parseKubectlWide, rolesFromLabels } from './kubectl.js';
+import { selectTarget } from './targets.js';
+
+// `kubectl get nodes -o wide` as kubectl's tabwriter prints it: OS-IMAGE and STATUS hold spaces/commas.
+const WIDE = `NAME            STATUS                     ROLES           AGE    VERSION    INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                              KERNEL-VERSION                CONTAINER-RUNTIME
+cp-1            Ready                      control-plane   412d   v1.29.4    10.0.0.11     <none>        Ubuntu 22.04.4 LTS                    5.15.0-105-generic            containerd://1.7.13
+worker-crio-1   Ready                      worker          97d    v1.29.4    10.0.0.21     <none>        Red Hat Enterprise Linux 9.3 (Plow)   5.14.0-362.8.1.el9_3.x86_64   cri-o://1.25.4
+legacy-docker   Ready,SchedulingDisabled   <none>          3y     v1.23.17   10.0.0.31     203.0.113.7   CentOS Linux 7 (Core)                 3.10.0-1160.el7.x86_64        docker://19.3.1
+`;
+
+const DISTROS = `NAME      STATUS   ROLES                  AGE   VERSION               INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                                                KERNEL-VERSION                 CONTAINER-RUNTIME
+k3s-a     Ready    control-plane,master   10d   v1.28.5+k3s1          10.1.0.2      <none>        Ubuntu 22.04.4 LTS                                      5.15.0-91-generic              containerd://1.7.11-k3s2
+rke2-b    Ready    <none>                 10d   v1.28.5+rke2r1        10.1.0.3      <none>        Ubuntu 22.04.4 LTS                                      5.15.0-91-generic              containerd://1.7.11-k3s2
+ocp-w1    Ready    worker                 80d   v1.29.5+266f0ce       10.1.0.4      <none>        Red Hat Enterprise Linux CoreOS 416.94.202405291527-0   5.14.0-427.20.1.el9_4.x86_64   cri-o://1.29.1-5.rhaos4.16.git78e179b.el9
+talos-c   Ready    control-plane          5d    v1.30.0               10.1.0.5      <none>        Talos (v1.7.0)                                          6.6.28-talos                   containerd://1.7.15
+br-1      Ready    <none>                 2d    v1.29.3-eks-ae9a62a   10.1.0.6      <none>        Bottlerocket OS 1.19.2 (aws-k8s-1.29)                   6.1.84                         containerd://1.6.28+bottlerocket
+`;
+
+describe('parseKubectlWide', () => {
+  it('reads the three sample rows, with spaces inside OS-IMAGE', () => {
+    const { nodes, diagnostics } = parseKubectlWide(WIDE);
+    expect(diagnostics).toEqual([]);
+    expect(
+      nodes.map((n) => [
+        n.name,
+        n.roles,
+        n.runtime,
+        n.version,
+        n.osImage,
+        n.kernel,
+        n.kubeletVersion,
+        n.distribution,
+      ]),
+    ).toEqual([
+      [
+        'cp-1',
+        ['control-plane'],
+        'containerd',
+        '1.7.13',
+        'Ubuntu 22.04.4 LTS',
+        '5.15.0-105-generic',
+        'v1.29.4',
+        'plain',
+      ],
+      [
+        'worker-crio-1',
+        ['worker'],
+        'crio',
+        '1.25.4',
+        'Red Hat Enterprise Linux 9.3 (Plow)',
+        '5.14.0-362.8.1.el9_3.x86_64',
+        'v1.29.4',
+        'plain',
+      ],
+      [
+        'legacy-docker',
+        [],
+        'docker',
+        '19.3.1',
+        'CentOS Linux 7 (Core)',
+        '3.10.0-1160.el7.x86_64',
+        'v1.23.17',
+        'plain',
+      ],
+    ]);
+    expect(nodes.map((n) => selectTarget(n.runtime, n.runtimeVersion.version).target)).toEqual([
+      'containerd',
+      'crio',
+      'docker',
+    ]);
+  });
+
+  it('tells distributions apart by kubelet build, OS image and runtime suffix', () => {
+    const { nodes } = parseKubectlNodes(DISTROS);
+    expect(nodes.map((n) => [n.name, n.distribution, n.roles])).toEqual([
+      ['k3s-a', 'k3s', ['control-plane', 'master']],
+      // RKE2 runs k3s's containerd build: only the kubelet's +rke2 suffix names it.
+      ['rke2-b', 'rke2', []],
+      ['ocp-w1', 'openshift', ['worker']],
+      ['talos-c', 'talos', ['control-plane']],
+      ['br-1', 'bottlerocket', []],
+    ]);
+    expect(nodes.map((n) => n.version)).toEqual([
+      '1.7.11-k3s2',
+      '1.7.11-k3s2',
+      '1.29.1-5.rhaos4.16.git78e179b.el9',
+      '1.7.15',
+      '1.6.28+bottlerocket',
+    ]);
+  });
+
+  it('parses LABELS from --show-labels into labels and roles', () => {
+    const text = `NAME   STATUS   ROLES    AGE   VERSION   LABELS
+n1     Ready    <none>   1d    v1.29.0   kubernetes.io/hostname=n1,node-role.kubernetes.io/infra=
+`;
+    const { nodes, diagnostics } = parseKubectlNodes(text);
+    expect(nodes[0]?.labels).toEqual({ 'kubernetes.io/hostname': 'n1', 'node-role.kubernetes.io/infra': '' });
+    expect(nodes[0]?.roles).toEqual(['infra']);
+    expect(diagnostics.map((d) => d.code)).toEqual(['kubectl.table.invalid']); // no CONTAINER-RUNTIME column
+    expect(nodes[0]?.runtime).toBe('unknown');
+  });
+
+  it('refuses text that is not a node table', () => {
+    expect(parseKubectlWide('No resources found\n').diagnostics[0]?.code).toBe('kubectl.table.invalid');
+  });
+});
+
+const node = (name: string, runtime: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels as object) } },
+  spec: extra.spec ?? {},
+  status: {
+    nodeInfo: {
+      containerRuntimeVersion: runtime,
+      kubeletVersion: (extra.kubelet as string) ?? 'v1.29.2',
+      osImage: (extra.osImage as string) ?? 'Debian GNU/Linux 12 (bookworm)',
+      kernelVersion: '6.1.0-18-amd64',
+      architecture: 'amd64',
+    },
+  },
+});
+
+describe('parseKubectlObjects', () => {
+  it('reads a NodeList with roles from node-role labels and kind from the providerID', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        node('kind-control-plane', 'containerd://1.7.13', {
+          labels: { 'node-role.kubernetes.io/control-plane': '' },
+          spec: { providerID: 'kind://docker/kind/kind-control-plane' },
+        }),
+        node('w-legacy', 'docker://19.3.1', { labels: { 'kubernetes.io/role': 'worker' } }),
+        node('w-unknown', 'containerd://Unknown'),
+      ],
+    };
+    const { nodes, diagnostics } = parseKubectlNodes(JSON.stringify(list, null, 2));
+    expect(diagnostics).toEqual([]);
+    expect(nodes.map((n) => [n.name, n.roles, n.runtime, n.version, n.distribution])).toEqual([
+      ['kind-control-plane', ['control-plane'], 'containerd', '1.7.13', 'kind'],
+      ['w-legacy', ['worker'], 'docker', '19.3.1', 'plain'],
+      ['w-unknown', [], 'containerd', undefined, 'plain'],
+    ]);
+  });
+
+  it('reads a single Node and the YAML form', () => {
+    const one = parseKubectlNodes(JSON.stringify(node('n', 'cri-o://1.29.1')));
+    expect(one.nodes.map((n) => n.runtime)).toEqual(['crio']);
+    const yaml = `kind: NodeList\nitems:\n- metadata: {name: y}\n  status:\n    nodeInfo: {containerRuntimeVersion: "containerd://2.1.4", kubeletVersion: v1.33.0, osImage: x, kernelVersion: k}\n`;
+    expect(parseKubectlNodes(yaml).nodes.map((n) => n.version)).toEqual(['2.1.4']);
+  });
+
+  it('names the missing field of a malformed list', () => {
+    const bad = { kind: 'NodeList', items: [{ metadata: { name: 'x' }, status: {} }] };
+    const { nodes, diagnostics } = parseKubectlNodes(JSON.stringify(bad));
+    expect(nodes).toEqual([]);
+    expect(diagnostics[0]).toMatchObject({ code: 'kubectl.json.shape', field: 'items.0.status.nodeInfo' });
+    expect(parseKubectlNodes('{ not json').diagnostics[0]?.code).toBe('kubectl.json.syntax');
+  });
+});
+
+describe('rolesFromLabels', () => {
+  it('sorts and de-duplicates', () => {
+    expect(
+      rolesFromLabels({
+        'node-role.kubernetes.io/worker': '',
+        'node-role.kubernetes.io/etcd': 'true',
+        'kubernetes.io/role': 'worker',
+        'node-role.kubernetes.io/': '',
+      }),
+    ).toEqual(['etcd', 'worker']);
+  });
+});
