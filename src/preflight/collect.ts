@@ -133,7 +133,7 @@ export function findInManifest(
 ): { found: FoundImage[]; diagnostics: Diagnostic[] } {
   const found: FoundImage[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const doc of parseAllDocuments(text, { prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const d: Diagnostic = {

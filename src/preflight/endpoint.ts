@@ -27,7 +27,9 @@ export function findMirror(set: MirrorSet, url: string): Mirror | undefined {
 export function endpointFor(set: MirrorSet, assets: SpecAssets, url: string): Endpoint {
   const m = findMirror(set, url);
   if (!m) return {};
-  const tls: TlsOptions = { insecureSkipVerify: m.tls.insecureSkipVerify };
+  // An http:// mirror is `insecure = true` for CRI-O, which then tries HTTPS without verification.
+  const insecure = m.tls.insecureSkipVerify || (m.scheme === 'http' && url.startsWith('https:'));
+  const tls: TlsOptions = { insecureSkipVerify: insecure };
   const ca = m.tls.caFile ? assets[m.tls.caFile] : undefined;
   const cert = m.tls.certFile ? assets[m.tls.certFile] : undefined;
   const key = m.tls.keyFile ? assets[m.tls.keyFile] : undefined;

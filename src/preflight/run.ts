@@ -2,7 +2,7 @@
 // code (so tag vs digest, digest-only mirrors and fallback rules match), probe the endpoints in
 // that order like the runtime would, and classify. Each distinct URL is probed once.
 import type { Diagnostic } from '../diagnostics.js';
-import type { ExplainResult } from '../explain/types.js';
+import { explainImage } from '../explain/explain-image.js';
 import type { ManifestProbe, RegistryClient } from '../registry/client.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { classify } from './classify.js';
@@ -18,14 +18,6 @@ import {
   type TargetCheck,
 } from './types.js';
 
-/** explain's entry point: `explainImage(set, image, target, runtimeVersion?)`. */
-export type ResolveRequests = (
-  set: MirrorSet,
-  image: string,
-  target: Target,
-  runtimeVersion?: string,
-) => ExplainResult;
-
 export interface TargetRuntime {
   target: Target;
   runtimeVersion?: string;
@@ -36,7 +28,6 @@ export interface PreflightInput {
   assets: SpecAssets;
   images: CollectedImage[];
   targets: TargetRuntime[];
-  resolve: ResolveRequests;
   client: RegistryClient;
   concurrency: number;
   /** Diagnostics gathered while collecting images (carried into the report). */
@@ -61,12 +52,17 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   const images = await mapLimit(input.images, input.concurrency, async (image): Promise<ImageCheck> => {
     const targets: TargetCheck[] = [];
     for (const t of input.targets) {
-      const explained = input.resolve(input.spec, image.reference, t.target, t.runtimeVersion);
+      // The same resolution as `mirrorctl explain`, so the two can never disagree.
+      const opts =
+        t.runtimeVersion === undefined
+          ? { assets: input.assets }
+          : { assets: input.assets, runtimeVersion: t.runtimeVersion };
+      const explained = explainImage(input.spec, image.reference, t.target, opts);
       for (const d of explained.diagnostics)
         if (d.severity !== 'info') diagnostics.push({ ...d, target: t.target });
       const requests: ProbedRequest[] = [];
       let served = false;
-      for (const r of explained.requests) {
+      for (const r of 'requests' in explained ? explained.requests : []) {
         const base = { url: r.url, role: r.role, capability: r.capability };
         // The runtime stops at the first endpoint that serves the manifest.
         if (served) {
@@ -89,7 +85,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
     kind: 'PreflightReport',
     spec: input.spec.name,
     targets: input.targets.map((t) => t.target),
-    ok: summary.missing + summary.unreachable === 0 && !diagnostics.some((d) => d.severity === 'error'),
+    // Spec/render findings are reported, but only a pull that would fail fails preflight.
+    ok: summary.missing + summary.unreachable === 0,
     summary,
     images,
     diagnostics: dedupe(diagnostics),
