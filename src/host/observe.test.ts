@@ -1,12 +1,12 @@
-// observeHost over a temp-dir tree: what it reads, what it refuses (symlinks out of the root),
+// observeHost over nodeFs on a temp-dir tree: what it reads, what it refuses (symlinks out of the root),
 // and how it runs (or skips) the version commands.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { treeFs } from '../../test/fixtures/hosts/tree-fs.js';
 import { DEFAULT_PATHS } from '../render/paths.js';
 import { detectRuntime } from '../runtime/detect.js';
+import { nodeFs } from './node-fs.js';
 import { observeHost } from './observe.js';
 import { type Host, silentLogger } from './ports.js';
 import { parseCommandsFile, scriptedRunner } from './scripted-runner.js';
@@ -22,7 +22,7 @@ const put = (path: string, text: string) => {
   writeFileSync(join(root, path), text);
 };
 const hostWith = (run = scriptedRunner([])): Host => ({
-  fs: treeFs(root),
+  fs: nodeFs({ root }),
   run,
   log: silentLogger,
   now: () => new Date(0),

@@ -10,6 +10,7 @@ import {
   type RuntimeBins,
   type VersionCommand,
 } from '../runtime/facts.js';
+import { fsErrorToDiagnostic } from './fs-error.js';
 import type { Host } from './ports.js';
 
 export interface ObserveOptions {
@@ -102,19 +103,3 @@ async function runVersion(host: Host, cmd: VersionCommand, timeoutMs: number) {
 }
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
-
-/** HostFs adapters throw errors carrying a stable `code` (`host.fs.escape` …) and the node path. */
-function fsErrorToDiagnostic(err: unknown, path: string): Diagnostic {
-  const rec = typeof err === 'object' && err !== null ? (err as Record<string, unknown>) : {};
-  const code = typeof rec.code === 'string' && rec.code.startsWith('host.fs.') ? rec.code : 'host.fs.io';
-  const leavesRoot = code === 'host.fs.escape' || code === 'host.fs.symlink-loop';
-  return {
-    severity: leavesRoot ? 'warning' : 'error',
-    code,
-    file: path,
-    message: `not read: ${err instanceof Error ? err.message : String(err)}`,
-    hint: leavesRoot
-      ? 'a symlink leads out of the root; mirrorctl never follows it — replace it with a regular file'
-      : 'check permissions and the --root directory',
-  };
-}
