@@ -1,0 +1,46 @@
+// Test harness: a fake API server, a simulated cluster and the real client adapter wired together.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kube } from '../../src/cluster/kube.js';
+import { createKubeClient } from '../../src/cluster/kube-client.js';
+import { realSleep } from '../../src/cluster/retry.js';
+import { FakeApiServer } from './fake-apiserver.js';
+import { SimCluster, type SimNode } from './sim-cluster.js';
+
+export interface Harness {
+  server: FakeApiServer;
+  sim: SimCluster;
+  kube: Kube;
+  kubeconfig: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(nodes: SimNode[]): Promise<Harness> {
+  const server = new FakeApiServer();
+  await server.start();
+  const sim = new SimCluster(server, nodes);
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'mirrorctl-kube-')), 'config');
+  writeFileSync(kubeconfig, server.kubeconfig());
+  // Tiny backoff: the tests assert retries happen, not how long they wait.
+  const kube = createKubeClient({ kubeconfig, retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep } });
+  return { server, sim, kube, kubeconfig, close: () => server.stop() };
+}
+
+export const MIXED: SimNode[] = [
+  { name: 'cp-1', runtime: 'containerd://1.7.13', roles: ['control-plane'] },
+  { name: 'ctrd-a', runtime: 'containerd://1.6.20' },
+  { name: 'ctrd-b', runtime: 'containerd://2.1.4', behavior: { action: 'restart' } },
+  { name: 'crio-a', runtime: 'cri-o://1.29.1', behavior: { action: 'reload' } },
+  { name: 'docker-a', runtime: 'docker://24.0.7', behavior: { action: 'reload' } },
+  { name: 'ctrd-c', runtime: 'containerd://1.7.13', behavior: { unchanged: true } },
+];
+
+export const SPEC = `apiVersion: mirrorctl/v1
+kind: MirrorSet
+metadata: { name: lab }
+spec:
+  registries:
+    - source: docker.io
+      mirrors: [{ url: "https://mirror.example.com" }]
+`;
