@@ -74,6 +74,12 @@ export function parsePort(text: string): { port?: number; finding?: Finding } {
 
 function checkDnsName(host: string): Finding | undefined {
   if (host === '') return { code: 'spec.host.empty', message: 'host is empty' };
+  if (host.startsWith('.') || host.includes('..')) {
+    return {
+      code: 'spec.host.empty-label',
+      message: `host ${JSON.stringify(host)} has an empty label ("." at the start or "..")`,
+    };
+  }
   if (host.endsWith('.')) {
     return {
       code: 'spec.host.trailing-dot',

@@ -10,6 +10,7 @@ import {
   LineCounter,
   type Node,
   parseAllDocuments,
+  visit,
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
@@ -90,8 +91,8 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
       hint: 'put each MirrorSet in its own file, or merge the registries into one spec',
     });
   }
-  if (diagnostics.length === 0 && file.toLowerCase().endsWith('.json')) {
-    const strict = checkStrictJson(source);
+  if (diagnostics.length === 0 && filled.length > 0 && file.toLowerCase().endsWith('.json')) {
+    const strict = checkStrictJson(source, filled[0]);
     if (strict)
       diagnostics.push({ ...strict, file, ...(strict.offset === undefined ? {} : posAt(strict.offset)) });
   }
@@ -107,11 +108,19 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    if (e instanceof ReferenceError || e instanceof RangeError) {
+    if (e instanceof ReferenceError && /excessive alias/i.test(e.message)) {
       return fail(
         'spec.alias-limit',
-        `too many alias expansions: ${e.message}`,
+        `too many alias expansions (more than ${MAX_ALIAS_COUNT})`,
         'write the values out instead of nesting aliases',
+      );
+    }
+    if (e instanceof ReferenceError) {
+      return fail(
+        'spec.syntax',
+        e.message,
+        'define the anchor (&name) before using *name',
+        unresolvedAliasPosition(doc, posAt),
       );
     }
     throw e;
@@ -121,6 +130,16 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     return offset === undefined ? undefined : posAt(offset);
   };
   return { value, locate, diagnostics };
+}
+
+function unresolvedAliasPosition(doc: Document, posAt: (offset: number) => Position): Position | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (at === undefined && node.resolve(doc) === undefined) at = node.range?.[0];
+    },
+  });
+  return at === undefined ? undefined : posAt(at);
 }
 
 function utf8Length(text: string): number {
@@ -142,20 +161,51 @@ function yamlMessage(e: YAMLError, source: string): string {
   return stripped;
 }
 
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const JSON_LITERAL = new Set(['true', 'false', 'null']);
+
+/** Offset of the first YAML-only construct (plain or single-quoted strings, block style, anchors…). */
+function firstNonJsonOffset(doc: Document | undefined): number | undefined {
+  if (!doc) return undefined;
+  let at: number | undefined;
+  const note = (n: { range?: [number, number, number] | null }): typeof visit.BREAK | undefined => {
+    at = n.range?.[0];
+    return visit.BREAK;
+  };
+  visit(doc, {
+    Alias: (_, n) => note(n),
+    Scalar(_, n) {
+      if (n.anchor || n.tag) return note(n);
+      if (n.type === 'QUOTE_DOUBLE') return undefined;
+      const src = n.source ?? '';
+      if (n.type === 'PLAIN' && (JSON_NUMBER.test(src) || JSON_LITERAL.has(src))) return undefined;
+      return note(n);
+    },
+    Map: (_, n) => (n.flow && !n.anchor && !n.tag ? undefined : note(n)),
+    Seq: (_, n) => (n.flow && !n.anchor && !n.tag ? undefined : note(n)),
+  });
+  return at;
+}
+
 /** JSON files must be JSON: YAML would also accept comments, single quotes and trailing commas. */
-function checkStrictJson(source: string): (Omit<Diagnostic, 'file'> & { offset?: number }) | undefined {
+function checkStrictJson(
+  source: string,
+  doc: Document | undefined,
+): (Omit<Diagnostic, 'file'> & { offset?: number }) | undefined {
   try {
     JSON.parse(source);
     return undefined;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    // V8 names a position for some errors only; otherwise point at the first YAML-only construct.
     const at = /at position (\d+)/.exec(message);
+    const offset = at?.[1] ? Number(at[1]) : firstNonJsonOffset(doc);
     return {
       severity: 'error',
       code: 'spec.syntax',
-      message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      message: `invalid JSON: ${message.replace(/, (?:\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+.*$/s, '')}`,
       hint: 'the file ends in .json; use strict JSON, or rename it to .yaml',
-      ...(at?.[1] ? { offset: Number(at[1]) } : {}),
+      ...(offset === undefined ? {} : { offset }),
     };
   }
 }

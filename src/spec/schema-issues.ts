@@ -112,6 +112,15 @@ function mapOne(issue: z.core.$ZodIssue, input: unknown): SchemaIssue[] {
       ];
     }
     case 'invalid_value': {
+      if (value === undefined) {
+        return [
+          {
+            ...base,
+            code: 'spec.required',
+            message: `missing required field ${JSON.stringify(key ?? formatFieldPath(path))}`,
+          },
+        ];
+      }
       const expected = issue.values.map((v) => JSON.stringify(v)).join(', ');
       const code = key === 'apiVersion' ? 'spec.api-version' : key === 'kind' ? 'spec.kind' : 'spec.enum';
       return [
@@ -123,12 +132,21 @@ function mapOne(issue: z.core.$ZodIssue, input: unknown): SchemaIssue[] {
       ];
     }
     case 'too_small': {
-      const known = key ? TOO_SMALL[key] : undefined;
+      const known =
+        path[path.length - 2] === 'headers' ? TOO_SMALL.headers : key ? TOO_SMALL[key] : undefined;
       if (issue.origin === 'string')
         return [{ ...base, code: 'spec.empty-string', message: `${key ?? 'value'} must not be empty` }];
       if (known && issue.origin === 'array') return [{ ...base, ...known }];
       return [{ ...base, code: 'spec.too-small', message: issue.message }];
     }
+    case 'invalid_key':
+      // A record key failed its own check (header names): report the inner issues on the key.
+      return issue.issues.flatMap((inner) =>
+        mapOne({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, input).map((i) => ({
+          ...i,
+          atKey: true,
+        })),
+      );
     default:
       return [{ ...base, code: 'spec.invalid', message: issue.message }];
   }

@@ -62,8 +62,21 @@ function looksLikeRegistryHost(hp: HostPort): boolean {
   return hp.port !== undefined || hp.host.includes('.') || hp.host.startsWith('[') || hp.host === 'localhost';
 }
 
+/** Characters no part of a source may hold: reported first, so injection is named as such. */
+const neverAllowed = (ch: string): boolean => {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp <= 0x20 || cp >= 0x7f || ch === '"' || ch === "'" || ch === '`' || ch === '\\';
+};
+
 export function parseSource(raw: string): { value?: ParsedSource; findings: Finding[] } {
   if (raw === WILDCARD_SOURCE) return { value: { wildcard: true, path: '' }, findings: [] };
+  if (raw.trim() !== '' && [...raw].some(neverAllowed)) {
+    const slash = raw.indexOf('/');
+    const hostPart = slash < 0 ? raw : raw.slice(0, slash);
+    const finding =
+      findForbiddenHostChar(hostPart) ?? checkRepositoryPath(raw.slice(slash + 1), 'source path');
+    if (finding) return { findings: [finding] };
+  }
   if (raw.trim() === '')
     return {
       findings: [
