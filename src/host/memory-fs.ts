@@ -2,9 +2,9 @@
 // fault injection: fail the Nth write/rename/fsync with ENOSPC or EROFS, or "crash" after N
 // primitive steps (every later call throws, like a SIGKILLed process) to test recovery.
 import { HostFsError, MAX_READ_BYTES } from './fs-error.js';
-import { TEMP_MARKER } from './node-fs.js';
 import type { FileStat, HostFs } from './ports.js';
 import { type EntryKind, joinNodePath, resolveInRoot, splitNodePath } from './resolve-in-root.js';
+import { TEMP_MARKER } from './temp-names.js';
 
 type Entry =
   | { type: 'file'; data: Uint8Array; mode: number }

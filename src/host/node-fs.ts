@@ -7,14 +7,12 @@ import { basename, dirname } from 'node:path';
 import { HostFsError, MAX_READ_BYTES } from './fs-error.js';
 import type { FileStat, FileType, HostFs } from './ports.js';
 import { type EntryKind, type LinkLookup, resolveInRoot, splitNodePath } from './resolve-in-root.js';
+import { TEMP_MARKER } from './temp-names.js';
 
 export interface NodeFsOptions {
   /** Absolute directory standing for the node's `/`. */
   root: string;
 }
-
-/** Prefix of temp files, so recovery can recognise (and remove) ones a crash left behind. */
-export const TEMP_MARKER = '.mirrorctl-tmp-';
 
 const errnoOf = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;

@@ -1,0 +1,101 @@
+// applyPlan: the node agent's entry point for `apply`. Re-reads every file the plan touches and
+// refuses on drift (the plan was computed against other bytes), skips changes already in place,
+// then runs one transaction (transaction.ts) under the lock (session.ts).
+import { type Diagnostic, hasErrors } from '../diagnostics.js';
+import type { Host } from '../host/ports.js';
+import { type FileChange, PLAN_API_VERSION, type Plan } from '../plan/types.js';
+import { report, resultOf, toDiagnostic } from './context.js';
+import { orderOps } from './order.js';
+import { runSession } from './session.js';
+import { sha256Of } from './state-files.js';
+import { runTransaction, type TxOp } from './transaction.js';
+import type { AgentOptions, TxResult } from './types.js';
+
+const dec = new TextDecoder();
+
+function drift(c: FileChange, message: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'agent.preflight.drift',
+    file: c.path,
+    message,
+    hint: 'the file changed after the plan was made: run `mirrorctl plan` again and review it',
+  };
+}
+
+/** What to do for one planned change given the bytes on the host now. */
+function preflightChange(c: FileChange, now: Uint8Array | null): TxOp | 'skip' | Diagnostic {
+  const nowText = now === null ? null : dec.decode(now);
+  const secret = c.secret === true;
+  if (c.kind === 'delete') {
+    if (now === null) return 'skip';
+    if (sha256Of(now) !== c.beforeSha256) return drift(c, 'changed since the plan; refusing to delete it');
+    return { path: c.path, after: null, owned: true, secret };
+  }
+  if (nowText === c.content) return 'skip';
+  if (c.kind === 'create' && now !== null) return drift(c, 'exists now, but did not when the plan was made');
+  if (c.kind === 'update' && (now === null || sha256Of(now) !== c.beforeSha256))
+    return drift(c, now === null ? 'was removed after the plan was made' : 'changed since the plan was made');
+  return { path: c.path, after: { data: c.content, mode: c.mode }, owned: c.owned, secret };
+}
+
+export async function applyPlan(plan: Plan, host: Host, opts: AgentOptions): Promise<TxResult> {
+  if (plan.apiVersion !== PLAN_API_VERSION)
+    return resultOf(
+      'apply',
+      'refused',
+      [],
+      [
+        {
+          severity: 'error',
+          code: 'agent.plan.version',
+          message: `plan apiVersion ${String(plan.apiVersion)} is not ${PLAN_API_VERSION}`,
+          hint: 'make the plan with the same mirrorctl version as the agent',
+        },
+      ],
+    );
+  if (hasErrors(plan.diagnostics))
+    return resultOf(
+      'apply',
+      'refused',
+      [],
+      [
+        ...plan.diagnostics,
+        {
+          severity: 'error',
+          code: 'agent.plan.has-errors',
+          message: 'the plan has errors; nothing was applied',
+        },
+      ],
+    );
+
+  return runSession(host, opts, 'apply', async (ctx, state) => {
+    const ops: TxOp[] = [];
+    const diagnostics: Diagnostic[] = [];
+    for (const c of plan.changes) {
+      let now: Uint8Array | null;
+      try {
+        now = await host.fs.readFile(c.path);
+      } catch (e) {
+        diagnostics.push(toDiagnostic(e, c.path));
+        continue;
+      }
+      const r = preflightChange(c, now);
+      if (r === 'skip') continue;
+      if ('severity' in r) diagnostics.push(r);
+      else ops.push(r);
+    }
+    if (diagnostics.length > 0) {
+      await report(ctx, 'preflight', false, `${diagnostics.length} file(s) refused`);
+      return resultOf('apply', 'refused', ctx.steps, diagnostics);
+    }
+    await report(ctx, 'preflight', true, `${ops.length} change(s) to make`);
+    if (ops.length === 0) return resultOf('apply', 'unchanged', ctx.steps, []);
+    return runTransaction(ctx, state, {
+      kind: 'apply',
+      ops: orderOps(ops),
+      action: plan.action,
+      record: { specHash: plan.specHash, specName: plan.specName, target: plan.target },
+    });
+  });
+}

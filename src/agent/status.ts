@@ -1,0 +1,83 @@
+// nodeStatus: what mirrorctl last did on this host and whether every file it wrote still holds
+// those bytes (drift). Read-only: no lock; reports a pending journal (an interrupted transaction
+// the next apply/rollback will finish) and a held lock.
+import type { Diagnostic } from '../diagnostics.js';
+import type { HostFs } from '../host/ports.js';
+import { currentSha } from './backup.js';
+import { expectedFiles, lastApply } from './history.js';
+import {
+  agentStateSchema,
+  DEFAULT_STATE_DIR,
+  journalSchema,
+  readJsonDoc,
+  statePaths,
+} from './state-files.js';
+
+export type FileDrift = 'ok' | 'modified' | 'missing' | 'reappeared' | 'unreadable';
+
+export interface NodeStatus {
+  /** The last apply still in effect. */
+  lastApply?: { txid: string; at: string; specHash?: string; specName?: string; target?: string };
+  transactions: number;
+  files: { path: string; state: FileDrift; owned: boolean }[];
+  /** An interrupted transaction waiting for recovery. */
+  pendingJournal?: { txid: string; kind: string; phase: string };
+  locked: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export const isInSync = (s: NodeStatus): boolean =>
+  s.diagnostics.every((d) => d.severity !== 'error') &&
+  s.files.every((f) => f.state === 'ok') &&
+  !s.pendingJournal;
+
+export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Promise<NodeStatus> {
+  const p = statePaths(stateDir);
+  const out: NodeStatus = {
+    transactions: 0,
+    files: [],
+    locked: (await fs.stat(p.lock)) !== null,
+    diagnostics: [],
+  };
+  const journal = await readJsonDoc(fs, p.journal, journalSchema);
+  if (!journal.ok) out.diagnostics.push(journal.diagnostic);
+  else if (journal.value) {
+    const j = journal.value;
+    out.pendingJournal = { txid: j.txid, kind: j.kind, phase: j.phase };
+  }
+  const read = await readJsonDoc(fs, p.state, agentStateSchema);
+  if (!read.ok) {
+    out.diagnostics.push(read.diagnostic);
+    return out;
+  }
+  const state = read.value;
+  if (!state) return out;
+  out.transactions = state.history.length;
+  const last = lastApply(state);
+  if (last)
+    out.lastApply = {
+      txid: last.txid,
+      at: last.at,
+      ...(last.specHash ? { specHash: last.specHash } : {}),
+      ...(last.specName ? { specName: last.specName } : {}),
+      ...(last.target ? { target: last.target } : {}),
+    };
+  for (const f of [...expectedFiles(state).values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    let drift: FileDrift;
+    try {
+      const sha = await currentSha(fs, f.path);
+      drift =
+        sha === f.sha256 ? 'ok' : sha === null ? 'missing' : f.sha256 === null ? 'reappeared' : 'modified';
+    } catch (e) {
+      drift = 'unreadable';
+      out.diagnostics.push({
+        severity: 'warning',
+        code: 'agent.status.unreadable',
+        file: f.path,
+        message: e instanceof Error ? e.message : String(e),
+      });
+    }
+    out.files.push({ path: f.path, state: drift, owned: f.owned });
+  }
+  return out;
+}

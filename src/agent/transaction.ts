@@ -1,0 +1,246 @@
+// The transaction every mutation goes through (apply, rollback, uninstall): journal → backup →
+// ordered atomic writes → verify → runtime action → health → commit (state.json). Any failure
+// after the journal restores the backups, repeats the runtime action if one had started, and
+// reports `rolled-back`; if restoring fails the journal stays for the next run (`rollback-failed`).
+import type { Diagnostic } from '../diagnostics.js';
+import type { RuntimeAction } from '../plan/types.js';
+import { createBackup, currentSha, restoreBackup } from './backup.js';
+import {
+  actionTimeout,
+  healthTimeout,
+  newTxid,
+  report,
+  resultOf,
+  type TxContext,
+  toDiagnostic,
+} from './context.js';
+import {
+  type AgentState,
+  type BackupManifest,
+  type Journal,
+  removeEmptyDirs,
+  removeTree,
+  sha256Of,
+  statePaths,
+  type TxRecord,
+  writeJsonDoc,
+} from './state-files.js';
+import { AgentError, type TxKind, type TxResult } from './types.js';
+
+export interface TxOp {
+  path: string;
+  /** Desired content and mode; null deletes the file. */
+  after: { data: Uint8Array | string; mode: number } | null;
+  owned: boolean;
+  /** Written 0600 and never shown. */
+  secret: boolean;
+}
+
+export interface TxSpec {
+  kind: TxKind;
+  /** Real changes only, in the order to perform them. */
+  ops: TxOp[];
+  action: RuntimeAction;
+  /** Directories to remove once empty after the writes (rollback/uninstall of created dirs). */
+  removeDirs?: readonly string[];
+  /** Fields of the history record besides the ones derived here. */
+  record: Pick<TxRecord, 'specHash' | 'specName' | 'target' | 'undoes'>;
+  /** Further state changes made atomically with the commit (e.g. mark an apply undone). */
+  updateState?: (s: AgentState) => AgentState;
+}
+
+class RuntimeFailure extends Error {}
+
+/** Runs the runtime action and waits for health; a failure is thrown as RuntimeFailure. */
+export async function performAction(ctx: TxContext, action: RuntimeAction, label: string): Promise<void> {
+  if (action.kind === 'none') return;
+  const r = await ctx.opts.control.perform(action, actionTimeout(ctx.opts));
+  if (!r.ok) {
+    await report(ctx, `${action.kind}${label}`, false, r.error);
+    throw new RuntimeFailure(r.error);
+  }
+  await report(ctx, `${action.kind}${label}`, true, `${action.service}: ${r.detail}`);
+  const h = await ctx.opts.health.check(action.service, healthTimeout(ctx.opts));
+  if (!h.ok) {
+    await report(ctx, `health${label}`, false, h.error);
+    throw new RuntimeFailure(h.error);
+  }
+  await report(ctx, `health${label}`, true, h.detail);
+}
+
+async function writeOp(ctx: TxContext, op: TxOp): Promise<void> {
+  const fs = ctx.host.fs;
+  if (op.after === null) await fs.removeFile(op.path);
+  else await fs.writeFileAtomic(op.path, op.after.data, op.secret ? 0o600 : op.after.mode);
+}
+
+async function verifyOps(ctx: TxContext, ops: readonly TxOp[]): Promise<void> {
+  for (const op of ops) {
+    const want = op.after === null ? null : sha256Of(op.after.data);
+    if ((await currentSha(ctx.host.fs, op.path)) !== want)
+      throw new AgentError('agent.verify.mismatch', op.path, 'reads back different from what was written');
+  }
+}
+
+export async function runTransaction(ctx: TxContext, state: AgentState, spec: TxSpec): Promise<TxResult> {
+  const { fs } = ctx.host;
+  const p = statePaths(ctx.stateDir);
+  const txid = newTxid(ctx.host.now());
+  const journal: Journal = {
+    apiVersion: 'mirrorctl/journal-v1',
+    txid,
+    kind: spec.kind,
+    startedAt: ctx.host.now().toISOString(),
+    phase: 'backup',
+    paths: spec.ops.map((o) => o.path),
+    written: [],
+    action: spec.action,
+    actionStarted: false,
+  };
+  const fail = (d: Diagnostic) => resultOf(spec.kind, 'failed', ctx.steps, [d], { txid });
+
+  try {
+    await writeJsonDoc(fs, p.journal, journal);
+  } catch (e) {
+    await report(ctx, 'journal', false, toDiagnostic(e, p.journal).message);
+    return fail(toDiagnostic(e, p.journal));
+  }
+  await report(ctx, 'journal', true, `transaction ${txid} (${spec.kind})`);
+
+  let manifest: BackupManifest;
+  try {
+    manifest = await createBackup(fs, ctx.stateDir, txid, journal.paths);
+  } catch (e) {
+    const d = toDiagnostic(e);
+    await report(ctx, 'backup', false, d.message);
+    // Nothing changed yet: drop the partial backup and the journal.
+    try {
+      await removeTree(fs, p.backupDir(txid));
+      await fs.removeFile(p.journal);
+    } catch {
+      // The next run's recovery discards them (no manifest = nothing was changed).
+    }
+    return fail(d);
+  }
+  await report(ctx, 'backup', true, `${manifest.entries.length} original(s) saved`);
+
+  let commitAttempted = false;
+  let runtimeError: string | undefined;
+  try {
+    journal.phase = 'write';
+    await writeJsonDoc(fs, p.journal, journal);
+    for (const op of spec.ops) {
+      await writeOp(ctx, op);
+      journal.written.push(op.path);
+      await writeJsonDoc(fs, p.journal, journal);
+      await report(
+        ctx,
+        `${op.after === null ? 'delete' : 'write'} ${op.path}`,
+        true,
+        op.secret ? 'secret, 0600' : 'ok',
+      );
+    }
+    await removeEmptyDirs(fs, spec.removeDirs ?? []);
+    await verifyOps(ctx, spec.ops);
+    await report(ctx, 'verify', true, `${spec.ops.length} file(s) read back`);
+    if (spec.action.kind !== 'none') {
+      journal.phase = 'action';
+      journal.actionStarted = true;
+      await writeJsonDoc(fs, p.journal, journal);
+      await performAction(ctx, spec.action, '');
+    }
+    commitAttempted = true;
+    await writeJsonDoc(fs, p.state, commitState(state, spec, txid, ctx.host.now()));
+    await report(ctx, 'commit', true, `state.json records ${txid}`);
+  } catch (e) {
+    if (e instanceof RuntimeFailure) runtimeError = e.message;
+    else await report(ctx, 'change', false, toDiagnostic(e).message);
+    const cause: Diagnostic =
+      e instanceof RuntimeFailure
+        ? {
+            severity: 'error',
+            code: 'agent.runtime.unhealthy',
+            message: `${spec.action.service} did not come back healthy after ${spec.action.kind}: ${e.message}`,
+            hint: 'the previous files were restored; fix the cause (runtime log) before applying again',
+          }
+        : toDiagnostic(e);
+    return undo(ctx, state, spec, journal, manifest, commitAttempted, cause, runtimeError);
+  }
+
+  try {
+    await fs.removeFile(p.journal);
+  } catch {
+    // Committed: a leftover journal whose txid is in state.json is recognised and dropped.
+  }
+  return resultOf(spec.kind, 'applied', ctx.steps, [], {
+    txid,
+    changed: spec.ops.map((o) => o.path),
+    ...(spec.action.kind !== 'none' ? { action: spec.action } : {}),
+  });
+}
+
+function commitState(state: AgentState, spec: TxSpec, txid: string, now: Date): AgentState {
+  const record: TxRecord = {
+    txid,
+    kind: spec.kind,
+    at: now.toISOString(),
+    ...spec.record,
+    action: spec.action,
+    files: spec.ops.map((o) => ({
+      path: o.path,
+      sha256: o.after === null ? null : sha256Of(o.after.data),
+      owned: o.owned,
+      secret: o.secret,
+    })),
+  };
+  const next = spec.updateState ? spec.updateState(state) : state;
+  return { ...next, history: [...next.history, record] };
+}
+
+/** Restores the backups of a failed transaction and brings the runtime back if it was touched. */
+async function undo(
+  ctx: TxContext,
+  state: AgentState,
+  spec: TxSpec,
+  journal: Journal,
+  manifest: BackupManifest,
+  commitAttempted: boolean,
+  cause: Diagnostic,
+  runtimeError: string | undefined,
+): Promise<TxResult> {
+  const { fs } = ctx.host;
+  const p = statePaths(ctx.stateDir);
+  const extra = { txid: journal.txid, ...(runtimeError ? { runtimeError } : {}) };
+  try {
+    journal.phase = 'restore';
+    await writeJsonDoc(fs, p.journal, journal);
+    // The commit may have landed before its fsync failed: put the previous state back first.
+    if (commitAttempted) {
+      if (ctx.hadState) await writeJsonDoc(fs, p.state, state);
+      else await fs.removeFile(p.state);
+    }
+    const restored = await restoreBackup(fs, ctx.stateDir, manifest);
+    await report(ctx, 'restore', true, `${restored.length} file(s) restored`);
+    if (journal.actionStarted) await performAction(ctx, spec.action, ' (after restore)');
+    await removeTree(fs, p.backupDir(journal.txid));
+    await fs.removeFile(p.journal);
+    const status = restored.length > 0 || journal.actionStarted ? 'rolled-back' : 'failed';
+    return resultOf(spec.kind, status, ctx.steps, [cause], extra);
+  } catch (e) {
+    const d: Diagnostic =
+      e instanceof RuntimeFailure
+        ? {
+            severity: 'error',
+            code: 'agent.rollback.runtime',
+            message: `files restored, but ${spec.action.service} is still unhealthy: ${e.message}`,
+            hint: 'the runtime needs a human: check its log and service status',
+          }
+        : {
+            ...toDiagnostic(e),
+            code: 'agent.rollback.failed',
+            hint: 'the journal is kept: fix the cause and run `mirrorctl rollback` or any apply to finish restoring',
+          };
+    await report(ctx, 'restore', false, d.message);
+    return resultOf(spec.kind, 'rollback-failed', ctx.steps, [cause, d], extra);
+  }
+}

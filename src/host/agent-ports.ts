@@ -1,0 +1,30 @@
+// Ports the node agent needs beyond Host: runtime control (restart/reload), runtime health, and
+// process identity for the apply lock. Adapters: agent/runtime-control.ts (over a Runner),
+// host/cri-health.ts (CRI gRPC), host/process-probe.ts (/proc).
+import type { RuntimeAction, Service } from '../plan/types.js';
+
+export type ControlResult = { ok: true; detail: string } | { ok: false; error: string; timedOut: boolean };
+
+/** Restarts or reloads a runtime service. Never rejects: failures come back as values. */
+export interface RuntimeControl {
+  perform(action: RuntimeAction, timeoutMs: number): Promise<ControlResult>;
+}
+
+export type HealthResult = { ok: true; detail: string } | { ok: false; error: string };
+
+/** Is the runtime serving again after a restart/reload? Waits up to timeoutMs. Never rejects. */
+export interface RuntimeHealth {
+  check(service: Service, timeoutMs: number): Promise<HealthResult>;
+}
+
+/** A process as the lock records it: pid plus start time, so a recycled pid is not mistaken for it. */
+export interface ProcessIdentity {
+  pid: number;
+  /** Opaque start stamp (Linux: /proc/<pid>/stat field 22, clock ticks since boot). */
+  startTime: string;
+}
+
+export interface ProcessProbe {
+  self(): ProcessIdentity;
+  isAlive(p: ProcessIdentity): boolean;
+}
