@@ -90,7 +90,7 @@ function mirrorProblems(m: Mirror, field: string, ctx: RenderContext): Diagnosti
         'mirror-host',
         `${field}.url`,
         `mirror host "${m.host}" has no dot or port: containers/image would read "${m.host}/…" as a Docker Hub namespace`,
-        `use a fully qualified name (e.g. ${m.host}.example.com) or add the port (${m.host}:443)`,
+        `use a fully qualified name (e.g. ${m.host}.example.com), an IP address, or a non-default port`,
       ),
     );
   if (Object.keys(m.headers).length > 0)
@@ -272,7 +272,6 @@ function renderEntry(set: MirrorSet, entry: RegistryEntry, ctx: RenderContext): 
 }
 
 export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): RenderResult {
-  const diagnostics: Diagnostic[] = [];
   if (versionAtLeast(ctx.runtimeVersion, [1, 18, 0]) === false)
     return {
       files: [],
@@ -285,57 +284,72 @@ export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): Render
         ),
       ],
     };
-  const blocks: string[] = [];
-  const files: RenderedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const rendered: { entry: RegistryEntry; r: EntryRender & { table: TomlRegistry } }[] = [];
   for (const entry of set.registries) {
     if (entry.only !== undefined && !entry.only.includes(TARGET)) continue;
     const r = renderEntry(set, entry, ctx);
     diagnostics.push(...r.diagnostics);
-    if (!r.table) continue;
-    blocks.push(`${r.comments.join('\n')}\n${stringify({ registry: [r.table] }).trimEnd()}`);
-    files.push(...r.files);
+    if (r.table) rendered.push({ entry, r: { ...r, table: r.table } });
   }
-  if (blocks.length === 0) return { files: [], diagnostics };
   const dropIn = registriesConfDropInPath(set, ctx);
-  const content = `${managedHeader(set.name)}\n${blocks.join('\n\n')}\n`;
-  diagnostics.push(...selfCheck(content, dropIn));
-  return { files: [{ path: dropIn, content, mode: 0o644 }, ...dedupe(files)], diagnostics };
-}
-
-/** Two mirrors on one host share the same certs.d files: keep one copy. */
-function dedupe(files: RenderedFile[]): RenderedFile[] {
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  return [...byPath.values()];
-}
-
-/** Load the drop-in exactly as c/image would, and refuse mirrors that a blocked prefix swallows. */
-function selfCheck(content: string, file: string): Diagnostic[] {
+  const build = (items: typeof rendered): string =>
+    `${managedHeader(set.name)}\n${items
+      .map(({ r }) => `${r.comments.join('\n')}\n${stringify({ registry: [r.table] }).trimEnd()}`)
+      .join('\n\n')}\n`;
+  const blocked = blockedMirrors(build(rendered), rendered, dropIn);
+  diagnostics.push(...blocked.diagnostics);
+  const kept = rendered.filter(({ entry }) => !blocked.entries.has(entry.index));
+  if (kept.length === 0) return { files: [], diagnostics };
+  const content = build(kept);
   const loaded = loadRegistriesConf(content, true);
   if (!loaded.ok)
-    return [
-      {
-        severity: 'error',
-        code: 'render.crio.invalid',
-        message: `loading drop-in registries configuration "${file}": ${loaded.error}`,
-        file,
-        hint: 'this is what CRI-O would log before refusing to start; fix the spec entry it names',
-        target: TARGET,
-      },
-    ];
-  const out: Diagnostic[] = [];
-  for (const reg of loaded.config.registries) {
-    for (const m of reg.mirrors) {
-      const owner = findRegistry(loaded.config, m.location);
-      if (owner?.blocked)
-        out.push({
+    return {
+      files: [],
+      diagnostics: [
+        ...diagnostics,
+        {
           severity: 'error',
-          code: 'render.crio.mirror-blocked',
-          message: `mirror ${m.location} of prefix "${reg.prefix}" lies under the blocked prefix "${owner.prefix}", so containers/image refuses it too (registry ${owner.prefix} is blocked)`,
-          file,
-          hint: `set fallback: true on "${owner.prefix}", or serve the mirror from a location outside that prefix`,
+          code: 'render.crio.invalid',
+          message: `loading drop-in registries configuration "${dropIn}": ${loaded.error}`,
+          file: dropIn,
+          hint: 'this is what CRI-O would log before refusing to start; fix the spec entry it names',
           target: TARGET,
-        });
-    }
+        },
+      ],
+    };
+  const byPath = new Map(kept.flatMap(({ r }) => r.files).map((f) => [f.path, f]));
+  return { files: [{ path: dropIn, content, mode: 0o644 }, ...byPath.values()], diagnostics };
+}
+
+/**
+ * c/image checks `blocked` on each physical reference, mirrors included: a mirror whose location
+ * falls under a blocked prefix is refused as well. Such entries are errors and are left out.
+ */
+function blockedMirrors(
+  content: string,
+  rendered: readonly { entry: RegistryEntry; r: { table: TomlRegistry } }[],
+  file: string,
+): { entries: Set<number>; diagnostics: Diagnostic[] } {
+  const entries = new Set<number>();
+  const diagnostics: Diagnostic[] = [];
+  const loaded = loadRegistriesConf(content, true);
+  if (!loaded.ok) return { entries, diagnostics };
+  for (const { entry, r } of rendered) {
+    (r.table.mirror ?? []).forEach((m, j) => {
+      const owner = findRegistry(loaded.config, m.location);
+      if (!owner?.blocked) return;
+      entries.add(entry.index);
+      diagnostics.push({
+        ...err(
+          'mirror-blocked',
+          `spec.registries[${entry.index}].mirrors[${j}].url`,
+          `mirror location ${m.location} lies under the blocked prefix "${owner.prefix}" (fallback: false), so containers/image refuses the mirror too ("registry ${owner.prefix} is blocked")`,
+          `set fallback: true on "${owner.prefix}", or serve the mirror from a location outside that prefix`,
+        ),
+        file,
+      });
+    });
   }
-  return out;
+  return { entries, diagnostics };
 }
