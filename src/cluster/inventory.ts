@@ -53,8 +53,8 @@ export function stateOf(
   pod: V1Pod | undefined,
   result: AgentResult | undefined,
 ): MirrorState {
-  if (!control) return 'not installed';
-  if (!pod) return 'pending';
+  // No agent pod: the node is outside the DaemonSet's selection (control plane, -l) or not scheduled yet.
+  if (!control || !pod) return 'not installed';
   if (!result) return 'pending';
   if (['failed', 'rolled-back', 'invalid'].includes(result.status)) return 'failed';
   if (result.revision === control.revision && result.mode === control.mode && SUCCEEDED.has(result.status))
