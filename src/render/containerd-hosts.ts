@@ -15,27 +15,15 @@
 // - pullFrom: digest-only → capabilities without `resolve` (tags are resolved elsewhere, digests and
 //   blobs come from the mirror). tag-only is not expressible: containerd uses a host for tag
 //   resolution only if it may also pull (`pull`+`resolve`), and then it serves digest refs too.
-import { stringify, type TomlTable } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Capability, MirrorSet, RegistryEntry } from '../spec/types.js';
+import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import { hostScopeWarning, lintContainerdMirror } from './containerd-hosts-lints.js';
+import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { TlsFileSet } from './containerd-tls-files.js';
 import { managedHeader } from './header.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 import { type ContainerdGates, containerdGates } from './versions.js';
-
-/** Settings of one `[host."url"]` table (also used for the root = `server`). */
-interface HostSettings {
-  url: string;
-  capabilities: Capability[];
-  skipVerify?: boolean;
-  ca?: string;
-  client?: [string, string] | string;
-  overridePath?: boolean;
-  dialTimeout?: string;
-  header?: Record<string, string[]>;
-}
 
 /** certs.d directory for a source host: `host:port` verbatim, `_default` for `*` (§1.5). */
 export const containerdHostsDir = (sourceHost: string): string =>
@@ -184,22 +172,19 @@ function renderHostsFile(
   // fallback: false → the last mirror is `server`; keep at least one [host] table (see file comment).
   const server = entry.fallback ? undefined : hosts[hosts.length - 1]!;
   const tables = entry.fallback || hosts.length === 1 ? hosts : hosts.slice(0, -1);
-  const doc: TomlTable = {};
-  const serverUrl = server ? server.url : upstreamServer(entry.sourceHost);
-  if (serverUrl) doc.server = serverUrl;
-  if (server) Object.assign(doc, hostFields(server));
-  doc.host = Object.fromEntries(tables.map((h) => [h.url, hostFields(h)]));
-
   const secret = hosts.some((h) => h.header !== undefined);
-  const content = [
-    managedHeader(specName).trimEnd(),
-    `# ${entry.source} (spec.registries[${entry.index}]): ${describe(entry)}`,
-    '',
-    stringify(doc),
-  ].join('\n');
+  const content = formatHostsToml({
+    header: [
+      managedHeader(specName).trimEnd(),
+      `# ${entry.source} (spec.registries[${entry.index}]): ${describe(entry)}`,
+    ],
+    server: server ? server.url : upstreamServer(entry.sourceHost),
+    root: server,
+    hosts: tables,
+  });
   const hostsFile: RenderedFile = {
     path: `${dirPath}/hosts.toml`,
-    content: content.endsWith('\n') ? content : `${content}\n`,
+    content,
     mode: secret ? 0o600 : 0o644,
     ...(secret ? { secret: true } : {}),
   };
@@ -224,16 +209,4 @@ function dialTimeoutDropped(entry: RegistryEntry, j: number, gates: ContainerdGa
     message: `dial_timeout not written: containerd supports it from 2.0.7/2.1 (node version: ${v})`,
     hint: 'pass --runtime-version when the node runs a newer containerd',
   };
-}
-
-/** hosts.toml keys in containerd's spelling, in a stable order. */
-function hostFields(h: HostSettings): TomlTable {
-  const t: TomlTable = { capabilities: h.capabilities };
-  if (h.skipVerify !== undefined) t.skip_verify = h.skipVerify;
-  if (h.ca !== undefined) t.ca = h.ca;
-  if (h.client !== undefined) t.client = typeof h.client === 'string' ? h.client : [h.client];
-  if (h.overridePath) t.override_path = true;
-  if (h.dialTimeout !== undefined) t.dial_timeout = h.dialTimeout;
-  if (h.header !== undefined) t.header = h.header;
-  return t;
 }

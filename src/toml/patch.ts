@@ -36,6 +36,26 @@ function editAt(text: string, keys: readonly string[], value: unknown): string {
   return shimmed.slice(ROOT_SHIM_HEADER.length);
 }
 
+// toml-edit writes a new key flush left. In files that indent table bodies (containerd's own
+// `config default` does), indent it like the line above it: a sibling key, or its table header + 2.
+function indentLikeNeighbours(before: string, after: string): string {
+  const parts = diffLines(before, after);
+  const added = parts.filter((p) => p.added);
+  if (added.length !== 1 || parts.some((p) => p.removed) || added[0]!.count !== 1) return after;
+  let out = '';
+  let prev = '';
+  for (const part of parts) {
+    if (part.added && /^\S/.test(part.value)) {
+      const indent = /^\s*/.exec(prev)?.[0] ?? '';
+      const header = /^\s*\[/.test(prev);
+      out += (header && indent !== '' ? `${indent}  ` : header ? '' : indent) + part.value;
+    } else out += part.value;
+    const lines = part.value.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 0) prev = lines[lines.length - 1]!;
+  }
+  return out;
+}
+
 const BLANK_OR_COMMENT = /^[ \t]*(#.*)?\r?\n?$/;
 
 // toml_edit deletes the comment and blank lines above a removed key or table (its "decor"), which
@@ -87,7 +107,8 @@ export function patchToml(text: string, ops: readonly TomlOp[]): string {
         }
         continue;
       }
-      out = editAt(out, op.keys, op.value);
+      const edited = editAt(out, op.keys, op.value);
+      out = current === undefined ? indentLikeNeighbours(out, edited) : edited;
     } else {
       if (current === undefined) continue; // the editor would otherwise create empty parent tables
       out = keepDecorComments(out, editAt(out, op.keys, undefined));
