@@ -86,7 +86,8 @@ describe('cluster status / rollback / uninstall', () => {
     expect(await clusterRollback(ctx, common(h))).toBe(0);
     const report = JSON.parse(ctx.out.join(''));
     const cm = h.server.get('configmaps', 'mirrorctl', 'mirrorctl-spec');
-    expect((cm?.data as Record<string, string>)['mirrors.yaml']).toBe(SPEC);
+    const data = (cm?.data ?? {}) as Record<string, string>;
+    expect(data['mirrors.yaml']).toBe(SPEC);
     for (const a of h.sim.agents.values()) expect(a.last?.revision).toBe(report.revision);
   });
 
