@@ -105,6 +105,18 @@ describe.each(cases)('containerd $name + config_path + hosts.toml', ({ binary, c
       expect(pair.upstream.requests('/v2/', upstreamBefore)).toEqual([]);
       const status = await containerd.cri().imageStatus(IMAGE);
       expect(status).toMatchObject({ ok: true, value: { repoTags: [IMAGE] } });
+      // What `verify` can learn from CRI Status: 1.x reports the effective registry config, 2.x
+      // does not (the registry table moved to the images plugin), so it must read config files.
+      const verbose = await containerd.cri().status(true);
+      expect(verbose.ok).toBe(true);
+      const info: { registry?: { configPath?: string } } = verbose.ok
+        ? JSON.parse(verbose.value.info.config ?? '{}')
+        : {};
+      if (nativeConfigVersion(binary.version) === 2) {
+        expect(info.registry?.configPath).toBe('/etc/containerd/certs.d');
+      } else {
+        expect(info.registry).toBeUndefined();
+      }
       if (configVersion === 2 && nativeConfigVersion(binary.version) === 3) {
         expect(containerd.log()).toContain('Configuration migrated from version 2');
       }
