@@ -206,21 +206,23 @@ function parseDaemonJson(text: string | null, file: string): DaemonDoc {
       diagnostics: [err('daemon-json', 'daemon.json', `${file} is not a JSON object`, 'fix the file first')],
     };
   } catch (e) {
-    return {
-      doc: {},
-      diagnostics: [
-        {
-          ...err(
-            'daemon-json',
-            'daemon.json',
-            `${file} is not valid JSON: ${(e as Error).message}`,
-            'fix the file first: dockerd refuses to start with it',
-          ),
-          field: undefined,
-          file,
-        },
-      ],
+    // V8's wording differs between Node versions; keep only the position, as line/column.
+    const pos = /position (\d+)/.exec((e as Error).message);
+    const at = pos ? Number(pos[1]) : undefined;
+    const before = at === undefined ? '' : text.slice(0, at);
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'render.docker.daemon-json',
+      message: `${file} is not valid JSON`,
+      file,
+      hint: 'fix the file first: dockerd refuses to start with it',
+      target: TARGET,
     };
+    if (at !== undefined) {
+      d.line = before.split('\n').length;
+      d.column = at - before.lastIndexOf('\n');
+    }
+    return { doc: {}, diagnostics: [d] };
   }
 }
 
