@@ -1,5 +1,6 @@
 // Every verb of the CLI, in help order. Add a command by adding its module here.
 import type { CommandDef } from '../command.js';
 import { completionCommand } from './completion.js';
+import { detectCommand } from './detect.js';
 
-export const commands: CommandDef[] = [completionCommand];
+export const commands: CommandDef[] = [detectCommand, completionCommand];
