@@ -1,5 +1,5 @@
 // Golden directories for the docker target: test/golden/docker/<case>/{spec.yaml, case.json?,
-// existing-daemon.json?, expected/**}. expected/ holds the rendered files at their node paths plus
+// existing-daemon.golden.json? (excluded from Biome: it is the operator's file, as written), expected/**}. expected/ holds the rendered files at their node paths plus
 // _diagnostics.json, _modes.json and _edits.json (what the agent undoes). UPDATE_GOLDEN=1 rewrites.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('docker daemon.json golden cases', () => {
       const validated = validateSpec(readIfExists(join(dir, 'spec.yaml')) ?? '', 'spec.yaml');
       expect(validated.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const opts = JSON.parse(readIfExists(join(dir, 'case.json')) ?? '{}') as CaseOptions;
-      const existing = readIfExists(join(dir, 'existing-daemon.json'));
+      const existing = readIfExists(join(dir, 'existing-daemon.golden.json'));
       const result = renderDockerDaemon(
         validated.spec!,
         {
