@@ -1,6 +1,6 @@
 // Image references preflight checks, from three places: a list file (one ref per line), a
 // directory of Kubernetes manifests (every pod template, including init and ephemeral
-// containers), or the live cluster through the ImageSource port. Refs are normalised
+// containers), or the live cluster (cluster-source.ts, over the Kube port). Refs are normalised
 // (docker.io/library/…, tag latest) so one image used by many workloads is probed once.
 import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
@@ -27,9 +27,6 @@ export interface FoundImage {
   line?: number;
 }
 
-/** The live cluster: every pod's images and each node's sandbox image (adapter in cluster-source.ts). */
-export type ImageSource = () => Promise<FoundImage[]>;
-
 /** Normalise, deduplicate and sort; invalid refs become diagnostics naming file and line. */
 export function mergeFound(found: readonly FoundImage[]): Collection {
   const byRef = new Map<string, Set<string>>();
@@ -40,7 +37,7 @@ export function mergeFound(found: readonly FoundImage[]): Collection {
       const d: Diagnostic = {
         severity: 'error',
         code: 'preflight.image.invalid',
-        message: `${f.origin}: invalid image reference "${f.image}": ${parsed.reason}`,
+        message: `invalid image reference "${f.image}": ${parsed.reason}${f.origin === `${f.file}:${f.line}` ? '' : ` (${f.origin})`}`,
         hint: 'fix the reference; the runtime would refuse it too (InvalidImageName)',
       };
       if (f.file) d.file = f.file;
@@ -166,6 +163,7 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 export async function findInManifestDir(
   fs: Pick<HostFs, 'readDir' | 'readFile' | 'stat'>,
   dir: string,
+  shownAs = dir,
 ): Promise<{ found: FoundImage[]; diagnostics: Diagnostic[] }> {
   const found: FoundImage[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -174,7 +172,7 @@ export async function findInManifestDir(
     diagnostics.push({
       severity: 'error',
       code: 'preflight.manifests.missing',
-      file: dir,
+      file: shownAs,
       message: 'manifests directory does not exist',
       hint: 'pass an existing directory to --manifests',
     });
@@ -182,15 +180,16 @@ export async function findInManifestDir(
   }
   for (const name of entries) {
     const path = `${dir.replace(/\/+$/, '')}/${name}`;
+    const shown = `${shownAs.replace(/\/+$/, '')}/${name}`;
     const st = await fs.stat(path);
     if (st?.type === 'dir') {
-      const sub = await findInManifestDir(fs, path);
+      const sub = await findInManifestDir(fs, path, shown);
       found.push(...sub.found);
       diagnostics.push(...sub.diagnostics);
     } else if (st?.type === 'file' && MANIFEST_FILE.test(name)) {
       const bytes = await fs.readFile(path);
       if (bytes === null) continue;
-      const one = findInManifest(new TextDecoder().decode(bytes), path);
+      const one = findInManifest(new TextDecoder().decode(bytes), shown);
       found.push(...one.found);
       diagnostics.push(...one.diagnostics);
     }

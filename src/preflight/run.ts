@@ -30,7 +30,7 @@ export interface PreflightInput {
   targets: TargetRuntime[];
   client: RegistryClient;
   concurrency: number;
-  /** Diagnostics gathered while collecting images (carried into the report). */
+  /** Diagnostics gathered while collecting images; an error (an invalid ref) fails the report. */
   diagnostics?: Diagnostic[];
   onProgress?: (done: number, total: number) => void;
 }
@@ -86,7 +86,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
     spec: input.spec.name,
     targets: input.targets.map((t) => t.target),
     // Spec/render findings are reported, but only a pull that would fail fails preflight.
-    ok: summary.missing + summary.unreachable === 0,
+    ok:
+      summary.missing + summary.unreachable === 0 &&
+      !(input.diagnostics ?? []).some((d) => d.severity === 'error'),
     summary,
     images,
     diagnostics: dedupe(diagnostics),

@@ -1,0 +1,229 @@
+// `mirrorctl preflight`: before cutting a cluster off the internet, check that every image it
+// runs can be pulled through the mirrors, per target runtime, with the same request sequence as
+// `explain`. Exit 0 all pull, 1 some image would fail, 2 invalid input.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createKubeClient } from '../../cluster/kube-client.js';
+import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { nodeFs } from '../../host/node-fs.js';
+import { readCluster } from '../../preflight/cluster-source.js';
+import { type FoundImage, findInList, findInManifestDir, mergeFound } from '../../preflight/collect.js';
+import { createProgress } from '../../preflight/progress.js';
+import { formatReportJson, formatReportText } from '../../preflight/report.js';
+import { runPreflight, type TargetRuntime } from '../../preflight/run.js';
+import { createRegistryClient } from '../../registry/client.js';
+import { type CredentialStore, parseAuthFile } from '../../registry/credentials.js';
+import { nodeTransport } from '../../registry/node-transport.js';
+import { loadSpec } from '../../spec/load.js';
+import { TARGETS, type Target } from '../../spec/types.js';
+import { type CommandDef, type OptionValues, optBool, optList, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { VERSION } from '../version.js';
+
+export const preflightCommand: CommandDef = {
+  name: 'preflight',
+  summary: 'check that every image would pull through the mirrors (air-gap readiness)',
+  description: `Collects image references (--images list file, --manifests directory of Kubernetes YAML,
+or --cluster: every pod's images and each node's pause image), resolves for each target runtime the
+requests the runtime would make (the same code as \`explain\`), and probes them over the OCI distribution
+API in that order (manifest HEAD, bearer/basic auth, the mirror's TLS settings).
+Per image and target: served by a mirror, by the source only (breaks with fallback: false), missing, or
+unreachable. Targets: --target, else the nodes' runtimes with --cluster, else containerd.
+Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
+  options: [
+    { flags: '-f, --file <spec>', description: 'mirror spec (mirrors.yaml)' },
+    { flags: '--images <file>', description: 'list file: one image reference per line (# comments)' },
+    { flags: '--manifests <dir>', description: 'directory of Kubernetes manifests (*.yaml, *.yml, *.json)' },
+    { flags: '--cluster', description: 'read pods and nodes from the current kubeconfig context' },
+    {
+      flags: '--target <target>',
+      description: 'runtime target to check (repeatable)',
+      choices: TARGETS,
+      repeatable: true,
+    },
+    { flags: '--runtime-version <version>', description: 'runtime version for --target (e.g. 1.7.13)' },
+    { flags: '--concurrency <n>', description: 'images probed at the same time', default: '8' },
+    {
+      flags: '--auth-file <file>',
+      description: 'docker config.json / containers auth.json with registry credentials',
+    },
+    { flags: '--timeout <seconds>', description: 'per-request timeout', default: '10' },
+    {
+      flags: '--retries <n>',
+      description: 'retries on 429, 5xx and connection errors (with backoff)',
+      default: '2',
+    },
+    { flags: '--kubeconfig <file>', description: 'kubeconfig for --cluster' },
+    { flags: '--context <name>', description: 'kubeconfig context for --cluster' },
+    {
+      flags: '-o, --output <format>',
+      description: 'output format',
+      choices: ['text', 'json'],
+      default: 'text',
+    },
+  ],
+  examples: [
+    'mirrorctl preflight -f mirrors.yaml --images images.txt',
+    'mirrorctl preflight -f mirrors.yaml --manifests ./k8s --target containerd --target crio -o json',
+    'mirrorctl preflight -f mirrors.yaml --cluster --auth-file ~/.docker/config.json',
+  ],
+  run: runPreflightCommand,
+};
+
+async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+const positiveInt = (opts: OptionValues, key: string, flag: string, min: number): number => {
+  const raw = optString(opts, key) ?? '';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(
+      `${flag} must be an integer ≥ ${min} (got "${raw}")`,
+      ExitCode.INVALID_INPUT,
+      'cli.flag.invalid',
+    );
+  return n;
+};
+
+function fail(ctx: CliContext, diagnostics: Diagnostic[]): number {
+  ctx.stderr.write(`${formatDiagnostics(diagnostics)}\n`);
+  return ExitCode.INVALID_INPUT;
+}
+
+async function runPreflightCommand(ctx: CliContext, _args: string[], opts: OptionValues): Promise<number> {
+  const specFile = optString(opts, 'file');
+  if (!specFile)
+    throw new CliError('-f/--file <spec> is required', ExitCode.INVALID_INPUT, 'cli.flag.missing');
+  const sources = [
+    optString(opts, 'images'),
+    optString(opts, 'manifests'),
+    optBool(opts, 'cluster') || undefined,
+  ];
+  if (sources.filter((s) => s !== undefined).length !== 1)
+    throw new CliError(
+      'give exactly one of --images FILE, --manifests DIR or --cluster',
+      ExitCode.INVALID_INPUT,
+      'cli.flag.conflict',
+    );
+  const concurrency = positiveInt(opts, 'concurrency', '--concurrency', 1);
+  const timeoutMs = positiveInt(opts, 'timeout', '--timeout', 1) * 1000;
+  const retries = positiveInt(opts, 'retries', '--retries', 0);
+
+  const loaded = await loadSpec(resolve(ctx.cwd, specFile), readTextOrNull);
+  if (!loaded.spec || hasErrors(loaded.diagnostics)) return fail(ctx, loaded.diagnostics);
+
+  let credentials: CredentialStore | undefined;
+  const authFile = optString(opts, 'authFile');
+  if (authFile) {
+    const path = resolve(ctx.cwd, authFile);
+    const text = await readTextOrNull(path);
+    if (text === null)
+      return fail(ctx, [
+        {
+          severity: 'error',
+          code: 'auth.missing',
+          file: path,
+          message: 'auth file not found',
+          hint: 'pass an existing docker config.json to --auth-file',
+        },
+      ]);
+    const parsed = parseAuthFile(text, path);
+    if (hasErrors(parsed.diagnostics)) return fail(ctx, parsed.diagnostics);
+    credentials = parsed.store;
+  }
+
+  const { found, diagnostics, clusterTargets } = await collect(ctx, opts);
+  if (
+    diagnostics.some((d) => d.code === 'preflight.manifests.missing' || d.code === 'preflight.images.missing')
+  )
+    return fail(ctx, diagnostics);
+  const collection = mergeFound(found);
+  const collectDiagnostics = [...diagnostics, ...collection.diagnostics];
+  if (collection.images.length === 0)
+    collectDiagnostics.push({
+      severity: 'warning',
+      code: 'preflight.images.none',
+      message: 'no image references found',
+    });
+
+  const targets = chooseTargets(opts, clusterTargets);
+  const progress = createProgress(ctx.stderr, 'images', !ctx.quiet);
+  const client = createRegistryClient({
+    transport: nodeTransport,
+    timeoutMs,
+    retries,
+    userAgent: `mirrorctl/${VERSION}`,
+    ...(credentials ? { credentials } : {}),
+  });
+  const report = await runPreflight({
+    spec: loaded.spec,
+    assets: loaded.assets,
+    images: collection.images,
+    targets,
+    client,
+    concurrency,
+    diagnostics: collectDiagnostics,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.finish();
+  ctx.stdout.write(
+    optString(opts, 'output') === 'json' ? formatReportJson(report) : formatReportText(report),
+  );
+  return report.ok ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+}
+
+function chooseTargets(opts: OptionValues, fromCluster: TargetRuntime[] | undefined): TargetRuntime[] {
+  const version = optString(opts, 'runtimeVersion');
+  const named = optList(opts, 'target') as Target[];
+  if (named.length > 0)
+    return named.map((target) => (version ? { target, runtimeVersion: version } : { target }));
+  if (fromCluster && fromCluster.length > 0) return fromCluster;
+  return [version ? { target: 'containerd', runtimeVersion: version } : { target: 'containerd' }];
+}
+
+async function collect(
+  ctx: CliContext,
+  opts: OptionValues,
+): Promise<{ found: FoundImage[]; diagnostics: Diagnostic[]; clusterTargets?: TargetRuntime[] }> {
+  const list = optString(opts, 'images');
+  if (list) {
+    const path = resolve(ctx.cwd, list);
+    const text = await readTextOrNull(path);
+    if (text === null)
+      return {
+        found: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'preflight.images.missing',
+            file: path,
+            message: 'image list file not found',
+            hint: 'pass an existing file to --images',
+          },
+        ],
+      };
+    return { found: findInList(text, list), diagnostics: [] };
+  }
+  const dir = optString(opts, 'manifests');
+  if (dir) {
+    // Walk the directory as the root of its own tree, so origins read `<dir as typed>/app.yaml:3`.
+    const shown = dir.replace(/\/+$/, '');
+    return findInManifestDir(nodeFs({ root: resolve(ctx.cwd, dir) }), '/', shown);
+  }
+  const kubeconfig = optString(opts, 'kubeconfig');
+  const context = optString(opts, 'context');
+  const kube = createKubeClient({
+    env: ctx.env,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+  });
+  const { found, targets } = await readCluster(kube);
+  return { found, diagnostics: [], clusterTargets: targets };
+}
