@@ -87,7 +87,7 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
       selector: { matchLabels: { ...AGENT_SELECTOR } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%' } },
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           ...(o.gateNewNodes ? { serviceAccountName: AGENT_NAME } : {}),
           automountServiceAccountToken: o.gateNewNodes,
