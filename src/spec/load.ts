@@ -45,6 +45,20 @@ export function checkPem(field: TlsField, text: string): string | undefined {
   }
 }
 
+/** Does the client certificate belong to the key? A mismatched pair fails every TLS handshake. */
+function pairMismatch(certPem: string, keyPem: string): boolean {
+  try {
+    const cert = [...certPem.matchAll(PEM_BLOCK)].find((b) => b[1] === 'CERTIFICATE')?.[0];
+    const key = [...keyPem.matchAll(PEM_BLOCK)].find((b) => /PRIVATE KEY$/.test(b[1] ?? ''))?.[0];
+    if (!cert || !key) return false;
+    return !new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+  } catch {
+    return false; // already reported by checkPem
+  }
+}
+
+type ReadOutcome = { ok: true; text: string | null } | { ok: false; error: string };
+
 /** Loads and validates `file`; on success, `assets` holds every referenced TLS file keyed by its spec path. */
 export async function loadSpec(file: string, readFile: ReadText): Promise<LoadedSpec> {
   let text: string | null;
@@ -69,62 +83,81 @@ export async function loadSpec(file: string, readFile: ReadText): Promise<Loaded
   }
   const result = validateSpec(text, file);
   if (!result.spec) return { assets: {}, diagnostics: result.diagnostics };
+  const base = dirname(file);
+  const resolve = (p: string): string => (isAbsolute(p) ? p : join(base, p));
+  // Read each referenced path once, even when several mirrors share a CA.
+  const reads = new Map<string, Promise<ReadOutcome>>();
+  const read = (p: string): Promise<ReadOutcome> => {
+    let r = reads.get(p);
+    if (!r) {
+      r = readFile(resolve(p)).then(
+        (t): ReadOutcome => ({ ok: true, text: t }),
+        (e: unknown): ReadOutcome => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+      );
+      reads.set(p, r);
+    }
+    return r;
+  };
   const assets: SpecAssets = {};
   const diagnostics = [...result.diagnostics];
-  const base = dirname(file);
-  const checks: Array<Promise<void>> = [];
-  const seen = new Set<string>();
   for (const entry of result.spec.registries) {
-    entry.mirrors.forEach((m, j) => {
+    for (const [j, m] of entry.mirrors.entries()) {
+      const fieldPath = (f: TlsField): string =>
+        formatFieldPath(['spec', 'registries', entry.index, 'mirrors', j, 'tls', f]);
+      const loaded: Partial<Record<TlsField, string>> = {};
       for (const field of ['caFile', 'certFile', 'keyFile'] as const) {
         const p = m.tls[field];
-        if (p === undefined || seen.has(`${field}\0${p}`)) continue;
-        seen.add(`${field}\0${p}`);
-        const fieldPath = formatFieldPath(['spec', 'registries', entry.index, 'mirrors', j, 'tls', field]);
-        const resolved = isAbsolute(p) ? p : join(base, p);
-        checks.push(
-          readFile(resolved).then(
-            (content) => {
-              if (content === null) {
-                diagnostics.push(
-                  assetError(
-                    file,
-                    fieldPath,
-                    'spec.tls.file-missing',
-                    `${field} ${JSON.stringify(p)} not found (looked at ${resolved})`,
-                    'paths are relative to the spec file',
-                  ),
-                );
-                return;
-              }
-              const problem = checkPem(field, content);
-              if (problem)
-                diagnostics.push(
-                  assetError(
-                    file,
-                    fieldPath,
-                    'spec.tls.file-invalid',
-                    `${field} ${JSON.stringify(p)} ${problem}`,
-                  ),
-                );
-              else assets[p] = content;
-            },
-            (e: unknown) => {
-              diagnostics.push(
-                assetError(
-                  file,
-                  fieldPath,
-                  'spec.tls.file-unreadable',
-                  `${field} ${JSON.stringify(p)} cannot be read: ${e instanceof Error ? e.message : String(e)}`,
-                ),
-              );
-            },
+        if (p === undefined) continue;
+        const outcome = await read(p);
+        const where = `${field} ${JSON.stringify(p)}`;
+        if (!outcome.ok) {
+          diagnostics.push(
+            assetError(
+              file,
+              fieldPath(field),
+              'spec.tls.file-unreadable',
+              `${where} cannot be read: ${outcome.error}`,
+            ),
+          );
+        } else if (outcome.text === null) {
+          diagnostics.push(
+            assetError(
+              file,
+              fieldPath(field),
+              'spec.tls.file-missing',
+              `${where} not found (looked at ${resolve(p)})`,
+              'paths are relative to the spec file',
+            ),
+          );
+        } else {
+          const problem = checkPem(field, outcome.text);
+          if (problem)
+            diagnostics.push(
+              assetError(file, fieldPath(field), 'spec.tls.file-invalid', `${where} ${problem}`),
+            );
+          else {
+            loaded[field] = outcome.text;
+            assets[p] = outcome.text;
+          }
+        }
+      }
+      if (
+        loaded.certFile !== undefined &&
+        loaded.keyFile !== undefined &&
+        pairMismatch(loaded.certFile, loaded.keyFile)
+      ) {
+        diagnostics.push(
+          assetError(
+            file,
+            fieldPath('keyFile'),
+            'spec.tls.key-mismatch',
+            'keyFile is not the private key of certFile',
+            'pair the client certificate with the key it was issued for',
           ),
         );
       }
-    });
+    }
   }
-  await Promise.all(checks);
   if (diagnostics.some((d) => d.severity === 'error')) return { assets: {}, diagnostics };
   return { spec: result.spec, assets, diagnostics };
 }

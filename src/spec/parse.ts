@@ -53,6 +53,15 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     );
   }
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const control = findRawControlChar(source);
+  if (control) {
+    return fail(
+      'spec.syntax',
+      `the file contains a raw control character (U+${control.code.toString(16).toUpperCase().padStart(4, '0')}); YAML allows only tab, CR and LF`,
+      'is this a binary file? Write control characters inside a double-quoted string as escapes, e.g. "\\t"',
+      control.pos,
+    );
+  }
   const nesting = measureNestingDepth(source);
   if (nesting.depth > MAX_SPEC_DEPTH) {
     return fail(
@@ -140,6 +149,21 @@ function unresolvedAliasPosition(doc: Document, posAt: (offset: number) => Posit
     },
   });
   return at === undefined ? undefined : posAt(at);
+}
+
+function findRawControlChar(text: string): { code: number; pos: Position } | undefined {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    } else if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || (c >= 0x7f && c <= 0x9f && c !== 0x85)) {
+      return { code: c, pos: { line, column: i - lineStart + 1 } };
+    }
+  }
+  return undefined;
 }
 
 function utf8Length(text: string): number {
