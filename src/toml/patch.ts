@@ -1,7 +1,7 @@
 // Format-preserving edits of TOML files mirrorctl does not own (containerd config.toml). Wraps
 // @rainbowatcher/toml-edit-js (Rust toml_edit): comments, order, whitespace and unrelated keys
 // stay byte-identical; new tables are written as standard `[a."b".c]` headers, never inline.
-import { edit, initSync } from '@rainbowatcher/toml-edit-js';
+import { edit, initSync, stringify } from '@rainbowatcher/toml-edit-js';
 import { diffLines } from 'diff';
 import type { TomlOp } from '../render/types.js';
 import { insertKeyUnderHeader, needsHeaderInsert } from './insert-key.js';
@@ -56,6 +56,15 @@ function indentLikeNeighbours(before: string, after: string): string {
   return out;
 }
 
+// A missing table is appended as one standard header (`[a."b".c]`) at the end of the file. toml-edit
+// would also emit an empty header for every missing ancestor and place the block before trailing
+// comments. Callers verify the result and fall back to toml-edit (e.g. ancestor is an inline table).
+function appendTable(text: string, tableKeys: readonly string[], key: string, value: unknown): string {
+  const kv = stringify({ [key]: value }, { finalNewline: true });
+  const body = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  return `${body}${body === '' ? '' : '\n'}[${formatKeyPath(tableKeys)}]\n${kv}`;
+}
+
 const BLANK_OR_COMMENT = /^[ \t]*(#.*)?\r?\n?$/;
 
 // toml_edit deletes the comment and blank lines above a removed key or table (its "decor"), which
@@ -106,6 +115,14 @@ export function patchToml(text: string, ops: readonly TomlOp[]): string {
           throw new Error(`patchToml: could not add ${formatKeyPath(op.keys)} under its table header`);
         }
         continue;
+      }
+      if (current === undefined && parentKeys.length > 0 && getPath(parsed.value, parentKeys) === undefined) {
+        const appended = appendTable(out, parentKeys, op.keys[op.keys.length - 1]!, op.value);
+        const check = parseToml(appended);
+        if (check.ok && tomlEqual(check.value, applyTomlOps(parsed.value, [op]))) {
+          out = appended;
+          continue;
+        }
       }
       const edited = editAt(out, op.keys, op.value);
       out = current === undefined ? indentLikeNeighbours(out, edited) : edited;
