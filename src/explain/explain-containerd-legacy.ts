@@ -2,33 +2,8 @@
 // and registryHosts): the exact host key, else "*"; endpoints in order, a non-empty endpoint path
 // used verbatim as the API root (only an empty path becomes /v2), every endpoint pull+resolve, and
 // the default upstream appended unless an endpoint already is the registry host.
-import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Reads `mirrors` from a config.toml of version 1 (`plugins.cri`) or 2 (`plugins."io.containerd.grpc.v1.cri"`). */
-export function legacyMirrorsFromConfigToml(text: string): Record<string, string[]> | string {
-  let doc: Table;
-  try {
-    doc = parseToml(text) as Table;
-  } catch (e) {
-    return (e as Error).message.split('\n')[0] ?? 'invalid TOML';
-  }
-  const plugins = isTable(doc.plugins) ? doc.plugins : {};
-  const id = doc.version === 2 ? 'io.containerd.grpc.v1.cri' : 'cri';
-  const cri = plugins[id];
-  const registry = isTable(cri) ? cri.registry : undefined;
-  const mirrors = isTable(registry) ? registry.mirrors : undefined;
-  const out: Record<string, string[]> = {};
-  for (const [host, m] of Object.entries(isTable(mirrors) ? mirrors : {})) {
-    const ep = isTable(m) ? m.endpoint : undefined;
-    out[host] = Array.isArray(ep) ? ep.filter((x): x is string => typeof x === 'string') : [];
-  }
-  return out;
-}
 
 const isLocal = (host: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 
