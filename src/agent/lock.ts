@@ -35,6 +35,9 @@ export async function acquireLock(
   const path = statePaths(stateDir).lock;
   const missing: string[] = [];
   for (const d of [...ancestorsOf(stateDir), stateDir]) if ((await fs.stat(d)) === null) missing.push(d);
+  // Ancestors like /var/lib get the usual 0755; only the state dir itself is private.
+  const parent = stateDir.slice(0, stateDir.lastIndexOf('/'));
+  if (parent) await fs.mkdirp(parent, 0o755);
   await fs.mkdirp(stateDir, 0o700);
   const doc = (createdDirs: string[]): string =>
     JSON.stringify({ ...probe.self(), at: now.toISOString(), createdDirs } satisfies LockDoc);

@@ -32,6 +32,8 @@ export type RecoverOutcome =
 export async function recoverInterrupted(ctx: TxContext, state: AgentState | null): Promise<RecoverOutcome> {
   const { fs } = ctx.host;
   const p = statePaths(ctx.stateDir);
+  // A crash inside the very first journal write leaves only its temp file.
+  await removeTempFiles(ctx, [ctx.stateDir]);
   const j = await readJsonDoc(fs, p.journal, journalSchema);
   if (!j.ok) return { ok: false, diagnostic: j.diagnostic };
   const journal = j.value;
@@ -39,7 +41,7 @@ export async function recoverInterrupted(ctx: TxContext, state: AgentState | nul
   const base = { txid: journal.txid, kind: journal.kind };
   const inHistory = state?.history.some((h) => h.txid === journal.txid) ?? false;
   try {
-    await removeTempFiles(ctx, [...journal.paths.map(parentDir), ctx.stateDir, p.backupDir(journal.txid)]);
+    await removeTempFiles(ctx, journal.paths.map(parentDir));
     if (inHistory && journal.phase !== 'restore') {
       await fs.removeFile(p.journal);
       await report(ctx, 'recover', true, `transaction ${journal.txid} had committed`);

@@ -102,6 +102,8 @@ export async function runTransaction(ctx: TxContext, state: AgentState, spec: Tx
   try {
     await writeJsonDoc(fs, p.journal, journal);
   } catch (e) {
+    // The rename may have landed before the failing fsync: a journal must not outlive a no-op.
+    await fs.removeFile(p.journal).catch(() => {});
     await report(ctx, 'journal', false, toDiagnostic(e, p.journal).message);
     return fail(toDiagnostic(e, p.journal));
   }

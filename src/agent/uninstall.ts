@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Host } from '../host/ports.js';
 import { readManifest } from './backup.js';
-import { report, resultOf } from './context.js';
+import { report, resultOf, toDiagnostic } from './context.js';
 import { expectedFiles, strongestAction } from './history.js';
 import { orderOps } from './order.js';
 import { checkDrift, restoreOps } from './rollback.js';
@@ -90,10 +90,23 @@ export async function uninstallAll(host: Host, opts: UninstallOptions): Promise<
       if (result.status !== 'applied') return result;
     }
     // Forget everything first (so a crash below leaves an empty history), then delete the state.
-    await writeJsonDoc(host.fs, p.state, { ...state, history: [] });
-    await removeTree(host.fs, p.backups);
-    await host.fs.removeFile(p.journal);
-    await host.fs.removeFile(p.state);
+    try {
+      await writeJsonDoc(host.fs, p.state, { ...state, history: [] });
+      await removeTree(host.fs, p.backups);
+      await host.fs.removeFile(p.journal);
+      await host.fs.removeFile(p.state);
+    } catch (e) {
+      // The node files are restored already; only mirrorctl's own bookkeeping is left over.
+      const d = toDiagnostic(e);
+      await report(ctx, 'cleanup', false, d.message);
+      const warning: Diagnostic = {
+        ...d,
+        severity: 'warning',
+        code: 'agent.uninstall.cleanup',
+        hint: `originals are restored; run \`mirrorctl uninstall\` again to remove ${ctx.stateDir}`,
+      };
+      return { ...result, diagnostics: [...result.diagnostics, warning] };
+    }
     await report(ctx, 'cleanup', true, `${ctx.stateDir} removed`);
     return { ...result, cleanupDirs: state.stateDirCreated };
   });

@@ -199,7 +199,12 @@ export function memoryFs(tree: MemoryTree = {}, initialFaults: Faults = {}): Mem
       if (entries.has(r)) return false;
       const bytes = toBytes(data);
       step(path, 'write', () => entries.set(r, { type: 'file', data: bytes, mode }));
-      step(path, 'fsync', () => {});
+      try {
+        step(path, 'fsync', () => {});
+      } catch (e) {
+        if (!(e instanceof SimulatedCrash)) entries.delete(r);
+        throw e;
+      }
       return true;
     },
 

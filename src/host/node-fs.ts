@@ -161,9 +161,13 @@ export function nodeFs(opts: NodeFsOptions): HostFs {
         await fsp.rm(real(r), { force: true }).catch(() => {});
         throw io(path, e, 'exclusive create');
       }
-      await fsyncDir(dirname(r)).catch((e: unknown) => {
+      try {
+        await fsyncDir(dirname(r));
+      } catch (e) {
+        // Not durably created: do not leave a lock behind that nobody holds.
+        await fsp.rm(real(r), { force: true }).catch(() => {});
         throw io(path, e, 'fsync of the directory');
-      });
+      }
       return true;
     },
 
