@@ -1,0 +1,31 @@
+// The kubectl-style connection flags shared by the cluster verbs (nodes, rollout, status/rollback/
+// uninstall --cluster): --kubeconfig, --context, -n/--namespace.
+
+import type { Kube } from '../../cluster/kube.js';
+import { createKubeClient } from '../../cluster/kube-client.js';
+import { type OptionDef, type OptionValues, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+
+export const KUBE_OPTIONS: OptionDef[] = [
+  {
+    flags: '--kubeconfig <file>',
+    description: 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)',
+  },
+  { flags: '--context <name>', description: 'kubeconfig context' },
+  {
+    flags: '-n, --namespace <ns>',
+    description: "namespace of mirrorctl's objects (default: context's, else mirrorctl)",
+  },
+];
+
+export function kubeFromOptions(ctx: CliContext, o: OptionValues): Kube {
+  const kubeconfig = optString(o, 'kubeconfig');
+  const context = optString(o, 'context');
+  const namespace = optString(o, 'namespace');
+  return createKubeClient({
+    env: ctx.env,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    ...(namespace ? { namespace } : {}),
+  });
+}
