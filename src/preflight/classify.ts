@@ -24,11 +24,14 @@ export function classify(target: Target, requests: ProbedRequest[]): TargetCheck
     status = missing.length > 0 ? 'missing' : 'unreachable';
     reason =
       status === 'missing'
-        ? `not found at ${missing.map((r) => r.url).join(', ')}`
-        : requests
-            .filter((r) => r.outcome !== 'not-tried')
-            .map((r) => `${r.url}: ${r.message ?? r.outcome}`)
-            .join('; ');
+        ? `not found at ${[...new Set(missing.map((r) => r.url))].join(', ')}`
+        : [
+            ...new Set(
+              requests
+                .filter((r) => r.outcome !== 'not-tried')
+                .map((r) => `${r.url}: ${r.message ?? r.outcome}`),
+            ),
+          ].join('; ');
   }
   const check: TargetCheck = {
     target,

@@ -39,7 +39,8 @@ export function formatReportText(report: PreflightReport): string {
     const broken = rows
       .filter((r) => r.t.breaksWithoutFallback)
       .map((r) => `  ${r.image.reference} [${r.t.target}]`);
-    out.push(`⚠ with fallback: false these ${s.breaksWithoutFallback} pulls would fail:`, ...broken);
+    const n = s.breaksWithoutFallback;
+    out.push(`⚠ with fallback: false ${n === 1 ? 'this pull' : `these ${n} pulls`} would fail:`, ...broken);
   }
   if (report.diagnostics.length > 0) out.push('', formatDiagnostics(report.diagnostics));
   return `${out.join('\n')}\n`;

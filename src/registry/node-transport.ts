@@ -66,9 +66,15 @@ function failed(err: Error, latencyMs: number): HttpResult {
   return {
     ok: false,
     failure: classify(code, err.message),
-    message: code ? `${code}: ${err.message}` : err.message,
+    message: code ? `${code}: ${readable(err.message)}` : readable(err.message),
     latencyMs,
   };
+}
+
+/** OpenSSL errors carry a thread address and source path; keep the reason (`wrong version number`). */
+export function readable(message: string): string {
+  const ssl = /SSL routines:[^:]*:([^:]+)/.exec(message);
+  return ssl?.[1] ?? message;
 }
 
 /** Why a request failed, from Node's error codes (net, dns, tls, llhttp). */

@@ -29,7 +29,8 @@ or --cluster: every pod's images and each node's pause image), resolves for each
 requests the runtime would make (the same code as \`explain\`), and probes them over the OCI distribution
 API in that order (manifest HEAD, bearer/basic auth, the mirror's TLS settings).
 Per image and target: served by a mirror, by the source only (breaks with fallback: false), missing, or
-unreachable. Targets: --target, else the nodes' runtimes with --cluster, else containerd.
+unreachable. Targets: --target (e.g. containerd@1.7.13), else the nodes' runtimes with --cluster,
+else containerd.
 Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
   options: [
     { flags: '-f, --file <spec>', description: 'mirror spec (mirrors.yaml)' },
@@ -37,12 +38,10 @@ Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
     { flags: '--manifests <dir>', description: 'directory of Kubernetes manifests (*.yaml, *.yml, *.json)' },
     { flags: '--cluster', description: 'read pods and nodes from the current kubeconfig context' },
     {
-      flags: '--target <target>',
-      description: 'runtime target to check (repeatable)',
-      choices: TARGETS,
+      flags: '--target <target[@version]>',
+      description: `runtime target to check, optionally with its version: containerd@1.6.20, crio@1.29.1 (repeatable; ${TARGETS.join(', ')})`,
       repeatable: true,
     },
-    { flags: '--runtime-version <version>', description: 'runtime version for --target (e.g. 1.7.13)' },
     { flags: '--concurrency <n>', description: 'images probed at the same time', default: '8' },
     {
       flags: '--auth-file <file>',
@@ -65,7 +64,7 @@ Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
   ],
   examples: [
     'mirrorctl preflight -f mirrors.yaml --images images.txt',
-    'mirrorctl preflight -f mirrors.yaml --manifests ./k8s --target containerd --target crio -o json',
+    'mirrorctl preflight -f mirrors.yaml --manifests ./k8s --target containerd@1.7.13 --target crio -o json',
     'mirrorctl preflight -f mirrors.yaml --cluster --auth-file ~/.docker/config.json',
   ],
   run: runPreflightCommand,
@@ -179,13 +178,33 @@ async function runPreflightCommand(ctx: CliContext, _args: string[], opts: Optio
   return report.ok ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
 }
 
+const isTarget = (s: string): s is Target => (TARGETS as readonly string[]).includes(s);
+
+/** `containerd@1.7.13` → { target, runtimeVersion }; the version gates what the renderer emits. */
+export function parseTargetFlag(value: string): TargetRuntime {
+  const at = value.indexOf('@');
+  const name = at < 0 ? value : value.slice(0, at);
+  const version = at < 0 ? '' : value.slice(at + 1);
+  if (!isTarget(name))
+    throw new CliError(
+      `--target ${value}: unknown target "${name}" (use ${TARGETS.join(', ')})`,
+      ExitCode.INVALID_INPUT,
+      'cli.flag.invalid',
+    );
+  if (at >= 0 && !/^\d+\.\d+(\.\d+)?$/.test(version))
+    throw new CliError(
+      `--target ${value}: version must look like 1.7.13`,
+      ExitCode.INVALID_INPUT,
+      'cli.flag.invalid',
+    );
+  return version ? { target: name, runtimeVersion: version } : { target: name };
+}
+
 function chooseTargets(opts: OptionValues, fromCluster: TargetRuntime[] | undefined): TargetRuntime[] {
-  const version = optString(opts, 'runtimeVersion');
-  const named = optList(opts, 'target') as Target[];
-  if (named.length > 0)
-    return named.map((target) => (version ? { target, runtimeVersion: version } : { target }));
+  const named = optList(opts, 'target').map(parseTargetFlag);
+  if (named.length > 0) return named;
   if (fromCluster && fromCluster.length > 0) return fromCluster;
-  return [version ? { target: 'containerd', runtimeVersion: version } : { target: 'containerd' }];
+  return [{ target: 'containerd' }];
 }
 
 async function collect(
