@@ -73,6 +73,20 @@ export async function observeHost(
       note(fsErrorToDiagnostic(err, path));
     }
   }
+  for (const { dir, suffix } of probes.readEntries) {
+    for (const name of facts.dirs[dir] ?? []) {
+      if (!name.endsWith(suffix)) continue;
+      const path = `${dir}/${name}`;
+      try {
+        const st = await host.fs.stat(path);
+        if (st) facts.present[path] = st.type;
+        const bytes = st?.type === 'file' || st?.type === 'symlink' ? await host.fs.readFile(path) : null;
+        if (bytes) facts.files[path] = decoder.decode(bytes);
+      } catch (err) {
+        note(fsErrorToDiagnostic(err, path));
+      }
+    }
+  }
   if (opts.runCommands !== false) {
     const results = await Promise.all(
       probes.commands.map((c) => runVersion(host, c, opts.commandTimeoutMs ?? 10_000)),

@@ -3,6 +3,7 @@
 // legacy mirrors/configs that conflict with config_path. Parsing only; the agent decides.
 import { parse, TomlError } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
+import type { ContainerdDropIn } from './containerd-dropins.js';
 import { atLeast, type Version } from './version.js';
 
 export interface ContainerdConfigSummary {
@@ -26,6 +27,12 @@ export interface ContainerdConfigSummary {
   imports: string[];
   /** `registry` tables under a plugin key this config version ignores (pitfall §5.1g). */
   ignoredRegistryTables: string[];
+  /** `*.toml` files in /etc/containerd/conf.d (only those listed in imports count). */
+  dropIns: ContainerdDropIn[];
+  /** config_path after imports are merged; differs from configPath when a drop-in decides it. */
+  effectiveConfigPath?: string;
+  /** The drop-in that decided effectiveConfigPath. */
+  effectiveConfigPathFrom?: string;
 }
 
 const REGISTRY_PARENTS: Record<number, string[]> = {
@@ -39,6 +46,16 @@ const CRI_PLUGIN_IDS = ['cri', 'io.containerd.grpc.v1.cri', 'io.containerd.cri.v
 /** Keys of the `registry` table for a config version (v1 short IDs, v2 URI, v3/v4 images plugin). */
 export function registryTableKeys(configVersion: number): string[] {
   return [...(REGISTRY_PARENTS[configVersion] ?? REGISTRY_PARENTS[2] ?? []), 'registry'];
+}
+
+/** True when config.toml lists the CRI plugin in disabled_plugins (unparsable text: false). */
+export function criDisabledIn(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  try {
+    return strings(parse(text).disabled_plugins).some((p) => CRI_PLUGIN_IDS.includes(p));
+  } catch {
+    return false;
+  }
 }
 
 export const preferredConfigVersion = (v: Version | undefined): number => (v && atLeast(v, 2, 0) ? 3 : 2);
@@ -67,6 +84,7 @@ export function summarizeContainerdConfig(
     criDisabled: false,
     imports: [],
     ignoredRegistryTables: [],
+    dropIns: [],
   };
   if (text === undefined) return { summary, diagnostics: [] };
   let doc: Table;

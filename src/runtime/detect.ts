@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { NodePaths } from '../render/types.js';
 import type { Target } from '../spec/types.js';
 import { type ContainerdConfigSummary, summarizeContainerdConfig } from './containerd-config.js';
+import { CONTAINERD_DROPIN_DIR, effectiveConfigPath, summarizeDropIns } from './containerd-dropins.js';
 import { type Distribution, NATIVE_MECHANISMS, type NativeMechanism } from './distribution.js';
 import type { HostFacts } from './facts.js';
 import {
@@ -129,6 +130,7 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
     const r = summarizeContainerdConfig(path, f.read(path), version);
     det.containerd = r.summary;
     diagnostics.push(...r.diagnostics);
+    if (path === paths.containerdConfig) diagnostics.push(...applyDropIns(r.summary, facts, version));
     reasons.push(containerdReason(r.summary));
   } else if (runtime === 'crio') {
     const r = summarizeRegistriesConf(
@@ -175,10 +177,31 @@ function distributionVersion(d: Distribution, os: Record<string, string>): strin
   return undefined;
 }
 
+/** Drop-ins sit beside the main config.toml; only its imports make containerd read them. */
+function applyDropIns(
+  s: ContainerdConfigSummary,
+  facts: HostFacts,
+  version: Version | undefined,
+): Diagnostic[] {
+  const prefix = `${CONTAINERD_DROPIN_DIR}/`;
+  const files = Object.fromEntries(Object.entries(facts.files).filter(([p]) => p.startsWith(prefix)));
+  const { dropIns, diagnostics } = summarizeDropIns(files, s.imports);
+  s.dropIns = dropIns;
+  const eff = effectiveConfigPath(s.configPath, dropIns, version);
+  if (eff.configPath) s.effectiveConfigPath = eff.configPath;
+  if (eff.from) s.effectiveConfigPathFrom = eff.from;
+  return diagnostics;
+}
+
 function containerdReason(s: ContainerdConfigSummary): string {
   if (!s.exists) return `config ${s.path}: absent (a new file would use version ${s.preferredConfigVersion})`;
   const parts = [`config ${s.path}: version ${s.configVersion ?? '?'}`];
   parts.push(s.configPath ? `config_path = "${s.configPath}"` : 'no config_path');
+  if (s.effectiveConfigPathFrom) {
+    parts.push(
+      `after imports: ${s.effectiveConfigPath ? `"${s.effectiveConfigPath}"` : 'unset'} (from ${s.effectiveConfigPathFrom})`,
+    );
+  }
   if (s.legacyMirrorHosts.length) parts.push(`legacy mirrors for ${s.legacyMirrorHosts.join(', ')}`);
   return parts.join(', ');
 }

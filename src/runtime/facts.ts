@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { FileType } from '../host/ports.js';
 import type { NodePaths } from '../render/types.js';
+import { CONTAINERD_DROPIN_DIR } from './containerd-dropins.js';
 
 export type VersionCommandId = 'containerd' | 'crio' | 'dockerd' | 'cri-dockerd';
 
@@ -36,6 +37,8 @@ export interface HostProbes {
   read: string[];
   stat: string[];
   list: string[];
+  /** Directories whose entries with this suffix are read too (drop-in dirs). */
+  readEntries: { dir: string; suffix: string }[];
   commands: VersionCommand[];
 }
 
@@ -94,7 +97,8 @@ export function hostProbes(paths: NodePaths, bins: RuntimeBins = {}): HostProbes
       paths.registriesConf,
       paths.dockerDaemonJson,
     ],
-    list: [paths.certsDir, paths.registriesConfDir],
+    list: [paths.certsDir, paths.registriesConfDir, CONTAINERD_DROPIN_DIR],
+    readEntries: [{ dir: CONTAINERD_DROPIN_DIR, suffix: '.toml' }],
     commands: [
       // k3s/RKE2 keep their containerd off PATH.
       withBin('containerd', [

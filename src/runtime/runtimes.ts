@@ -1,6 +1,7 @@
 // The ordered detection table (nypm's packageManagers idea): the first row whose confirm()
 // returns a reason wins. Order encodes precedence, and each row says why it sits where it does.
 import type { NodePaths } from '../render/types.js';
+import { criDisabledIn } from './containerd-config.js';
 import type { Distribution } from './distribution.js';
 import {
   type HostFacts,
@@ -54,10 +55,6 @@ export interface RuntimeRule {
   /** Why this row matches, or undefined. */
   confirm(f: FactView): string | undefined;
 }
-
-const criDisabled = (text: string | undefined): boolean =>
-  text !== undefined &&
-  /^\s*disabled_plugins\s*=\s*\[[^\]]*["'](cri|io\.containerd\.grpc\.v1\.cri)["']/m.test(text);
 
 const crioEvidence = (f: FactView): string | undefined => {
   const sock = f.firstExisting(SOCKETS.crio);
@@ -177,7 +174,7 @@ export const RUNTIME_RULES: readonly RuntimeRule[] = [
     sockets: SOCKETS.containerd,
     containerdConfig: (p) => p.containerdConfig,
     confirm: (f) => {
-      if (criDisabled(f.read(f.paths.containerdConfig))) return undefined;
+      if (criDisabledIn(f.read(f.paths.containerdConfig))) return undefined;
       const sock = f.firstExisting(SOCKETS.containerd);
       if (sock) return `socket ${sock}`;
       if (f.exists(f.paths.containerdConfig)) return `${f.paths.containerdConfig} exists`;
@@ -207,7 +204,7 @@ export const RUNTIME_RULES: readonly RuntimeRule[] = [
     sockets: SOCKETS.containerd,
     containerdConfig: (p) => p.containerdConfig,
     confirm: (f) =>
-      criDisabled(f.read(f.paths.containerdConfig))
+      criDisabledIn(f.read(f.paths.containerdConfig))
         ? `${f.paths.containerdConfig} exists (CRI plugin disabled)`
         : undefined,
   },
