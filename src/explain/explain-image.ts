@@ -1,16 +1,21 @@
 // explainImage: render the target's files from the spec, then resolve the image against those
 // files with each runtime's own rules. Pure; shared by `mirrorctl explain`, verify and preflight.
+
+import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
+import { analyzeContainerdConfig } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
+import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
 import { DEFAULT_PATHS } from '../render/paths.js';
 import { renderRegistriesConf } from '../render/registries-conf.js';
 import type { NodePaths, RenderContext } from '../render/types.js';
-import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import type { MirrorSet, RegistryEntry, SpecAssets, Target } from '../spec/types.js';
+import { applyTomlOps } from '../toml/ops.js';
 import { loadRegistriesConf } from './containers-registries.js';
 import { explainContainerd } from './explain-containerd.js';
-import { explainContainerdLegacy, legacyMirrorsFromConfigToml } from './explain-containerd-legacy.js';
+import { explainContainerdLegacy } from './explain-containerd-legacy.js';
 import { explainCrio } from './explain-crio.js';
 import { explainDocker } from './explain-docker.js';
 import type { ExplainedImage, ExplainRequest, ExplainResult } from './types.js';
@@ -20,7 +25,7 @@ export interface ExplainOptions {
   /** TLS file contents (only needed for the renderers' completeness checks). */
   assets?: SpecAssets;
   paths?: NodePaths;
-  /** containerd-legacy: the config.toml (with its CRI `mirrors`) to resolve against. */
+  /** containerd-legacy: the node's config.toml the legacy mirrors are merged into (default: none). */
   legacyConfigToml?: string;
 }
 
@@ -72,22 +77,46 @@ function resolve(set: MirrorSet, image: ExplainedImage, ctx: RenderContext, opts
       return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
     }
     case 'containerd-legacy': {
-      const mirrors = legacyMirrorsFromConfigToml(opts.legacyConfigToml ?? '');
-      if (typeof mirrors === 'string')
-        return {
-          requests: [],
-          diagnostics: [
-            {
-              severity: 'error',
-              code: 'explain.containerd-legacy.config',
-              message: mirrors,
-              target: ctx.target,
-            },
-          ],
-        };
-      return explainContainerdLegacy(mirrors, image);
+      // Render against the node's config.toml (or none), apply the edits, read back the mirrors.
+      const before = analyzeContainerdConfig(
+        opts.legacyConfigToml ?? null,
+        ctx.runtimeVersion,
+        ctx.paths.containerdConfig,
+      );
+      const r = renderContainerdLegacy(set, ctx, before);
+      const after = applyTomlOps(before.parsed ?? {}, r.ops);
+      const mirrors = analyzeContainerdConfig(
+        stringify(after),
+        ctx.runtimeVersion,
+        ctx.paths.containerdConfig,
+      ).legacyMirrors;
+      const out = explainContainerdLegacy(mirrors, image);
+      return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
     }
   }
+}
+
+/**
+ * Whether a spec entry can affect this image on this target: its source matches the image
+ * (containerd picks hosts.toml per registry host, so the host alone decides there).
+ */
+function entryApplies(entry: RegistryEntry, image: ExplainedImage, target: Target): boolean {
+  if (entry.sourceHost === '*') return true;
+  if (entry.sourceHost !== image.ref.registry) return false;
+  if (target === 'containerd' || target === 'containerd-legacy' || entry.sourcePath === '') return true;
+  const repo = image.ref.repository;
+  return repo === entry.sourcePath || repo.startsWith(`${entry.sourcePath}/`);
+}
+
+/** Renderer findings about entries that cannot touch this image are noise in its explanation. */
+function aboutThisImage(set: MirrorSet, image: ExplainedImage, target: Target): (d: Diagnostic) => boolean {
+  return (d) => {
+    const index = /^spec\.registries\[(\d+)\]/.exec(d.field ?? '')?.[1];
+    const entry = index === undefined ? undefined : set.registries[Number(index)];
+    // The legacy renderer is all-or-nothing: an error anywhere means no mirrors at all.
+    if (target === 'containerd-legacy' && d.severity === 'error') return true;
+    return entry === undefined || entryApplies(entry, image, target);
+  };
 }
 
 export function explainImage(
@@ -105,6 +134,17 @@ export function explainImage(
     ...(opts.runtimeVersion === undefined ? {} : { runtimeVersion: opts.runtimeVersion }),
   };
   const r = resolve(set, parsed, ctx, opts);
-  const diagnostics = r.diagnostics.filter(relevant).map((d) => (d.target ? d : { ...d, target }));
+  const excluded: Diagnostic[] = set.registries
+    .filter((e) => e.only !== undefined && !e.only.includes(target) && entryApplies(e, parsed, target))
+    .map((e) => ({
+      severity: 'info',
+      code: 'explain.only',
+      message: `${e.source} is limited to ${e.only?.join(', ')}: nothing is written for ${target}`,
+      field: `spec.registries[${e.index}].only`,
+    }));
+  const diagnostics = [...r.diagnostics, ...excluded]
+    .filter(relevant)
+    .filter(aboutThisImage(set, parsed, target))
+    .map((d) => (d.target ? d : { ...d, target }));
   return { target, image: parsed, requests: r.requests, diagnostics };
 }
