@@ -6,11 +6,14 @@ import { createRegistryClient } from '../../src/registry/client.js';
 import { parseAuthFile } from '../../src/registry/credentials.js';
 import { nodeTransport } from '../../src/registry/node-transport.js';
 import { makeCa, makeTempDir, pushImage, type Registry, startRegistry } from './harness.js';
+import { startTokenServer, type TokenServer } from './token-server.js';
 
 let dir: string;
 let plain: Registry;
 let basic: Registry;
 let tls: Registry;
+let bearer: Registry;
+let tokens: TokenServer;
 let caPem: string;
 const digests: Record<string, string> = {};
 const noSleep = { sleep: async () => {} };
@@ -19,20 +22,29 @@ beforeAll(async () => {
   dir = await makeTempDir('client');
   const ca = await makeCa(dir);
   caPem = await readFile(ca.caFile, 'utf8');
-  [plain, basic, tls] = await Promise.all([
+  tokens = await startTokenServer(dir, { username: 'bob', password: 'tok3n' });
+  const tokenAuth = {
+    realm: tokens.realm,
+    service: tokens.service,
+    issuer: tokens.issuer,
+    rootCertFile: tokens.certFile,
+  };
+  [plain, basic, tls, bearer] = await Promise.all([
     startRegistry(`${dir}/plain`),
     startRegistry(`${dir}/basic`, { basicAuth: { username: 'alice', password: 's3cret' } }),
     startRegistry(`${dir}/tls`, { tls: { certFile: ca.certFile, keyFile: ca.keyFile } }),
+    startRegistry(`${dir}/bearer`, { tokenAuth }),
   ]);
-  [digests.plain, digests.basic, digests.tls] = await Promise.all([
+  [digests.plain, digests.basic, digests.tls, digests.bearer] = await Promise.all([
     pushImage(plain, 'dpod/cpopen/app:1.0'),
     pushImage(basic, 'team/app:2', { creds: 'alice:s3cret' }),
     pushImage(tls, 'library/nginx:1.27'),
+    pushImage(bearer, 'org/tool:3', { creds: 'bob:tok3n' }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([plain?.stop(), basic?.stop(), tls?.stop()]);
+  await Promise.all([plain?.stop(), basic?.stop(), tls?.stop(), bearer?.stop(), tokens?.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -177,5 +189,44 @@ describe('against a TLS registry with a generated CA', () => {
     );
     // Go answers a 400 with a body even to HEAD; Node's parser rejects that as a protocol error.
     expect(probe).toMatchObject({ outcome: 'error', failure: 'protocol', requests: 1 });
+  });
+});
+
+describe('against a token-auth registry (bearer flow)', () => {
+  const url = () => `${bearer.url}/v2/org/tool/manifests/3`;
+  const store = (pass: string) =>
+    parseAuthFile(
+      JSON.stringify({ auths: { [bearer.host]: { username: 'bob', password: pass } } }),
+      'auth.json',
+    ).store;
+
+  it('ping answers 401 with a bearer challenge', async () => {
+    const ping = await createRegistryClient({ transport: nodeTransport }).ping(`${bearer.url}/v2/`);
+    expect(ping).toMatchObject({ outcome: 'ok', httpStatus: 401, authScheme: 'bearer' });
+  });
+
+  it('fetches a token for the challenged scope with the basic credentials, then finds the manifest', async () => {
+    const before = tokens.requests.length;
+    const client = createRegistryClient({ transport: nodeTransport, credentials: store('tok3n') });
+    const probe = await client.headManifest(url(), 'org/tool');
+    expect(probe).toMatchObject({ outcome: 'found', digest: digests.bearer, requests: 3 });
+    expect(tokens.requests.slice(before)).toEqual([
+      { service: tokens.service, scope: 'repository:org/tool:pull', user: 'bob' },
+    ]);
+    // A second probe of the same repository reuses the token.
+    expect(await client.headManifest(url(), 'org/tool')).toMatchObject({ outcome: 'found', requests: 2 });
+    expect(tokens.requests).toHaveLength(before + 1);
+  });
+
+  it('a token endpoint refusing the credentials is unauthorized, naming the realm', async () => {
+    const probe = await createRegistryClient({
+      transport: nodeTransport,
+      credentials: store('wrong'),
+    }).headManifest(url(), 'org/tool');
+    expect(probe).toMatchObject({
+      outcome: 'unauthorized',
+      httpStatus: 401,
+      message: `token endpoint ${tokens.realm} answered HTTP 401`,
+    });
   });
 });

@@ -28,6 +28,8 @@ export interface Registry {
 export interface RegistryOptions {
   basicAuth?: { username: string; password: string };
   tls?: { certFile: string; keyFile: string };
+  /** Bearer-token auth against a token server (token-server.ts). */
+  tokenAuth?: { realm: string; service: string; issuer: string; rootCertFile: string };
 }
 
 export async function makeTempDir(prefix: string): Promise<string> {
@@ -61,6 +63,12 @@ export async function startRegistry(dir: string, opts: RegistryOptions = {}): Pr
     const { stdout } = await run('htpasswd', ['-Bbn', opts.basicAuth.username, opts.basicAuth.password]);
     await writeFile(join(dir, 'htpasswd'), stdout);
     lines.push(`auth: { htpasswd: { realm: test-realm, path: ${join(dir, 'htpasswd')} } }`);
+  }
+  if (opts.tokenAuth) {
+    const t = opts.tokenAuth;
+    lines.push(
+      `auth: { token: { realm: "${t.realm}", service: ${t.service}, issuer: ${t.issuer}, rootcertbundle: ${t.rootCertFile} } }`,
+    );
   }
   await writeFile(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
