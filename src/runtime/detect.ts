@@ -30,6 +30,8 @@ export interface DetectOptions {
 }
 
 export interface Detection {
+  /** From /etc/hostname, when present. */
+  hostname?: string;
   runtime: RuntimeKind;
   /** Id of the detection-table row that matched (`k3s`, `cri-dockerd`, …). */
   rule?: string;
@@ -100,6 +102,8 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
     reasons,
     diagnostics,
   };
+  const hostname = f.read('/etc/hostname')?.trim();
+  if (hostname) det.hostname = hostname;
   if (rule) det.rule = rule.id;
   if (version) det.version = formatVersion(version);
   if (versionText) det.versionText = versionText;

@@ -8,7 +8,7 @@ import { selectTarget } from './targets.js';
 const tomlKeys = (keys: string[]): string => keys.map((k) => (k.includes('.') ? `"${k}"` : k)).join('.');
 
 export function formatDetection(d: Detection): string {
-  const rows: [string, string][] = [];
+  const rows: [string, string][] = d.hostname ? [['node', d.hostname]] : [];
   const version = d.version
     ? ` ${d.version}${d.versionText && d.versionText !== d.version ? ` (${d.versionText})` : ''}`
     : '';
@@ -31,6 +31,14 @@ export function formatDetection(d: Detection): string {
     ]);
     rows.push(['registry table', `[${tomlKeys(c.registryTable)}]`]);
     rows.push(['config_path', c.configPath ?? 'unset']);
+    const imported = c.dropIns.filter((x) => x.imported).map((x) => x.path);
+    if (imported.length) rows.push(['imported drop-ins', imported.join(', ')]);
+    if (c.effectiveConfigPathFrom) {
+      rows.push([
+        'effective',
+        `config_path ${c.effectiveConfigPath ?? 'unset'} (from ${c.effectiveConfigPathFrom})`,
+      ]);
+    }
     if (c.legacyMirrorHosts.length) rows.push(['legacy mirrors', c.legacyMirrorHosts.join(', ')]);
     if (c.legacyTlsHosts.length) rows.push(['legacy tls', c.legacyTlsHosts.join(', ')]);
   }

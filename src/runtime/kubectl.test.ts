@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKubectlNodes, parseKubectlWide, rolesFromLabels } from './kubectl.js';
 import { selectTarget } from './targets.js';
@@ -171,5 +172,42 @@ describe('rolesFromLabels', () => {
         'node-role.kubernetes.io/': '',
       }),
     ).toEqual(['etcd', 'worker']);
+  });
+});
+
+describe('parseKubectlWide on tabwriter output (property)', () => {
+  const HEADER = [
+    'NAME',
+    'STATUS',
+    'ROLES',
+    'AGE',
+    'VERSION',
+    'INTERNAL-IP',
+    'EXTERNAL-IP',
+    'OS-IMAGE',
+    'KERNEL-VERSION',
+    'CONTAINER-RUNTIME',
+  ];
+  const word = fc.stringMatching(/^[A-Za-z0-9().+_-]{1,12}$/);
+  const words = fc.array(word, { minLength: 1, maxLength: 4 }).map((ws) => ws.join(' '));
+  const row = fc.tuple(word, word, word, word, word, word, word, words, words, word);
+  // kubectl: text/tabwriter with minwidth 0, padding 3, last column unpadded.
+  const render = (rows: string[][]): string => {
+    const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+    return rows
+      .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join(''))
+      .join('\n');
+  };
+
+  it('recovers every cell, spaces included', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), (rows) => {
+        const { nodes, diagnostics } = parseKubectlWide(render([HEADER, ...rows]));
+        expect(diagnostics).toEqual([]);
+        expect(
+          nodes.map((n) => [n.name, n.kubeletVersion, n.osImage, n.kernel, n.runtimeVersion.raw]),
+        ).toEqual(rows.map((r) => [r[0], r[4], r[7], r[8], r[9]]));
+      }),
+    );
   });
 });
