@@ -1,0 +1,161 @@
+// Flags and wiring shared by the node-level transaction verbs (rollback, uninstall, status):
+// --root and the runtime-control flags, the stderr step logger, the text/JSON result writer, and
+// the --cluster delegation. Cluster code is imported lazily so a node-only build (or a broken
+// cluster module) fails only the --cluster path.
+import { resolve } from 'node:path';
+import { exitCodeFor, type TxResult } from '../../agent/index.js';
+import type { AgentOptions } from '../../agent/types.js';
+import type { Host, Logger } from '../../host/ports.js';
+import { agentOptions } from '../../node/agent-options.js';
+import { nodeHost } from '../../node/reconcile.js';
+import { type OptionDef, type OptionValues, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { parseDuration, ROOT_OPTION } from '../node-options.js';
+import { step, writeDiagnostics } from '../output.js';
+
+export const STATE_DIR_OPTION: OptionDef = {
+  flags: '--state-dir <path>',
+  description: "node path of mirrorctl's state (journal, backups, state.json)",
+  default: '/var/lib/mirrorctl',
+  hidden: true,
+};
+
+export const OUTPUT_OPTION: OptionDef = {
+  flags: '-o, --output <format>',
+  description: 'output format',
+  choices: ['text', 'json'],
+  default: 'text',
+};
+
+export const CONTROL_OPTIONS: OptionDef[] = [
+  {
+    flags: '--restart-command <cmd>',
+    description: 'run this (sh -c) instead of `systemctl restart <runtime>`',
+  },
+  {
+    flags: '--reload-command <cmd>',
+    description: 'run this (sh -c) instead of `systemctl reload <runtime>`',
+  },
+  { flags: '--cri-endpoint <url>', description: 'CRI socket for the health check (default: the runtime’s)' },
+  {
+    flags: '--health-timeout <duration>',
+    description: 'how long the runtime may take to answer',
+    default: '30s',
+  },
+  { flags: '--force', description: 'restore even files changed since mirrorctl wrote them' },
+];
+
+/**
+ * `--cluster` and the flags the cluster path reads (kept here rather than imported from the cluster
+ * command modules, so this table loads without them; names match rolloutOptions/kubeFromOptions).
+ */
+export const CLUSTER_OPTIONS: OptionDef[] = [
+  { flags: '--cluster', description: 'act on every selected node through the agent DaemonSet' },
+  { flags: '--kubeconfig <file>', description: 'kubeconfig file (with --cluster)' },
+  { flags: '--context <name>', description: 'kubeconfig context (with --cluster)' },
+  { flags: '-n, --namespace <ns>', description: "namespace of mirrorctl's objects (with --cluster)" },
+  {
+    flags: '-l, --selector <selector>',
+    description: 'only nodes matching this label selector (with --cluster)',
+  },
+  {
+    flags: '--max-unavailable <n|p%>',
+    description: 'nodes restarting at once (with --cluster)',
+    default: '1',
+  },
+  { flags: '--timeout <duration>', description: 'per phase (with --cluster)', default: '10m' },
+  { flags: '--include-control-plane', description: 'also act on control-plane nodes (with --cluster)' },
+  { flags: '--agent-image <image>', description: 'agent image (with --cluster)', hidden: true },
+  { flags: '--agent-bundle <file>', description: 'agent bundle (with --cluster)', hidden: true },
+];
+
+export const rootOf = (ctx: CliContext, o: OptionValues): string =>
+  resolve(ctx.cwd, optString(o, 'root') ?? '/');
+export { ROOT_OPTION };
+
+export function stepLogger(ctx: CliContext): Logger {
+  return {
+    step: (ok, message) => step(ctx, ok, message),
+    info: (m) => (ctx.quiet ? undefined : ctx.stderr.write(`${m}\n`)),
+    warn: (m) => ctx.stderr.write(`⚠ ${m}\n`),
+    debug: (m) => (ctx.verbose ? ctx.stderr.write(`${m}\n`) : undefined),
+  };
+}
+
+export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opts: AgentOptions } {
+  const root = rootOf(ctx, o);
+  const host = nodeHost(root, stepLogger(ctx));
+  const restartCommand = optString(o, 'restartCommand');
+  const reloadCommand = optString(o, 'reloadCommand');
+  const criEndpoint = optString(o, 'criEndpoint');
+  const stateDir = optString(o, 'stateDir');
+  const opts = agentOptions(host.run, {
+    root,
+    healthTimeoutMs: parseDuration(optString(o, 'healthTimeout') ?? '30s', '--health-timeout'),
+    env: ctx.env,
+    ...(restartCommand ? { restartCommand } : {}),
+    ...(reloadCommand ? { reloadCommand } : {}),
+    ...(criEndpoint ? { criEndpoint } : {}),
+    ...(stateDir ? { stateDir } : {}),
+  });
+  return { host, opts: { ...opts, force: o.force === true } };
+}
+
+const VERB: Record<TxResult['kind'], string> = {
+  apply: 'applied',
+  rollback: 'rolled back',
+  uninstall: 'uninstalled',
+};
+
+/** One line (text) or one JSON document (-o json) on stdout; diagnostics on stderr. */
+export function writeTxResult(ctx: CliContext, o: OptionValues, r: TxResult): number {
+  writeDiagnostics(ctx, r.diagnostics);
+  if (optString(o, 'output') === 'json') ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  else {
+    const action = r.action ? `; ${r.action.kind} ${r.action.service}` : '';
+    const recovered = r.recovered
+      ? ` (first recovered interrupted ${r.recovered.txid}: ${r.recovered.outcome})`
+      : '';
+    const lines: Record<TxResult['status'], string> = {
+      applied: `${VERB[r.kind]}: ${r.changed.length} file(s)${action}`,
+      unchanged: 'nothing to do',
+      refused: 'refused: nothing was changed',
+      failed: 'failed: nothing was changed',
+      'rolled-back': `failed and restored${r.runtimeError ? `: ${r.runtimeError}` : ''}`,
+      'rollback-failed': 'FAILED and could not restore: the host needs attention (see above)',
+    };
+    ctx.stdout.write(`${lines[r.status]}${recovered}\n`);
+  }
+  return exitCodeFor(r);
+}
+
+type ClusterVerb = 'clusterStatus' | 'clusterRollback' | 'clusterUninstall';
+
+/** Delegates to src/cluster/commands.ts, loaded only now. */
+export async function runClusterVerb(ctx: CliContext, o: OptionValues, verb: ClusterVerb): Promise<number> {
+  let cluster: typeof import('../../cluster/commands.js');
+  let kubeOpts: typeof import('./kube-options.js');
+  try {
+    cluster = await import('../../cluster/commands.js');
+    kubeOpts = await import('./kube-options.js');
+  } catch (e) {
+    throw new CliError(
+      `--cluster is unavailable in this build: ${e instanceof Error ? e.message : String(e)}`,
+      ExitCode.INTERNAL,
+    );
+  }
+  const kube = kubeOpts.kubeFromOptions(ctx, o);
+  const output = (optString(o, 'output') ?? 'text') as 'text' | 'json';
+  if (verb === 'clusterStatus') {
+    const selector = optString(o, 'selector');
+    return cluster.clusterStatus(ctx, { kube, output, ...(selector ? { labelSelector: selector } : {}) });
+  }
+  const rollout = await import('./rollout.js');
+  const parsed = await rollout.rolloutOptions(o);
+  if (Array.isArray(parsed)) {
+    writeDiagnostics(ctx, parsed);
+    return ExitCode.INVALID_INPUT;
+  }
+  return cluster[verb](ctx, { kube, output, ...parsed });
+}

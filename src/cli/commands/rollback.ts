@@ -1,0 +1,30 @@
+// `mirrorctl rollback`: undo the last apply on this node exactly, from its backups (journaled,
+// with the runtime action that apply needed); --cluster rolls the previous spec out everywhere.
+import { rollbackLast } from '../../agent/index.js';
+import type { CommandDef } from '../command.js';
+import {
+  CLUSTER_OPTIONS,
+  CONTROL_OPTIONS,
+  nodeTxSetup,
+  OUTPUT_OPTION,
+  ROOT_OPTION,
+  runClusterVerb,
+  STATE_DIR_OPTION,
+  writeTxResult,
+} from './node-tx-options.js';
+
+export const rollbackCommand: CommandDef = {
+  name: 'rollback',
+  summary: 'undo the last apply on this node (or, with --cluster, roll back to the previous spec)',
+  description: `Restores every file the last apply changed to its exact previous bytes and mode, deletes
+files it created, and repeats the runtime action (restart/reload) that apply performed. Refuses when a
+file changed since that apply, unless --force. Run it again to undo the apply before.
+Exit codes: 0 rolled back or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
+  options: [ROOT_OPTION, OUTPUT_OPTION, ...CONTROL_OPTIONS, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
+  examples: ['mirrorctl rollback', 'mirrorctl rollback --root /host -o json', 'mirrorctl rollback --cluster'],
+  async run(ctx, _args, o) {
+    if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterRollback');
+    const { host, opts } = nodeTxSetup(ctx, o);
+    return writeTxResult(ctx, o, await rollbackLast(host, opts));
+  },
+};

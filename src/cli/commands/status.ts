@@ -1,0 +1,65 @@
+// `mirrorctl status`: this node's mirrorctl state — the last apply (spec name, hash, target), and
+// for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every node.
+import { isInSync, type NodeStatus, nodeStatus } from '../../agent/index.js';
+import { nodeFs } from '../../host/node-fs.js';
+import { type CommandDef, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { writeDiagnostics } from '../output.js';
+import {
+  CLUSTER_OPTIONS,
+  OUTPUT_OPTION,
+  ROOT_OPTION,
+  rootOf,
+  runClusterVerb,
+  STATE_DIR_OPTION,
+} from './node-tx-options.js';
+
+export function formatNodeStatus(s: NodeStatus): string {
+  const lines: string[] = [];
+  const a = s.lastApply;
+  lines.push(
+    a
+      ? `last apply: ${a.txid} at ${a.at}, MirrorSet "${a.specName ?? '?'}" (spec ${a.specHash?.slice(0, 12) ?? '?'}), target ${a.target ?? '?'}`
+      : s.transactions > 0
+        ? 'last apply: none in effect (rolled back)'
+        : 'mirrorctl has not changed this node',
+  );
+  if (s.files.length > 0) {
+    lines.push('files:');
+    const w = Math.max(...s.files.map((f) => f.state.length));
+    for (const f of s.files)
+      lines.push(`  ${f.state.padEnd(w)}  ${f.path}${f.owned ? '' : ' (edited, not owned)'}`);
+  }
+  if (s.pendingJournal) {
+    const j = s.pendingJournal;
+    lines.push(
+      `interrupted: transaction ${j.txid} (${j.kind}, phase ${j.phase}); the next apply/rollback finishes it`,
+    );
+  }
+  if (s.locked) lines.push('locked: a mirrorctl transaction holds the lock (or one died holding it)');
+  return `${lines.join('\n')}\n`;
+}
+
+export const statusCommand: CommandDef = {
+  name: 'status',
+  summary: "show this node's mirrorctl state and drift (or, with --cluster, every node's)",
+  description: `Per file: ok (as mirrorctl wrote it), modified, missing, reappeared (deleted by mirrorctl,
+back now) or unreadable. Exit codes: 0 in sync, 1 drift or an interrupted transaction, 2 unusable state.`,
+  options: [ROOT_OPTION, OUTPUT_OPTION, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
+  examples: ['mirrorctl status', 'mirrorctl status --root /host -o json', 'mirrorctl status --cluster'],
+  async run(ctx: CliContext, _args, o) {
+    if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterStatus');
+    const s = await nodeStatus(
+      nodeFs({ root: rootOf(ctx, o) }),
+      optString(o, 'stateDir') ?? '/var/lib/mirrorctl',
+    );
+    writeDiagnostics(ctx, s.diagnostics);
+    if (optString(o, 'output') === 'json')
+      ctx.stdout.write(`${JSON.stringify({ kind: 'NodeStatus', ...s }, null, 2)}\n`);
+    else ctx.stdout.write(formatNodeStatus(s));
+    if (s.diagnostics.some((d) => d.severity === 'error' && d.code === 'agent.state.corrupt'))
+      return ExitCode.INVALID_INPUT;
+    return isInSync(s) ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+  },
+};

@@ -1,0 +1,44 @@
+// `mirrorctl uninstall`: restore every original byte-for-byte across all transactions and remove
+// mirrorctl's state from the node; --cluster does it on every node through the agent DaemonSet.
+import { uninstallAll } from '../../agent/index.js';
+import { type CommandDef, optBool } from '../command.js';
+import {
+  CLUSTER_OPTIONS,
+  CONTROL_OPTIONS,
+  nodeTxSetup,
+  OUTPUT_OPTION,
+  ROOT_OPTION,
+  runClusterVerb,
+  STATE_DIR_OPTION,
+  writeTxResult,
+} from './node-tx-options.js';
+
+export const uninstallCommand: CommandDef = {
+  name: 'uninstall',
+  summary: 'remove everything mirrorctl wrote on this node and restore the originals',
+  description: `Puts back the bytes and mode every file had before mirrorctl first touched it, deletes the
+files that did not exist, removes directories mirrorctl created, restarts/reloads the runtime if any
+apply needed it, then removes ${'/var/lib/mirrorctl'}. --dry-run lists the files it would restore.
+Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
+  options: [
+    ROOT_OPTION,
+    { flags: '--dry-run', description: 'list what would be restored, change nothing' },
+    OUTPUT_OPTION,
+    ...CONTROL_OPTIONS,
+    STATE_DIR_OPTION,
+    ...CLUSTER_OPTIONS,
+  ],
+  examples: ['mirrorctl uninstall --dry-run', 'mirrorctl uninstall', 'mirrorctl uninstall --cluster'],
+  async run(ctx, _args, o) {
+    if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterUninstall');
+    const { host, opts } = nodeTxSetup(ctx, o);
+    const dryRun = optBool(o, 'dryRun');
+    const r = await uninstallAll(host, { ...opts, dryRun });
+    if (dryRun && o.output !== 'json') {
+      for (const p of r.changed) ctx.stdout.write(`would restore ${p}\n`);
+      if (r.changed.length === 0) ctx.stdout.write('nothing to restore\n');
+      return 0;
+    }
+    return writeTxResult(ctx, o, r);
+  },
+};
