@@ -1,0 +1,75 @@
+// Builds dist/agent/mirrorctl-agent.mjs: the node agent as one ESM file that runs on any image with
+// Node.js ≥ 20 (`node agent.mjs agent --spec …`), shipped to the nodes in a ConfigMap (≤ 1 MiB).
+// Only the agent command is bundled (not the Kubernetes client or the other verbs), and the TOML
+// editor's WebAssembly is embedded, because the package loads it from a path beside itself.
+// Usage: node scripts/build-agent.mjs [--outfile FILE]
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+export const DEFAULT_OUTFILE = join(root, 'dist', 'agent', 'mirrorctl-agent.mjs');
+
+// The node entry points (reconcileNode, uninstallNode) are imported statically here; the CLI's
+// `agent` command resolves the same module at run time.
+const ENTRY = `
+import { runAgentCli } from './src/cli/commands/agent-cli.ts';
+import * as nodeEntry from './src/node/reconcile.ts';
+process.exitCode = await runAgentCli(process.argv.slice(2), nodeEntry);
+`;
+
+/** Replaces @rainbowatcher/toml-edit-js's file-based wasm loading with the embedded bytes. */
+const embedTomlWasm = {
+  name: 'embed-toml-edit-wasm',
+  setup(b) {
+    const pkgDir = join(root, 'node_modules', '@rainbowatcher', 'toml-edit-js');
+    b.onResolve({ filter: /^@rainbowatcher\/toml-edit-js$/ }, () => ({
+      path: 'toml-edit-embedded',
+      namespace: 'embed',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'embed' }, () => ({
+      resolveDir: pkgDir,
+      loader: 'js',
+      contents: `
+import { initSync as init, edit, parse, stringify } from './index.js';
+import bytes from './index_bg.wasm';
+export function initSync() { return init({ module: bytes }); }
+export { edit, parse, stringify };
+`,
+    }));
+  },
+};
+
+export async function buildAgentBundle(outfile = DEFAULT_OUTFILE) {
+  if (!existsSync(join(root, 'src', 'node', 'reconcile.ts')))
+    throw new Error('src/node/reconcile.ts (reconcileNode) does not exist yet: the agent cannot be bundled');
+  await build({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'agent-entry.ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    legalComments: 'none',
+    outfile,
+    loader: { '.wasm': 'binary' },
+    plugins: [embedTomlWasm],
+    // Bundled CommonJS dependencies call require(): give the ESM bundle one.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  const size = statSync(outfile).size;
+  if (size > MAX_BUNDLE_BYTES)
+    throw new Error(`agent bundle is ${size} bytes, over the ${MAX_BUNDLE_BYTES}-byte ConfigMap budget`);
+  return { outfile, size };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--outfile');
+  const { outfile, size } = await buildAgentBundle(i > 0 ? process.argv[i + 1] : undefined);
+  process.stdout.write(`wrote ${outfile} (${(size / 1024).toFixed(0)} KiB)\n`);
+}
