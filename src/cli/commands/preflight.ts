@@ -238,11 +238,21 @@ async function collect(
   }
   const kubeconfig = optString(opts, 'kubeconfig');
   const context = optString(opts, 'context');
-  const kube = createKubeClient({
-    env: ctx.env,
-    ...(kubeconfig ? { kubeconfig } : {}),
-    ...(context ? { context } : {}),
-  });
-  const { found, targets } = await readCluster(kube);
-  return { found, diagnostics: [], clusterTargets: targets };
+  try {
+    const kube = createKubeClient({
+      env: ctx.env,
+      ...(kubeconfig ? { kubeconfig: resolve(ctx.cwd, kubeconfig) } : {}),
+      ...(context ? { context } : {}),
+    });
+    const { found, targets } = await readCluster(kube);
+    return { found, diagnostics: [], clusterTargets: targets };
+  } catch (err) {
+    // Nothing was probed or written: the cluster could not be read (kubeconfig, API, RBAC).
+    const why = err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      `--cluster: cannot list pods and nodes: ${why}`,
+      ExitCode.FAILED_RESTORED,
+      'preflight.cluster',
+    );
+  }
 }
