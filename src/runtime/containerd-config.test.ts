@@ -98,4 +98,12 @@ describe('summarizeContainerdConfig', () => {
     });
     expect(summarizeContainerdConfig(PATH, undefined, v('1.7.0')).summary.preferredConfigVersion).toBe(2);
   });
+
+  it('names the implicit config_path list of containerd 2.2+', () => {
+    const text = 'version = 3\n[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = ""\n';
+    expect(summarizeContainerdConfig(PATH, text, v('2.2.0')).summary.implicitConfigPath).toBe(
+      '/etc/containerd/certs.d:/etc/docker/certs.d',
+    );
+    expect(summarizeContainerdConfig(PATH, text, v('2.1.4')).summary.implicitConfigPath).toBeUndefined();
+  });
 });

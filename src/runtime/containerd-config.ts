@@ -33,7 +33,13 @@ export interface ContainerdConfigSummary {
   effectiveConfigPath?: string;
   /** The drop-in that decided effectiveConfigPath. */
   effectiveConfigPathFrom?: string;
+  /** What containerd uses when config_path is unset: 2.2+ applies a two-directory list (§1.3),
+   *  which 2.1+ transfer-service pulls ignore — so mirrorctl must still set a single directory. */
+  implicitConfigPath?: string;
 }
+
+/** containerd 2.2.0–2.2.1 bake the list into the default; 2.2.2+ apply it at init when mirrors are empty. */
+export const IMPLICIT_CONFIG_PATH_2_2 = '/etc/containerd/certs.d:/etc/docker/certs.d';
 
 const REGISTRY_PARENTS: Record<number, string[]> = {
   1: ['plugins', 'cri'],
@@ -133,6 +139,14 @@ export function summarizeContainerdConfig(
       const dotted = keys.map((k) => (k.includes('.') ? `"${k}"` : k)).join('.');
       if (!summary.ignoredRegistryTables.includes(dotted)) summary.ignoredRegistryTables.push(dotted);
     }
+  }
+  if (
+    !summary.configPath &&
+    summary.legacyMirrorHosts.length === 0 &&
+    runtimeVersion &&
+    atLeast(runtimeVersion, 2, 2)
+  ) {
+    summary.implicitConfigPath = IMPLICIT_CONFIG_PATH_2_2;
   }
   diagnostics.push(...configDiagnostics(summary, runtimeVersion));
   return { summary, diagnostics };

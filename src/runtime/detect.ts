@@ -192,7 +192,11 @@ function applyDropIns(
   const { dropIns, diagnostics } = summarizeDropIns(files, s.imports);
   s.dropIns = dropIns;
   const eff = effectiveConfigPath(s.configPath, dropIns, version);
-  if (eff.configPath) s.effectiveConfigPath = eff.configPath;
+  if (eff.configPath) {
+    s.effectiveConfigPath = eff.configPath;
+    // A drop-in that sets config_path also switches off 2.2's implicit list.
+    delete s.implicitConfigPath;
+  }
   if (eff.from) s.effectiveConfigPathFrom = eff.from;
   return diagnostics;
 }

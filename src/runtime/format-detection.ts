@@ -30,7 +30,10 @@ export function formatDetection(d: Detection): string {
         : `${c.path} (absent; new file: version ${c.preferredConfigVersion})`,
     ]);
     rows.push(['registry table', `[${tomlKeys(c.registryTable)}]`]);
-    rows.push(['config_path', c.configPath ?? 'unset']);
+    rows.push([
+      'config_path',
+      c.configPath ?? (c.implicitConfigPath ? `unset (containerd uses "${c.implicitConfigPath}")` : 'unset'),
+    ]);
     const imported = c.dropIns.filter((x) => x.imported).map((x) => x.path);
     if (imported.length) rows.push(['imported drop-ins', imported.join(', ')]);
     if (c.effectiveConfigPathFrom) {
