@@ -5,14 +5,23 @@ import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
-import { planCommand } from './plan.js';
 import { nodesCommand } from './nodes.js';
+import { planCommand } from './plan.js';
 import { preflightCommand } from './preflight.js';
 import { renderCommand } from './render.js';
+import { rollbackCommand } from './rollback.js';
 import { rolloutCommand } from './rollout.js';
+import { statusCommand } from './status.js';
+import { uninstallCommand } from './uninstall.js';
 
 export const commands: CommandDef[] = [
   detectCommand,
+  renderCommand,
+  planCommand,
+  applyCommand,
+  rollbackCommand,
+  uninstallCommand,
+  statusCommand,
   explainCommand,
   preflightCommand,
   nodesCommand,

@@ -1,0 +1,95 @@
+// `mirrorctl apply`: plan, then one transaction on the node (lock, backups, atomic writes, runtime
+// action only when needed, health check, automatic rollback).
+import { applyNode, nodeHost } from '../../node/reconcile.js';
+import { redactPlan } from '../../plan/redact.js';
+import { type CommandDef, optBool, optString } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { PLAN_OPTIONS, parseDuration, planInput } from '../node-options.js';
+import { step, writeDiagnostics, writeDoc } from '../output.js';
+import { writePlanText } from '../plan-output.js';
+
+export const APPLY_CONTROL_OPTIONS = [
+  {
+    flags: '--restart-command <cmd>',
+    description: 'shell line that restarts the runtime (default: systemctl restart <unit>)',
+  },
+  {
+    flags: '--reload-command <cmd>',
+    description: 'shell line that reloads the runtime (default: systemctl reload <unit>)',
+  },
+  {
+    flags: '--cri-endpoint <url>',
+    description: 'CRI socket for the health check (default: the runtime socket under --root)',
+  },
+  {
+    flags: '--health-timeout <duration>',
+    description: 'how long the runtime may take to answer after a restart/reload',
+    default: '30s',
+  },
+];
+
+export const applyCommand: CommandDef = {
+  name: 'apply',
+  summary: 'apply a spec to this node: atomic, backed up, restart only when needed, verified, reversible',
+  description: `Computes the same plan as \`mirrorctl plan\`, then applies it as one transaction: a lock (one
+apply at a time), backups and "absent" stamps in /var/lib/mirrorctl, atomic writes (cert files before the
+hosts.toml naming them), a journal so an interrupted apply is finished or undone by the next run, and the
+runtime action the plan needs — nothing for hosts.toml, a reload for CRI-O/dockerd, a restart for
+containerd's config.toml. After a restart or reload the runtime must answer on its CRI socket (dockerd:
+/_ping) within --health-timeout, or every file is restored and the runtime restarted again.
+Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback failed, 5 conflict.`,
+  options: [
+    ...PLAN_OPTIONS,
+    { flags: '--dry-run', description: 'show the plan, change nothing' },
+    ...APPLY_CONTROL_OPTIONS,
+    {
+      flags: '-o, --output <format>',
+      description: 'output format',
+      choices: ['text', 'json'],
+      default: 'text',
+    },
+  ],
+  examples: [
+    'mirrorctl apply -f mirrors.yaml',
+    'mirrorctl apply -f mirrors.yaml --dry-run',
+    "mirrorctl apply -f mirrors.yaml --restart-command 'kill -TERM $(cat /run/containerd.pid)'",
+  ],
+  async run(ctx, _args, opts) {
+    const input = planInput(opts, ctx);
+    const json = optString(opts, 'output') === 'json';
+    const host = nodeHost(input.root, {
+      step: (ok, m) => step(ctx, ok, m),
+      info: (m) => (ctx.quiet ? undefined : ctx.stderr.write(`${m}\n`)),
+      warn: (m) => ctx.stderr.write(`⚠ ${m}\n`),
+      debug: (m) => (ctx.verbose ? ctx.stderr.write(`  ${m}\n`) : undefined),
+    });
+    const restart = optString(opts, 'restartCommand');
+    const reload = optString(opts, 'reloadCommand');
+    const cri = optString(opts, 'criEndpoint');
+    const out = await applyNode(host, {
+      ...input,
+      ...(restart ? { restartCommand: restart } : {}),
+      ...(reload ? { reloadCommand: reload } : {}),
+      ...(cri ? { criEndpoint: cri } : {}),
+      healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+      dryRun: optBool(opts, 'dryRun'),
+      env: ctx.env,
+    });
+    writeDiagnostics(ctx, out.planned.diagnostics);
+    if (!json) writePlanText(ctx, out.planned);
+    if (out.tx) {
+      writeDiagnostics(ctx, out.tx.diagnostics);
+      if (!json)
+        ctx.stdout.write(`${out.tx.status}${out.tx.runtimeError ? `: ${out.tx.runtimeError}` : ''}\n`);
+    }
+    if (json) {
+      writeDoc(ctx, 'json', {
+        status: out.tx?.status ?? (out.planned.refusal ? 'refused' : 'dry-run'),
+        exitCode: out.exitCode,
+        plan: out.planned.plan ? redactPlan(out.planned.plan) : null,
+        result: out.tx ?? null,
+      });
+    }
+    return out.exitCode === 0 ? ExitCode.OK : out.exitCode;
+  },
+};

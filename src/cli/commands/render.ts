@@ -1,0 +1,88 @@
+// `mirrorctl render`: the files a target reads, written under --out as they would sit on the node.
+import { resolve } from 'node:path';
+import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { readLocalText } from '../../host/local-files.js';
+import { nodeFs } from '../../host/node-fs.js';
+import { desiredState, mainConfigPath } from '../../node/desired.js';
+import { skipInexpressible } from '../../node/plan-node.js';
+import { DEFAULT_PATHS } from '../../render/paths.js';
+import { loadSpec } from '../../spec/load.js';
+import { TARGETS, type Target } from '../../spec/types.js';
+import { type CommandDef, optBool, optString } from '../command.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { requireSpec, SPEC_OPTION } from '../node-options.js';
+import { writeDiagnostics } from '../output.js';
+
+export const renderCommand: CommandDef = {
+  name: 'render',
+  summary: 'write the files a target reads, as they would sit on the node, under a directory',
+  description: `Pure rendering, no node involved: DIR/etc/containerd/certs.d/<host>/hosts.toml (+ CA/client
+files), DIR/etc/containerd/config.toml (a patched copy of --base, or a minimal file with the registry
+table), DIR/etc/containers/registries.conf.d/50-mirrorctl-<name>.conf, DIR/etc/docker/daemon.json (merged
+into --base). Diagnostics go to stderr. Exit 0 ok, 2 invalid input or an entry the target cannot express
+(unless --skip-inexpressible).`,
+  options: [
+    SPEC_OPTION,
+    { flags: '-t, --target <target>', description: 'format to render', choices: TARGETS },
+    {
+      flags: '--runtime-version <v>',
+      description: 'runtime version to render for (gates version-specific keys)',
+    },
+    { flags: '--out <dir>', description: 'directory standing for the node root' },
+    { flags: '--base <file>', description: 'existing config.toml / daemon.json / registries.conf to edit' },
+    { flags: '--migrate-legacy', description: 'convert legacy CRI mirrors found in --base to hosts.toml' },
+    { flags: '--skip-inexpressible', description: 'leave out entries the target cannot express (warning)' },
+  ],
+  examples: [
+    'mirrorctl render -f mirrors.yaml --target containerd --runtime-version 1.7.24 --out ./node',
+    'mirrorctl render -f mirrors.yaml --target containerd --base /etc/containerd/config.toml --out ./node',
+    'mirrorctl render -f mirrors.yaml --target crio --out ./node',
+  ],
+  async run(ctx, _args, opts) {
+    const target = optString(opts, 'target') as Target | undefined;
+    const out = optString(opts, 'out');
+    if (!target)
+      throw new CliError(
+        'missing --target (containerd, containerd-legacy, crio or docker)',
+        ExitCode.INVALID_INPUT,
+      );
+    if (!out) throw new CliError('missing --out DIR (where to write the node files)', ExitCode.INVALID_INPUT);
+    const loaded = await loadSpec(requireSpec(opts, ctx), readLocalText);
+    if (!loaded.spec || hasErrors(loaded.diagnostics)) {
+      writeDiagnostics(ctx, loaded.diagnostics);
+      return ExitCode.INVALID_INPUT;
+    }
+    const basePath = optString(opts, 'base');
+    const base = basePath ? await readLocalText(resolve(ctx.cwd, basePath)) : null;
+    if (basePath && base === null)
+      throw new CliError(`--base ${basePath}: no such file`, ExitCode.INVALID_INPUT);
+    const version = optString(opts, 'runtimeVersion');
+    const state = desiredState({
+      set: loaded.spec,
+      assets: loaded.assets,
+      target,
+      ...(version ? { runtimeVersion: version } : {}),
+      paths: DEFAULT_PATHS,
+      host: { mainConfig: base, dropIns: [] },
+      opts: { migrateLegacy: optBool(opts, 'migrateLegacy'), keepConfigPathList: false },
+    });
+    let diagnostics: Diagnostic[] = [...loaded.diagnostics, ...state.diagnostics];
+    if (optBool(opts, 'skipInexpressible')) diagnostics = skipInexpressible(diagnostics);
+    writeDiagnostics(ctx, diagnostics);
+    if (hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
+    const fs = nodeFs({ root: resolve(ctx.cwd, out) });
+    const files = [
+      ...state.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode })),
+      ...state.edits.map((e) => ({ path: e.path, content: e.after, mode: e.mode })),
+    ];
+    // A --base that needed no edit is still part of "the files as they would sit on the node".
+    if (base !== null && !state.edits.some((e) => e.path === mainConfigPath(target, DEFAULT_PATHS))) {
+      files.push({ path: mainConfigPath(target, DEFAULT_PATHS), content: base, mode: 0o644 });
+    }
+    for (const f of files.sort((a, b) => a.path.localeCompare(b.path))) {
+      await fs.writeFileAtomic(f.path, f.content, f.mode);
+      ctx.stdout.write(`${f.path}\n`);
+    }
+    return ExitCode.OK;
+  },
+};

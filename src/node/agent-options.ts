@@ -1,0 +1,56 @@
+// Wires the agent's ports for one node: runtime control (systemctl, nsenter in a pod, or the
+// operator's own commands), health (CRI for containerd/CRI-O, /_ping for dockerd), process probe.
+import path from 'node:path';
+import { commandRuntimeControl, runsInPod } from '../agent/runtime-control.js';
+import type { AgentOptions } from '../agent/types.js';
+import type { HealthResult, RuntimeHealth } from '../host/agent-ports.js';
+import { criRuntimeHealth } from '../host/cri-health.js';
+import { dockerRuntimeHealth } from '../host/docker-health.js';
+import type { Runner } from '../host/ports.js';
+import { processProbe } from '../host/process-probe.js';
+import { SOCKETS } from '../runtime/facts.js';
+
+export interface ControlInput {
+  root: string;
+  restartCommand?: string;
+  reloadCommand?: string;
+  /** unix:///run/containerd/containerd.sock; default: the runtime's socket under root. */
+  criEndpoint?: string;
+  /** Node path of the detected CRI socket. */
+  detectedSocket?: string;
+  healthTimeoutMs: number;
+  env: Record<string, string | undefined>;
+  stateDir?: string;
+}
+
+/** An operator's command is a shell line (`kill -HUP $(pidof crio)`), run by sh -c. */
+const shellLine = (cmd: string | undefined): string[] | undefined =>
+  cmd && cmd.trim() !== '' ? ['sh', '-c', cmd] : undefined;
+
+function healthFor(input: ControlInput): RuntimeHealth {
+  const under = (p: string) => path.join(input.root, p);
+  const cri = input.criEndpoint ?? `unix://${under(input.detectedSocket ?? SOCKETS.containerd[0])}`;
+  return {
+    check(service, timeoutMs): Promise<HealthResult> {
+      if (service === 'docker')
+        return dockerRuntimeHealth(under(SOCKETS.docker[1])).check(service, timeoutMs);
+      return criRuntimeHealth(cri).check(service, timeoutMs);
+    },
+  };
+}
+
+export function agentOptions(run: Runner, input: ControlInput): AgentOptions {
+  const restartCommand = shellLine(input.restartCommand);
+  const reloadCommand = shellLine(input.reloadCommand);
+  return {
+    control: commandRuntimeControl(run, {
+      inPod: runsInPod(input.env),
+      ...(restartCommand ? { restartCommand } : {}),
+      ...(reloadCommand ? { reloadCommand } : {}),
+    }),
+    health: healthFor(input),
+    probe: processProbe(),
+    healthTimeoutMs: input.healthTimeoutMs,
+    ...(input.stateDir ? { stateDir: input.stateDir } : {}),
+  };
+}
