@@ -1,0 +1,118 @@
+// Property: for random specs and containerd versions, every rendered hosts.toml passes containerd's
+// reader rules for that version, files are unique and deterministic, and an entry with an error
+// never gets a file (no silently different config).
+import fc from 'fast-check';
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import type { Capability, Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
+import { containerdHostsDir, renderContainerdHosts } from './containerd-hosts.js';
+import { checkHostsToml } from './containerd-hosts-check.js';
+import { DEFAULT_PATHS } from './paths.js';
+
+const pathArb = fc.constantFrom('', '/v2', '/cache', '/v2/proj', '/proj/a', '/a');
+const mirrorArb: fc.Arbitrary<Mirror> = fc
+  .record({
+    scheme: fc.constantFrom('http' as const, 'https' as const),
+    host: fc.constantFrom('m1.example.com', 'm2.example.com:5000', '10.0.0.5:8080'),
+    path: pathArb,
+    pathMode: fc.constantFrom('namespace' as const, 'api-root' as const, 'mount' as const),
+    pullFrom: fc.constantFrom('all' as const, 'digest-only' as const, 'tag-only' as const),
+    skip: fc.boolean(),
+    ca: fc.boolean(),
+    headers: fc.boolean(),
+    dialTimeout: fc.option(fc.constantFrom('1s', '3s'), { nil: undefined }),
+  })
+  .map((r) => ({
+    url: `${r.scheme}://${r.host}${r.path}`,
+    scheme: r.scheme,
+    host: r.host,
+    path: r.path,
+    pathMode: r.pathMode,
+    pullFrom: r.pullFrom,
+    capabilities: ['pull', 'resolve'] as Capability[],
+    tls: { insecureSkipVerify: r.skip, ...(r.ca ? { caFile: '/pki/ca.pem' } : {}) },
+    headers: (r.headers ? { 'X-Token': ['t'] } : {}) as Record<string, string[]>,
+    ...(r.dialTimeout ? { dialTimeout: r.dialTimeout } : {}),
+  }));
+const entryArb = fc.record({
+  source: fc.constantFrom(
+    'docker.io',
+    'quay.io',
+    'icr.io/cpopen',
+    'icr.io',
+    'r.example.com:5000/a',
+    '*',
+    'localhost:5000',
+  ),
+  fallback: fc.boolean(),
+  mirrors: fc.array(mirrorArb, { minLength: 1, maxLength: 3 }),
+});
+const setArb: fc.Arbitrary<MirrorSet> = fc.array(entryArb, { minLength: 1, maxLength: 4 }).map((es) => ({
+  apiVersion: 'mirrorctl/v1',
+  kind: 'MirrorSet',
+  name: 'prop',
+  registries: es.map((e, index): RegistryEntry => {
+    const slash = e.source.indexOf('/');
+    return {
+      index,
+      source: e.source,
+      sourceHost: slash < 0 ? e.source : e.source.slice(0, slash),
+      sourcePath: slash < 0 ? '' : e.source.slice(slash + 1),
+      fallback: e.fallback,
+      mirrors: e.mirrors,
+    };
+  }),
+}));
+const versionArb = fc.constantFrom(undefined, '1.6.20', '1.7.24', '2.0.7', '2.1.9', '2.2.2');
+
+describe('renderContainerdHosts property', () => {
+  it('renders only files containerd accepts, and nothing for entries it cannot express', () => {
+    fc.assert(
+      fc.property(setArb, versionArb, (set, version) => {
+        const ctx = {
+          target: 'containerd' as const,
+          runtimeVersion: version,
+          assets: { '/pki/ca.pem': 'PEM' },
+          paths: DEFAULT_PATHS,
+        };
+        const r = renderContainerdHosts(set, ctx);
+        expect(renderContainerdHosts(set, ctx)).toEqual(r);
+        const paths = r.files.map((f) => f.path);
+        expect(new Set(paths).size).toBe(paths.length);
+        for (const f of r.files.filter((x) => x.path.endsWith('/hosts.toml'))) {
+          expect(checkHostsToml(f.content, f.path, version).filter((d) => d.severity !== 'info')).toEqual([]);
+          const doc = parse(f.content) as { host: Record<string, { ca?: string }> };
+          for (const h of Object.values(doc.host)) {
+            if (h.ca) expect(paths).toContain(f.path.replace('hosts.toml', h.ca));
+          }
+          expect(f.secret === true).toBe(f.content.includes('header'));
+        }
+        const failed = new Set(
+          r.diagnostics
+            .filter((d) => d.severity === 'error')
+            .map((d) => Number(/registries\[(\d+)\]/.exec(d.field ?? '')?.[1])),
+        );
+        for (const i of failed) {
+          const dir = containerdHostsDir(set.registries[i]!.sourceHost);
+          expect(paths).not.toContain(`${DEFAULT_PATHS.certsDir}/${dir}/hosts.toml`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('checkHostsToml', () => {
+  it.each([
+    ['server = "https://r"\n', '1.6.20', ['hosts-toml.no-host']],
+    ['server = "https://r"\n', '2.0.0', []],
+    ['[host."https://m"]\ncapabilities = ["pull", "referrers"]\n', '2.1.9', ['hosts-toml.capability']],
+    ['[host."https://m"]\ncapabilities = ["pull", "referrers"]\n', '2.2.0', []],
+    ['[host."http://m"]\ncapabilities = ["pull"]\nskip_verify = true\n', '1.6.25', ['hosts-toml.http-tls']],
+    ['[host."https://m"]\ndial_timeout = "1s"\n', '1.6.20', ['hosts-toml.dial-timeout']],
+    ['[host."https://m"]\noverride_path = "yes"\n', '1.6.20', ['hosts-toml.type']],
+    ['[host."https://m"\n', '1.6.20', ['toml.parse']],
+  ])('%j on %s', (text, version, codes) => {
+    expect(checkHostsToml(text, '/h/hosts.toml', version).map((d) => d.code)).toEqual(codes);
+  });
+});
