@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { entry, mirror, mirrorSet } from '../../test/golden/explain/spec-builder.js';
+import { endpointFor, findMirror, repositoryOf } from './endpoint.js';
+
+const set = mirrorSet('e', [
+  entry('docker.io', [mirror('https://m.example'), mirror('http://plain.example:5000')]),
+  entry('quay.io', [
+    mirror('https://m.example/v2/quay', {
+      pathMode: 'api-root',
+      tls: { insecureSkipVerify: false, caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem' },
+      headers: { 'X-Token': ['t'] },
+    }),
+  ]),
+]);
+const assets = { 'ca.pem': 'CA', 'c.pem': 'CERT', 'k.pem': 'KEY' };
+
+describe('findMirror / endpointFor', () => {
+  it.each([
+    ['https://m.example/v2/quay/a/b/manifests/1', 'https://m.example/v2/quay'],
+    ['https://m.example/v2/library/nginx/manifests/1', 'https://m.example'],
+    ['https://M.EXAMPLE/v2/quayx/a/manifests/1', 'https://m.example'],
+    ['https://plain.example:5000/v2/a/manifests/1', 'http://plain.example:5000'],
+    ['https://quay.io/v2/a/b/manifests/1', undefined],
+    ['not a url', undefined],
+  ])('%s → %s', (url, expected) => {
+    expect(findMirror(set, url)?.url).toBe(expected);
+  });
+
+  it('carries the mirror CA, client cert, key and headers; sources get system defaults', () => {
+    expect(endpointFor(set, assets, 'https://m.example/v2/quay/a/manifests/1')).toEqual({
+      tls: { insecureSkipVerify: false, caPem: 'CA', certPem: 'CERT', keyPem: 'KEY' },
+      headers: { 'X-Token': ['t'] },
+    });
+    expect(endpointFor(set, assets, 'https://registry-1.docker.io/v2/x/manifests/1')).toEqual({});
+  });
+
+  it('an http:// mirror probed over https (CRI-O insecure) skips verification', () => {
+    expect(
+      endpointFor(set, assets, 'https://plain.example:5000/v2/a/manifests/1').tls?.insecureSkipVerify,
+    ).toBe(true);
+    expect(
+      endpointFor(set, assets, 'http://plain.example:5000/v2/a/manifests/1').tls?.insecureSkipVerify,
+    ).toBe(false);
+  });
+});
+
+describe('repositoryOf', () => {
+  it.each([
+    ['http://m/v2/library/nginx/manifests/1.27?ns=docker.io', 'library/nginx'],
+    ['http://m/v2/dpod/cpopen/x/manifests/sha256:abc', 'dpod/cpopen/x'],
+    ['http://m/cache/v2/a/b/manifests/1', 'a/b'],
+    ['http://m/proxy/a/b/manifests/1', 'proxy/a/b'],
+  ])('%s → %s', (url, expected) => {
+    expect(repositoryOf(url)).toBe(expected);
+  });
+});
