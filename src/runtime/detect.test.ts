@@ -114,6 +114,22 @@ describe('detectRuntime', () => {
     expect(d.diagnostics.map((x) => x.code)).toContain('detect.containerd.cri-disabled');
   });
 
+  it('takes the distribution from the kubelet build when the host looks plain', () => {
+    const d = detectRuntime(dockerAndContainerd, DEFAULT_PATHS, {
+      kubeletRuntimeVersion: 'containerd://1.7.13-k3s1',
+    });
+    expect([d.rule, d.distribution, d.managedBy !== undefined]).toEqual(['containerd', 'k3s', true]);
+    expect(d.reasons).toContain('distribution k3s: kubelet reports containerd://1.7.13-k3s1');
+  });
+
+  it('warns when the binary and the running runtime differ', () => {
+    const d = detectRuntime(dockerAndContainerd, DEFAULT_PATHS, {
+      kubeletRuntimeVersion: 'containerd://1.6.20',
+    });
+    expect(d.version).toBe('1.7.13');
+    expect(d.diagnostics.map((x) => x.code)).toEqual(['detect.version.mismatch']);
+  });
+
   it('has unique rule ids', () => {
     const ids = RUNTIME_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);

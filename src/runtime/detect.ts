@@ -93,7 +93,24 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
   reasons.push(decision.target ? `target ${decision.target}: ${decision.reason}` : decision.reason);
   diagnostics.push(...decision.diagnostics);
 
-  const distribution: Distribution = rule?.distribution ?? kubelet?.distributionHint ?? 'plain';
+  // A plain-looking host whose kubelet reports a `-k3s`/`-rke2`/`rhaos` build is that distribution.
+  let distribution: Distribution = rule?.distribution ?? 'plain';
+  if (distribution === 'plain' && kubelet?.distributionHint) {
+    distribution = kubelet.distributionHint;
+    reasons.push(`distribution ${distribution}: kubelet reports ${kubelet.raw}`);
+  }
+  if (
+    version &&
+    kubelet?.version &&
+    (version.major !== kubelet.version.major || version.minor !== kubelet.version.minor)
+  ) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'detect.version.mismatch',
+      message: `the ${runtime} binary is ${formatVersion(version)} but kubelet reports ${kubelet.raw} (upgraded, not restarted?)`,
+      hint: 'the binary decides which config it reads after the next restart; restart the runtime to settle it',
+    });
+  }
   const det: Detection = {
     runtime,
     possibleTargets: decision.possible,
