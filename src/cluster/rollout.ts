@@ -199,11 +199,12 @@ export async function runRollout(
     x.message = r?.message ?? message;
     progress({ kind: 'node', outcome: { ...x } });
   };
+  let onResult: (r: AgentResult) => void = () => {};
   const tracker = new NodeTracker(
     kube,
     ns,
     (r) => r.revision === revision && r.mode === o.mode && r.status !== 'working',
-    () => {},
+    (r) => onResult(r),
   );
   await tracker.start(selectorString(AGENT_SELECTOR));
   try {
@@ -217,7 +218,8 @@ export async function runRollout(
         'merge',
       );
 
-    /** Waits until every node in `nodes` settled (done: pred), or the deadline; returns the failures. */
+    /** Waits until every node in `nodes` settled (done: pred), or the deadline; returns the failures.
+     *  Results arrive through the tracker callback, so a wake-up costs O(1), not a scan of all nodes. */
     const runPhase = async (
       phase: string,
       nodes: string[],
@@ -226,16 +228,19 @@ export async function runRollout(
       progress({ kind: 'phase', phase, nodes: nodes.length });
       const deadline = now().getTime() + o.timeoutMs;
       const open = new Set(nodes);
+      const take = (r: AgentResult): void => {
+        if (open.has(r.node) && done(r)) {
+          record(r.node, phase, r, 'not-reached', '');
+          open.delete(r.node);
+        }
+      };
+      onResult = take;
+      for (const n of nodes) {
+        const r = tracker.result(n);
+        if (r) take(r);
+      }
       let deadlineRead = false;
       while (open.size > 0) {
-        for (const n of [...open]) {
-          const r = tracker.result(n);
-          if (r && done(r)) {
-            record(n, phase, r, 'not-reached', '');
-            open.delete(n);
-          }
-        }
-        if (open.size === 0) break;
         const left = deadline - now().getTime();
         if (left <= 0) {
           if (deadlineRead) break;
@@ -253,6 +258,7 @@ export async function runRollout(
         ]);
         clearTimeout(timer);
       }
+      onResult = () => {};
       for (const n of open)
         record(
           n,
