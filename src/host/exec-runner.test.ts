@@ -55,6 +55,20 @@ describe('execRunner', () => {
   });
 });
 
+describe('execRunner and scriptedRunner agree', () => {
+  it.each([[['sh', '-c', 'echo out; echo err >&2; exit 4']], [['/nonexistent/crio', '--version']]])(
+    '%j: a recorded real run replays identically',
+    async (argv) => {
+      const real = await run(argv);
+      const replayed = await scriptedRunner([{ argv, ...real }])(argv);
+      expect(replayed).toEqual(real);
+      // And an unrecorded argv looks like the real missing binary.
+      const missing = await scriptedRunner([])(['/nonexistent/crio', '--version']);
+      expect([missing.code, missing.timedOut]).toEqual([NOT_FOUND_CODE, false]);
+    },
+  );
+});
+
 describe('scriptedRunner', () => {
   it('replays recorded results in order, repeats the last, and answers 127 to the rest', async () => {
     const s = scriptedRunner([

@@ -79,6 +79,16 @@ describe('observeHost', () => {
     expect(detectRuntime(facts, DEFAULT_PATHS).version).toBe('1.7.24');
   });
 
+  it('goes on without a version when the Runner throws', async () => {
+    const throwing: Host['run'] = async () => {
+      throw new Error('adapter bug');
+    };
+    put('/etc/containerd/config.toml', 'version = 2\n');
+    const facts = await observeHost({ ...hostWith(), run: throwing }, DEFAULT_PATHS);
+    expect(facts.commands).toEqual({});
+    expect(detectRuntime(facts, DEFAULT_PATHS).runtime).toBe('containerd');
+  });
+
   it('runs nothing with runCommands: false', async () => {
     const run = scriptedRunner([]);
     await observeHost(hostWith(run), DEFAULT_PATHS, { runCommands: false });
