@@ -1,5 +1,7 @@
 // main(argv, ctx) → exit code. The bin sets process.exitCode; nothing here calls process.exit.
 import { Command, CommanderError, Option } from 'commander';
+import { formatDiagnostic } from '../diagnostics.js';
+import { fsErrorToDiagnostic, HostFsError } from '../host/fs-error.js';
 import { type CommandDef, envVarFor } from './command.js';
 import { commands } from './commands/index.js';
 import type { CliContext } from './context.js';
@@ -76,6 +78,11 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     if (err instanceof CommanderError) {
       // help/version exit 0; usage errors are invalid input
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.INVALID_INPUT;
+    }
+    if (err instanceof HostFsError) {
+      // A filesystem refusal (escape, symlink out of the root, ENOSPC …) is expected, not a bug.
+      ctx.stderr.write(`${formatDiagnostic(fsErrorToDiagnostic(err))}\n`);
+      return ExitCode.CONFLICT;
     }
     if (err instanceof CliError) {
       ctx.stderr.write(`✖ ${err.message}\n`);

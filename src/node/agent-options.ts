@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { commandRuntimeControl, runsInPod } from '../agent/runtime-control.js';
 import type { AgentOptions } from '../agent/types.js';
-import type { HealthResult, RuntimeHealth } from '../host/agent-ports.js';
+import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/agent-ports.js';
 import { criRuntimeHealth } from '../host/cri-health.js';
 import { dockerRuntimeHealth } from '../host/docker-health.js';
 import type { Runner } from '../host/ports.js';
@@ -21,6 +21,8 @@ export interface ControlInput {
   healthTimeoutMs: number;
   env: Record<string, string | undefined>;
   stateDir?: string;
+  /** Write files but leave the restart/reload to the operator (maintenance window, demo roots). */
+  deferAction?: boolean;
 }
 
 /** An operator's command is a shell line (`kill -HUP $(pidof crio)`), run by sh -c. */
@@ -39,7 +41,26 @@ function healthFor(input: ControlInput): RuntimeHealth {
   };
 }
 
+/** The action is reported, not performed: the files are in place, the runtime still runs the old config. */
+const deferredControl: RuntimeControl = {
+  perform: async (action) => ({
+    ok: true,
+    detail: `deferred (--no-runtime-action): run \`systemctl ${action.kind} ${action.service}\` to activate`,
+  }),
+};
+const notChecked: RuntimeHealth = {
+  check: async () => ({ ok: true, detail: 'not checked: runtime action deferred' }),
+};
+
 export function agentOptions(run: Runner, input: ControlInput): AgentOptions {
+  if (input.deferAction) {
+    return {
+      control: deferredControl,
+      health: notChecked,
+      probe: processProbe(),
+      ...(input.stateDir ? { stateDir: input.stateDir } : {}),
+    };
+  }
   const restartCommand = shellLine(input.restartCommand);
   const reloadCommand = shellLine(input.reloadCommand);
   return {

@@ -23,6 +23,7 @@ export interface ApplyNodeInput extends Omit<PlanNodeInput, 'readSpec'> {
   criEndpoint?: string;
   healthTimeoutMs: number;
   dryRun: boolean;
+  deferAction?: boolean;
   env: Record<string, string | undefined>;
 }
 
@@ -47,6 +48,7 @@ export async function applyNode(host: Host, input: ApplyNodeInput): Promise<Appl
       ...(planned.detection?.socket ? { detectedSocket: planned.detection.socket } : {}),
       healthTimeoutMs: input.healthTimeoutMs,
       env: input.env,
+      ...(input.deferAction ? { deferAction: true } : {}),
     }),
   );
   return { planned, tx, exitCode: exitCodeFor(tx) };

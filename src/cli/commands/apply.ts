@@ -41,6 +41,10 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
   options: [
     ...PLAN_OPTIONS,
     { flags: '--dry-run', description: 'show the plan, change nothing' },
+    {
+      flags: '--no-runtime-action',
+      description: 'write the files but leave the restart/reload to you (reported, not performed)',
+    },
     ...APPLY_CONTROL_OPTIONS,
     {
       flags: '-o, --output <format>',
@@ -73,6 +77,8 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
       ...(cri ? { criEndpoint: cri } : {}),
       healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
       dryRun: optBool(opts, 'dryRun'),
+      // commander turns --no-runtime-action into runtimeAction: false
+      deferAction: opts.runtimeAction === false,
       env: ctx.env,
     });
     writeDiagnostics(ctx, out.planned.diagnostics);

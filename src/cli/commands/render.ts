@@ -1,4 +1,5 @@
 // `mirrorctl render`: the files a target reads, written under --out as they would sit on the node.
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { readLocalText } from '../../host/local-files.js';
@@ -70,7 +71,9 @@ into --base). Diagnostics go to stderr. Exit 0 ok, 2 invalid input or an entry t
     if (optBool(opts, 'skipInexpressible')) diagnostics = skipInexpressible(diagnostics);
     writeDiagnostics(ctx, diagnostics);
     if (hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
-    const fs = nodeFs({ root: resolve(ctx.cwd, out) });
+    const outDir = resolve(ctx.cwd, out);
+    await mkdir(outDir, { recursive: true });
+    const fs = nodeFs({ root: outDir });
     const files = [
       ...state.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode })),
       ...state.edits.map((e) => ({ path: e.path, content: e.after, mode: e.mode })),
