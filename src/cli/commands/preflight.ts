@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createKubeClient } from '../../cluster/kube-client.js';
-import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { readCluster } from '../../preflight/cluster-source.js';
 import { type FoundImage, findInList, findInManifestDir, mergeFound } from '../../preflight/collect.js';
@@ -19,6 +19,7 @@ import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, type OptionValues, optBool, optList, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { writeDiagnostics } from '../output.js';
 import { VERSION } from '../version.js';
 
 export const preflightCommand: CommandDef = {
@@ -92,7 +93,7 @@ const positiveInt = (opts: OptionValues, key: string, flag: string, min: number)
 };
 
 function fail(ctx: CliContext, diagnostics: Diagnostic[]): number {
-  ctx.stderr.write(`${formatDiagnostics(diagnostics)}\n`);
+  writeDiagnostics(ctx, diagnostics);
   return ExitCode.INVALID_INPUT;
 }
 
