@@ -6,7 +6,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import { formatFieldPath } from './field-path.js';
+import { formatFieldPath, type PathSegment } from './field-path.js';
 import type { MirrorSet, SpecAssets } from './types.js';
 import { validateSpec } from './validate.js';
 
@@ -102,8 +102,19 @@ export async function loadSpec(file: string, readFile: ReadText): Promise<Loaded
   const diagnostics = [...result.diagnostics];
   for (const entry of result.spec.registries) {
     for (const [j, m] of entry.mirrors.entries()) {
-      const fieldPath = (f: TlsField): string =>
-        formatFieldPath(['spec', 'registries', entry.index, 'mirrors', j, 'tls', f]);
+      const fieldPathOf = (f: TlsField): PathSegment[] => [
+        'spec',
+        'registries',
+        entry.index,
+        'mirrors',
+        j,
+        'tls',
+        f,
+      ];
+      const fieldPath = (f: TlsField): { field: string; line?: number; column?: number } => ({
+        field: formatFieldPath(fieldPathOf(f)),
+        ...result.locate?.(fieldPathOf(f)),
+      });
       const loaded: Partial<Record<TlsField, string>> = {};
       for (const field of ['caFile', 'certFile', 'keyFile'] as const) {
         const p = m.tls[field];
@@ -162,8 +173,14 @@ export async function loadSpec(file: string, readFile: ReadText): Promise<Loaded
   return { spec: result.spec, assets, diagnostics };
 }
 
-function assetError(file: string, field: string, code: string, message: string, hint?: string): Diagnostic {
-  return { severity: 'error', code, message, file, field, ...(hint ? { hint } : {}) };
+function assetError(
+  file: string,
+  where: { field: string; line?: number; column?: number },
+  code: string,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  return { severity: 'error', code, message, file, ...where, ...(hint ? { hint } : {}) };
 }
 
 function readError(file: string, e: unknown): Diagnostic {

@@ -14,6 +14,8 @@ import type { MirrorSet } from './types.js';
 export interface SpecResult {
   spec?: MirrorSet;
   diagnostics: Diagnostic[];
+  /** Line/column of a field of the validated text (set with `spec`), for later findings such as TLS files. */
+  locate?: Locate;
 }
 
 function toDiagnostic(
@@ -75,7 +77,7 @@ function validate(text: string, file: string): SpecResult {
   );
   const diagnostics = [...parsed.diagnostics, ...ruleDiagnostics].sort(byPosition);
   if (hasErrors(diagnostics)) return { diagnostics };
-  return { spec: normalizeSpec(result.data), diagnostics };
+  return { spec: normalizeSpec(result.data), diagnostics, locate };
 }
 
 /** Validates spec text (YAML, or JSON when `file` ends in .json). Never throws. */
