@@ -1,0 +1,41 @@
+// Child process for the SIGKILL matrix: runs one agent operation on nodeFs over ROOT and, when the
+// step named PAUSE_AT completes, prints PAUSED and waits forever for the parent's SIGKILL.
+// Usage (bundled by sigkill.test.ts): node agent-child.mjs ROOT apply|rollback|uninstall [PAUSE_AT]
+import { applyPlan } from '../../src/agent/apply.js';
+import { rollbackLast } from '../../src/agent/rollback.js';
+import { commandRuntimeControl } from '../../src/agent/runtime-control.js';
+import type { AgentOptions } from '../../src/agent/types.js';
+import { uninstallAll } from '../../src/agent/uninstall.js';
+import { execRunner } from '../../src/host/exec-runner.js';
+import { nodeFs } from '../../src/host/node-fs.js';
+import { type Host, silentLogger } from '../../src/host/ports.js';
+import { processProbe } from '../../src/host/process-probe.js';
+import { plan } from './fixture.js';
+
+const [root, op, pauseAt] = process.argv.slice(2);
+if (!root || !op) throw new Error('usage: agent-child ROOT OP [PAUSE_AT]');
+
+const run = execRunner({ defaultTimeoutMs: 10_000 });
+const host: Host = { fs: nodeFs({ root }), run, log: silentLogger, now: () => new Date() };
+const opts: AgentOptions = {
+  // A real command stands in for `systemctl restart containerd`: it leaves a mark per call.
+  control: commandRuntimeControl(run, {
+    inPod: false,
+    restartCommand: ['sh', '-c', `echo restart >> ${root}.restarts`],
+  }),
+  health: { check: async () => ({ ok: true, detail: 'ready' }) },
+  probe: processProbe(),
+  onStep: async (step) => {
+    if (step !== pauseAt) return;
+    process.stdout.write('PAUSED\n');
+    await new Promise(() => {});
+  },
+};
+
+const result =
+  op === 'apply'
+    ? await applyPlan(plan, host, opts)
+    : op === 'rollback'
+      ? await rollbackLast(host, opts)
+      : await uninstallAll(host, opts);
+process.stdout.write(`${JSON.stringify(result)}\n`);
