@@ -6,6 +6,26 @@ import { capabilityFor, type ExplainedImage, type ExplainRequest, objectOf } fro
 
 const ALWAYS_INSECURE = /^(127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 
+const ipv4 = (s: string): number | undefined => {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  return m ? m.slice(1).reduce((n, o) => n * 256 + Number(o), 0) : undefined;
+};
+
+/** isSecureIndex: an insecure-registries entry is host[:port] or a CIDR (IP-literal hosts only here). */
+function isInsecure(host: string, entries: readonly string[]): boolean {
+  if (ALWAYS_INSECURE.test(host) || entries.includes(host)) return true;
+  const ip = ipv4(host.replace(/:\d+$/, ''));
+  if (ip === undefined) return false;
+  return entries.some((e) => {
+    const [net, bits] = e.split('/');
+    const base = ipv4(net ?? '');
+    const len = Number(bits);
+    if (base === undefined || !Number.isInteger(len) || len < 0 || len > 32) return false;
+    const block = 2 ** (32 - len); // same network = same quotient by the host-part size
+    return Math.floor(ip / block) === Math.floor(base / block);
+  });
+}
+
 function readDaemonJson(text: string | null): { mirrors: string[]; insecure: string[] } | string {
   if (text === null || text.trim() === '') return { mirrors: [], insecure: [] };
   try {
@@ -57,7 +77,7 @@ export function explainDocker(
     return { requests, diagnostics };
   }
   const host = image.ref.registry;
-  const insecure = cfg.insecure.includes(host) || ALWAYS_INSECURE.test(host);
+  const insecure = isInsecure(host, cfg.insecure);
   requests.push({
     url: `https://${host}${tail}`,
     role: 'source',
