@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeContainerdConfig, planConfigPath } from '../../src/render/containerd-config.js';
+import { checkHostsToml } from '../../src/render/containerd-hosts-check.js';
 import { parseToml } from '../../src/toml/parse.js';
 import { patchToml } from '../../src/toml/patch.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from './containerd-golden.js';
@@ -58,7 +59,12 @@ describe('containerd config.toml golden cases', () => {
         });
         expect(again.ops).toEqual([]);
       }
-      for (const f of plan.files) produced[f.path.replace(/^\//, '')] = f.content;
+      for (const f of plan.files) {
+        produced[f.path.replace(/^\//, '')] = f.content;
+        expect(
+          checkHostsToml(f.content, f.path, c.runtimeVersion).filter((d) => d.severity === 'error'),
+        ).toEqual([]);
+      }
       expect(plan.restartNeeded).toBe(plan.ops.length > 0);
       expectGolden(join(dir, 'expected'), produced);
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { containerdHostsDir, renderContainerdHosts } from '../../src/render/containerd-hosts.js';
+import { checkHostsToml } from '../../src/render/containerd-hosts-check.js';
 import { DEFAULT_PATHS } from '../../src/render/paths.js';
 import type { RenderedFile } from '../../src/render/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
@@ -67,7 +68,11 @@ describe('containerd hosts.toml golden cases', () => {
       };
       for (const f of result.files) {
         produced[f.path.replace(/^\//, '')] = f.content;
-        if (f.path.endsWith('/hosts.toml')) expectContainerdReadable(f, result.files);
+        if (!f.path.endsWith('/hosts.toml')) continue;
+        expectContainerdReadable(f, result.files);
+        expect(
+          checkHostsToml(f.content, f.path, opts.runtimeVersion).filter((d) => d.severity === 'error'),
+        ).toEqual([]);
       }
       // Any error means no files for that entry: never a silently different config.
       if (result.diagnostics.some((d) => d.severity === 'error')) {
