@@ -5,7 +5,11 @@
 import type { Target } from '../spec/types.js';
 import type { ImageStatus, ProbedRequest, TargetCheck } from './types.js';
 
-export function classify(target: Target, requests: ProbedRequest[]): TargetCheck {
+/**
+ * `covered`: a spec entry matches the image on this target, so its `fallback: false` would apply
+ * even when no mirror request was made (a tag with a digest-only mirror).
+ */
+export function classify(target: Target, requests: ProbedRequest[], covered = false): TargetCheck {
   const mirrored = requests.some((r) => r.role === 'mirror');
   const served = requests.find((r) => r.outcome === 'found');
   let status: ImageStatus;
@@ -15,7 +19,9 @@ export function classify(target: Target, requests: ProbedRequest[]): TargetCheck
     if (status === 'source')
       reason = mirrored
         ? `no mirror has it; served by the source ${served.url}`
-        : 'no mirror applies to this image';
+        : covered
+          ? 'the matching entry has no mirror for this reference (e.g. a digest-only mirror and a tag)'
+          : 'no spec entry applies to this image';
   } else if (requests.length === 0) {
     status = 'unreachable';
     reason = 'the runtime would make no request for this image (blocked, or no endpoint applies)';
@@ -38,7 +44,7 @@ export function classify(target: Target, requests: ProbedRequest[]): TargetCheck
     status,
     ok: status === 'mirror' || status === 'source',
     mirrored,
-    breaksWithoutFallback: status === 'source' && mirrored,
+    breaksWithoutFallback: status === 'source' && (mirrored || covered),
     requests,
   };
   if (served) {

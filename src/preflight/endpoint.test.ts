@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entry, mirror, mirrorSet } from '../../test/golden/explain/spec-builder.js';
-import { endpointFor, findMirror, repositoryOf } from './endpoint.js';
+import { endpointFor, findMirror, isCovered, repositoryOf } from './endpoint.js';
 
 const set = mirrorSet('e', [
   entry('docker.io', [mirror('https://m.example'), mirror('http://plain.example:5000')]),
@@ -52,5 +52,33 @@ describe('repositoryOf', () => {
     ['http://m/proxy/a/b/manifests/1', 'proxy/a/b'],
   ])('%s → %s', (url, expected) => {
     expect(repositoryOf(url)).toBe(expected);
+  });
+});
+
+describe('isCovered', () => {
+  const covered = mirrorSet('c', [
+    entry('icr.io/cpopen', [mirror('https://m.example')]),
+    entry('quay.io', [mirror('https://m.example')], { only: ['crio'] }),
+  ]);
+  const ref = (registry: string, repository: string) => ({ registry, repository, tag: '1' });
+  it.each([
+    ['icr.io', 'cpopen/x', 'containerd', true],
+    ['icr.io', 'cpopen', 'containerd', true],
+    ['icr.io', 'cpopenx/y', 'containerd', false],
+    ['quay.io', 'a/b', 'crio', true],
+    ['quay.io', 'a/b', 'containerd', false],
+    ['ghcr.io', 'a/b', 'containerd', false],
+  ] as const)('%s/%s on %s → %s', (registry, repository, target, expected) => {
+    expect(isCovered(covered, ref(registry, repository), target)).toBe(expected);
+  });
+
+  it('the wildcard entry covers everything', () => {
+    expect(
+      isCovered(
+        mirrorSet('w', [entry('*', [mirror('https://m.example')])]),
+        ref('any.io', 'x'),
+        'containerd',
+      ),
+    ).toBe(true);
   });
 });

@@ -2,8 +2,9 @@
 // headers. Matching is by host and path prefix, not scheme: CRI-O tries https:// then http://
 // for an insecure mirror, and both are the same mirror.
 import type { Endpoint } from '../registry/client.js';
+import type { ImageRef } from '../registry/reference.js';
 import type { TlsOptions } from '../registry/transport.js';
-import type { Mirror, MirrorSet, SpecAssets } from '../spec/types.js';
+import type { Mirror, MirrorSet, SpecAssets, Target } from '../spec/types.js';
 
 export function findMirror(set: MirrorSet, url: string): Mirror | undefined {
   let u: URL;
@@ -51,4 +52,16 @@ export function repositoryOf(url: string): string {
   const head = end < 0 ? path : path.slice(0, end);
   const v2 = head.lastIndexOf('/v2/');
   return (v2 < 0 ? head : head.slice(v2 + 4)).replace(/^\/+/, '');
+}
+
+/** Whether a spec entry (host and repository prefix, or `*`) applies to `ref` on `target`. */
+export function isCovered(set: MirrorSet, ref: ImageRef, target: Target): boolean {
+  return set.registries.some((e) => {
+    if (e.only && !e.only.includes(target)) return false;
+    if (e.sourceHost === '*') return true;
+    if (e.sourceHost !== ref.registry) return false;
+    return (
+      e.sourcePath === '' || ref.repository === e.sourcePath || ref.repository.startsWith(`${e.sourcePath}/`)
+    );
+  });
 }

@@ -184,3 +184,33 @@ describe('runPreflight (crio)', () => {
     expect(calls[0]?.endpoint?.tls?.insecureSkipVerify).toBe(true);
   });
 });
+
+describe('runPreflight (digest-only mirror, containerd 1.6.20)', () => {
+  const digestOnly = mirrorSet('digest-only', [
+    entry('quay.io', [mirror(M, { pullFrom: 'digest-only', capabilities: ['pull'] })]),
+  ]);
+
+  it('a tag skips the mirror (source only, breaks with fallback: false); the digest is served by the mirror', async () => {
+    const { client } = scriptedClient({
+      'https://quay.io/v2/a/b/manifests/1': found,
+      [`${M}/v2/a/b/manifests/${D}?ns=quay.io`]: found,
+    });
+    const report = await runPreflight({
+      spec: digestOnly,
+      assets: {},
+      images: images('quay.io/a/b:1', `quay.io/a/b@${D}`),
+      targets: containerd,
+      client,
+      concurrency: 2,
+    });
+    const [tag, digest] = report.images.map((i) => i.targets[0]);
+    expect(tag).toMatchObject({
+      status: 'source',
+      mirrored: false,
+      breaksWithoutFallback: true,
+      reason: 'the matching entry has no mirror for this reference (e.g. a digest-only mirror and a tag)',
+    });
+    expect(tag?.requests.map((r) => r.role)).toEqual(['source']);
+    expect(digest).toMatchObject({ status: 'mirror', servedBy: `${M}/v2/a/b/manifests/${D}?ns=quay.io` });
+  });
+});

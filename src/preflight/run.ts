@@ -4,10 +4,11 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { explainImage } from '../explain/explain-image.js';
 import type { ManifestProbe, RegistryClient } from '../registry/client.js';
+import { parseImageRef } from '../registry/reference.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { classify } from './classify.js';
 import type { CollectedImage } from './collect.js';
-import { endpointFor, repositoryOf } from './endpoint.js';
+import { endpointFor, isCovered, repositoryOf } from './endpoint.js';
 import { mapLimit } from './pool.js';
 import {
   type ImageCheck,
@@ -73,7 +74,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
         requests.push(toProbed(base, probe));
         served = probe.outcome === 'found';
       }
-      targets.push(classify(t.target, requests));
+      const parsed = parseImageRef(image.reference);
+      targets.push(classify(t.target, requests, parsed.ok && isCovered(input.spec, parsed.ref, t.target)));
     }
     input.onProgress?.(++done, input.images.length);
     return { reference: image.reference, origins: image.origins, targets };
