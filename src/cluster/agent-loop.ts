@@ -10,7 +10,7 @@ import {
   RESULT_KIND,
   SUCCEEDED,
 } from './agent-protocol.js';
-import { pendingKey, runTick, type TickDeps } from './agent-tick.js';
+import { effectiveControl, pendingKey, runTick, type TickDeps } from './agent-tick.js';
 
 export interface AgentIo {
   readText(path: string): Promise<string | undefined>;
@@ -81,8 +81,11 @@ export async function runAgent(o: AgentOptions, io: AgentIo, deps: TickDeps): Pr
   if (last) io.print(JSON.stringify(last));
   let gatePending = last !== undefined && SUCCEEDED.has(last.status) && o.onSucceeded !== undefined;
   for (let polls = 0; o.maxPolls === undefined || polls < o.maxPolls; polls++) {
-    const control = parseJson<Control>(await io.readText(o.controlFile), controlSchema);
     const specText = await io.readText(o.specFile);
+    const control = effectiveControl(
+      parseJson<Control>(await io.readText(o.controlFile), controlSchema),
+      specText,
+    );
     const input = { node: o.node, control, specText, last, now: io.now() };
     if (control && pendingKey(input) !== undefined) {
       const started = io.now().getTime();

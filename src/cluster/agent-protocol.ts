@@ -48,7 +48,8 @@ export type UninstallNode = (input: UninstallInput) => Promise<NodeResult>;
 
 /** Control document (`control.json` in the spec ConfigMap), written by the CLI only. */
 export const controlSchema = z.object({
-  /** specRevision() of mirrors.yaml: agents act only when it matches the file they read. */
+  /** specRevision() of mirrors.yaml: agents act only when it matches the file they read (kubelet may
+   *  still show the old file). '*' = whatever spec is mounted (the kustomize base: no CLI, no waves). */
   revision: z.string(),
   mode: z.enum(['apply', 'uninstall']),
   /** Nodes allowed to act on this revision at all ('*' = every node, including nodes that join later). */

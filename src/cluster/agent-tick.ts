@@ -38,6 +38,12 @@ export interface TickDeps {
 export const tickKey = (c: Control, restartAllowed: boolean): string =>
   `${c.revision}/${c.mode}/${restartAllowed ? 'restart' : 'no-restart'}`;
 
+/** revision '*' (the kustomize base, no CLI driving waves): whatever spec is mounted is the one. */
+export function effectiveControl(c: Control | undefined, specText: string | undefined): Control | undefined {
+  if (!c || specText === undefined) return c;
+  return c.revision === '*' ? { ...c, revision: specRevision(specText) } : c;
+}
+
 const FINAL_FAILURES: ReadonlySet<AgentStatus> = new Set(['failed', 'rolled-back', 'invalid']);
 
 function toResult(
@@ -64,7 +70,7 @@ function toResult(
 
 /** Whether this input asks for work: undefined = nothing to do (already answered, not our turn). */
 export function pendingKey(input: TickInput): string | undefined {
-  const c = input.control;
+  const c = effectiveControl(input.control, input.specText);
   if (!c || input.specText === undefined || specRevision(input.specText) !== c.revision) return undefined;
   if (!nodeAllowed(c.allow, input.node)) return undefined;
   const key = tickKey(c, nodeAllowed(c.restart, input.node));
@@ -79,7 +85,7 @@ export function pendingKey(input: TickInput): string | undefined {
 }
 
 export async function runTick(input: TickInput, deps: TickDeps): Promise<AgentResult | undefined> {
-  const c = input.control;
+  const c = effectiveControl(input.control, input.specText);
   if (!c || pendingKey(input) === undefined || input.specText === undefined) return undefined;
   const common = {
     root: deps.root,

@@ -25,7 +25,9 @@ export type SocketRuntime = 'containerd' | 'crio';
 export interface DaemonSetOptions {
   namespace: string;
   image: string;
-  bundleConfigMap: string;
+  /** ConfigMap carrying the agent bundle; undefined = the image ships it at IMAGE_AGENT_PATH
+   *  (the Dockerfile's image, used by the kustomize base). */
+  bundleConfigMap?: string;
   /** Node affinity (the user's selector plus "not control-plane" unless included). */
   requirements: Requirement[];
   /** undefined = tolerate every taint (the agent must reach tainted workers: GPU, dedicated pools). */
@@ -42,6 +44,7 @@ export const HOST_CONFIG_DIRS = [
   '/etc/docker',
   '/var/lib/mirrorctl',
 ] as const;
+export const IMAGE_AGENT_PATH = '/opt/mirrorctl/agent.mjs';
 export const SOCKET_DIRS: Record<SocketRuntime, string> = {
   containerd: '/run/containerd',
   crio: '/run/crio',
@@ -68,7 +71,7 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
   if (o.gateNewNodes && o.tolerations)
     tolerations.push({ key: GATE_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' });
   const args = [
-    `${POD_PATHS.bundleDir}/${BUNDLE_KEY}`,
+    o.bundleConfigMap ? `${POD_PATHS.bundleDir}/${BUNDLE_KEY}` : IMAGE_AGENT_PATH,
     'agent',
     '--spec',
     `${POD_PATHS.configDir}/${SPEC_KEYS.spec}`,
@@ -140,7 +143,9 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
               },
               volumeMounts: [
                 { name: 'spec', mountPath: POD_PATHS.configDir, readOnly: true },
-                { name: 'bundle', mountPath: POD_PATHS.bundleDir, readOnly: true },
+                ...(o.bundleConfigMap
+                  ? [{ name: 'bundle', mountPath: POD_PATHS.bundleDir, readOnly: true }]
+                  : []),
                 { name: 'result', mountPath: POD_PATHS.resultDir },
                 { name: 'tmp', mountPath: '/tmp' },
                 ...host.mounts,
@@ -149,10 +154,14 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
           ],
           volumes: [
             { name: 'spec', configMap: { name: SPEC_CONFIGMAP } },
-            {
-              name: 'bundle',
-              configMap: { name: o.bundleConfigMap, items: [{ key: BUNDLE_KEY, path: BUNDLE_KEY }] },
-            },
+            ...(o.bundleConfigMap
+              ? [
+                  {
+                    name: 'bundle',
+                    configMap: { name: o.bundleConfigMap, items: [{ key: BUNDLE_KEY, path: BUNDLE_KEY }] },
+                  },
+                ]
+              : []),
             { name: 'result', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
             ...host.volumes,
