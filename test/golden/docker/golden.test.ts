@@ -1,5 +1,6 @@
 // Golden directories for the docker target: test/golden/docker/<case>/{spec.yaml, case.json?,
-// existing-daemon.golden.json? (excluded from Biome: it is the operator's file, as written), expected/**}. expected/ holds the rendered files at their node paths plus
+// existing-daemon.golden.json?, expected/**} (the operator's file keeps its *.golden.json name so
+// Biome leaves it as written). expected/ holds the rendered files at their node paths plus
 // _diagnostics.json, _modes.json and _edits.json (what the agent undoes). UPDATE_GOLDEN=1 rewrites.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
