@@ -24,7 +24,6 @@ export const nodeTransport: HttpTransport = (req: HttpRequest) =>
       headers: req.headers,
       // A fresh connection per request: latency includes the handshake, and no socket outlives a probe.
       agent: false,
-      timeout: req.timeoutMs,
     };
     if (isHttps) {
       if (req.tls?.caPem) options.ca = req.tls.caPem;
@@ -52,11 +51,14 @@ export const nodeTransport: HttpTransport = (req: HttpRequest) =>
       });
       res.on('error', (err) => resolve(failed(err, elapsed())));
     });
-    request.on('timeout', () => {
+    // A hard deadline for the whole exchange (DNS, connect, TLS, headers, body): the socket's idle
+    // timeout alone never fires for a server that trickles bytes.
+    const deadline = setTimeout(() => {
       request.destroy(
         Object.assign(new Error(`no response within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' }),
       );
-    });
+    }, req.timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (err) => resolve(failed(err, elapsed())));
     request.end(req.body);
   });
