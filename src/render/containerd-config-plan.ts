@@ -114,8 +114,11 @@ export function planConfigPath(a: ContainerdConfigAnalysis, opts: ConfigPathOpti
     );
   }
 
-  planLegacy(a, opts, plan, registry, gates.legacyTlsConfigs || !gates.known);
+  // config_path first: it decides hostsDir, where migrated legacy mirrors must be written too.
   planPath(a, opts, plan, gates);
+  planLegacy(a, opts, plan, registry, gates.legacyTlsConfigs || !gates.known);
+  // Deletions before the config_path edit, so the op list reads like the conflict it resolves.
+  plan.ops = [...plan.ops.filter((o) => o.op === 'delete'), ...plan.ops.filter((o) => o.op === 'set')];
   if (plan.diagnostics.some((x) => x.severity === 'error')) {
     plan.ops = [];
     plan.files = [];
