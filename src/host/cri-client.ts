@@ -182,10 +182,11 @@ export function criClient(endpoint: string, options: CriClientOptions = {}): Cri
           if (err || response === undefined) {
             const code = isServiceError(err) ? err.code : grpc.status.UNKNOWN;
             const details = isServiceError(err) ? err.details : String(err ?? 'empty response');
-            resolve({
-              ok: false,
-              error: { kind: errorKind(code), grpcCode: code, details, method: method.path, endpoint },
-            });
+            // grpc-go servers enforce the propagated deadline too and may reset the stream first:
+            // the client then sees CANCELLED ("Call cancelled") instead of DEADLINE_EXCEEDED.
+            const expired = code === grpc.status.CANCELLED && Date.now() >= deadline.getTime();
+            const kind = expired ? 'deadline-exceeded' : errorKind(code);
+            resolve({ ok: false, error: { kind, grpcCode: code, details, method: method.path, endpoint } });
             return;
           }
           const parsed = schema.safeParse(response);
