@@ -9,6 +9,7 @@ import { nodesCommand } from './nodes.js';
 import { planCommand } from './plan.js';
 import { preflightCommand } from './preflight.js';
 import { renderCommand } from './render.js';
+import { verifyCommand } from './verify.js';
 import { rollbackCommand } from './rollback.js';
 import { rolloutCommand } from './rollout.js';
 import { statusCommand } from './status.js';
@@ -19,6 +20,7 @@ export const commands: CommandDef[] = [
   renderCommand,
   planCommand,
   applyCommand,
+  verifyCommand,
   rollbackCommand,
   uninstallCommand,
   statusCommand,
