@@ -31,6 +31,12 @@ function describeChar(ch: string): string {
   return JSON.stringify(ch);
 }
 
+/** Characters that are never part of a host or URL authority, whatever the position. */
+export const isNeverInHost = (ch: string): boolean => {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp <= 0x20 || cp >= 0x7f || ch === '"' || ch === "'" || ch === '`' || ch === '\\';
+};
+
 /** First character that can never appear in a host[:port]: reported before any structural check. */
 export function findForbiddenHostChar(text: string): Finding | undefined {
   for (const ch of text) {

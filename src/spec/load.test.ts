@@ -106,7 +106,13 @@ describe('loadSpec', () => {
     expect(r.spec).toBeUndefined();
     expect(r.assets).toEqual({});
     expect(r.diagnostics).toMatchObject([
-      { severity: 'error', code, field: `spec.registries[0].mirrors[0].tls.${field}`, file: '/s/m.yaml', line: 9 },
+      {
+        severity: 'error',
+        code,
+        field: `spec.registries[0].mirrors[0].tls.${field}`,
+        file: '/s/m.yaml',
+        line: 9,
+      },
     ]);
   });
 });

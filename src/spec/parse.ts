@@ -179,7 +179,10 @@ function yamlMessage(e: YAMLError, source: string): string {
   const first = e.message.split('\n')[0] ?? e.message;
   const stripped = first.replace(/ at line \d+, column \d+:?$/, '');
   if (e.code === 'DUPLICATE_KEY') {
-    const key = source.slice(e.pos[0], e.pos[1]).trim();
+    // pos may cover only the first character of the key: read the key up to its ":".
+    const key = (/^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*)/.exec(source.slice(e.pos[0]))?.[0] ?? '')
+      .trim()
+      .replace(/^["']|["']$/g, '');
     return `duplicate key${key ? ` ${JSON.stringify(key)}` : ''}`;
   }
   return stripped;

@@ -3,7 +3,7 @@
 // source is matched against image names and a component outside that grammar matches nothing.
 // https://github.com/distribution/reference/blob/main/regexp.go
 import type { Finding } from './finding.js';
-import { findForbiddenHostChar, type HostPort, parseHostPort } from './host-syntax.js';
+import { findForbiddenHostChar, type HostPort, isNeverInHost, parseHostPort } from './host-syntax.js';
 
 export const WILDCARD_SOURCE = '*';
 
@@ -62,15 +62,9 @@ function looksLikeRegistryHost(hp: HostPort): boolean {
   return hp.port !== undefined || hp.host.includes('.') || hp.host.startsWith('[') || hp.host === 'localhost';
 }
 
-/** Characters no part of a source may hold: reported first, so injection is named as such. */
-const neverAllowed = (ch: string): boolean => {
-  const cp = ch.codePointAt(0) ?? 0;
-  return cp <= 0x20 || cp >= 0x7f || ch === '"' || ch === "'" || ch === '`' || ch === '\\';
-};
-
 export function parseSource(raw: string): { value?: ParsedSource; findings: Finding[] } {
   if (raw === WILDCARD_SOURCE) return { value: { wildcard: true, path: '' }, findings: [] };
-  if (raw.trim() !== '' && [...raw].some(neverAllowed)) {
+  if (raw.trim() !== '' && [...raw].some(isNeverInHost)) {
     const slash = raw.indexOf('/');
     const hostPart = slash < 0 ? raw : raw.slice(0, slash);
     const finding =

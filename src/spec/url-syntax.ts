@@ -4,7 +4,7 @@
 // hide exactly the injection we must reject. The split is RFC 3986 Appendix B's regex; every part
 // is then checked strictly.
 import type { Finding } from './finding.js';
-import { type HostPort, parseHostPort } from './host-syntax.js';
+import { findForbiddenHostChar, type HostPort, isNeverInHost, parseHostPort } from './host-syntax.js';
 import { checkRepositoryPath } from './source-syntax.js';
 
 export interface ParsedUrl {
@@ -44,6 +44,17 @@ export function parseMirrorUrl(raw: string): { value?: ParsedUrl; findings: Find
     return one('spec.url.query', 'url has a query string ("?…")', 'registries ignore queries; remove it');
   if (m[5] !== undefined)
     return one('spec.url.fragment', 'url has a fragment ("#…")', 'remove everything from "#"');
+  // Injection characters are named before "@" so that `host\@evil` reads as what it is.
+  const injected = [...authority].find(isNeverInHost);
+  if (injected !== undefined)
+    return {
+      findings: [
+        findForbiddenHostChar(injected) ?? {
+          code: 'spec.host.invalid-char',
+          message: 'host contains an invalid character',
+        },
+      ],
+    };
   if (authority.includes('@')) {
     return one(
       'spec.url.userinfo',
