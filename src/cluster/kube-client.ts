@@ -4,7 +4,7 @@
 import {
   ApiException,
   CoreV1Api,
-  KubeConfig,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { type Kube, KubeError, type ListOptions, type ObjectRef, type PatchType } from './kube.js';
 import { DEFAULT_NAMESPACE } from './names.js';
+import { PooledKubeConfig } from './pooled-kubeconfig.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js';
 import { resumableWatch } from './watch-resume.js';
 
@@ -47,7 +48,7 @@ export function toKubeError(err: unknown): KubeError {
 }
 
 export function loadKubeConfig(opts: KubeClientOptions): KubeConfig {
-  const kc = new KubeConfig();
+  const kc: KubeConfig = new PooledKubeConfig();
   const fromEnv = opts.env?.KUBECONFIG;
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else if (fromEnv) kc.loadFromFile(fromEnv.split(':')[0] ?? fromEnv);
