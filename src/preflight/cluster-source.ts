@@ -1,7 +1,7 @@
 // The live cluster as an image source, over the Kube port (src/cluster/kube.ts): every pod's
-// images in every namespace (status.containerStatuses too, so a tag resolved by the runtime is
-// not missed) plus each node's sandbox (pause) image as reported in node.status.images, and the
-// target each node's runtime takes (containerRuntimeVersion → selectTarget).
+// spec images (init, regular, ephemeral) in every namespace, each node's sandbox (pause) image as
+// listed in node.status.images, and the target each node's runtime takes
+// (status.nodeInfo.containerRuntimeVersion → selectTarget).
 import type { Kube, V1Node, V1Pod } from '../cluster/kube.js';
 import { selectTarget } from '../runtime/targets.js';
 import { parseRuntimeVersion } from '../runtime/version.js';

@@ -3,17 +3,12 @@
 // redirects, and retries with backoff on 429, 5xx and connection errors.
 // Auth follows containerd remotes/docker/auth (fetch.go): GET the realm with basic credentials,
 // or POST an OAuth2 refresh_token grant when the credential is an identity token.
-import { createHash } from 'node:crypto';
 import { type Credential, type CredentialStore, findCredential } from './credentials.js';
-import type {
-  FailureKind,
-  HttpRequest,
-  HttpResponse,
-  HttpResult,
-  HttpTransport,
-  TlsOptions,
-} from './transport.js';
+import { type ManifestProbe, type PingResult, toProbe } from './manifest-probe.js';
+import type { HttpRequest, HttpResponse, HttpResult, HttpTransport, TlsOptions } from './transport.js';
 import { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
+
+export type { ManifestProbe, PingResult } from './manifest-probe.js';
 
 /** What containerd (remotes/docker/resolver.go) and c/image send, most specific first. */
 export const MANIFEST_ACCEPT = [
@@ -42,26 +37,6 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-interface ProbeBase {
-  /** Latency of the last exchange (the manifest request itself, after auth). */
-  latencyMs: number;
-  /** Requests sent, including token fetches, redirects and retries. */
-  requests: number;
-}
-export type ManifestProbe = ProbeBase &
-  (
-    | { outcome: 'found'; httpStatus: number; digest: string; mediaType?: string; size?: number }
-    | { outcome: 'missing'; httpStatus: number }
-    | { outcome: 'unauthorized'; httpStatus: number; message: string }
-    | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
-  );
-
-export type PingResult = ProbeBase &
-  (
-    | { outcome: 'ok'; httpStatus: number; authScheme?: string }
-    | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
-  );
-
 export interface RegistryClient {
   /** GET `<apiRoot>/` (e.g. `https://m/v2/`): 200, or 401 with a challenge, means a registry answers. */
   ping(url: string, endpoint?: Endpoint): Promise<PingResult>;
@@ -69,7 +44,12 @@ export interface RegistryClient {
   headManifest(url: string, repository: string, endpoint?: Endpoint): Promise<ManifestProbe>;
 }
 
-const RETRYABLE = (status: number) => status === 429 || status >= 500;
+/** 429/5xx, refused/reset connections and timeouts may heal within a backoff; DNS, TLS and
+ *  protocol failures will not. */
+const isTransient = (r: HttpResult): boolean =>
+  r.ok
+    ? r.response.status === 429 || r.response.status >= 500
+    : r.failure === 'connect' || r.failure === 'timeout';
 const MAX_REDIRECTS = 5;
 
 export function createRegistryClient(opts: ClientOptions): RegistryClient {
@@ -89,17 +69,12 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
     counter: { n: number },
     body?: string,
   ): Promise<HttpResult> {
-    let result: HttpResult | undefined;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
+    let result = await follow(method, url, headers, endpoint, counter, body);
+    for (let attempt = 1; attempt <= retries && isTransient(result); attempt++) {
+      await sleep(backoffMs * 2 ** (attempt - 1));
       result = await follow(method, url, headers, endpoint, counter, body);
-      // DNS, TLS and protocol failures will not heal within a backoff; refused/reset/timeouts may.
-      const transient = result.ok
-        ? RETRYABLE(result.response.status)
-        : result.failure === 'connect' || result.failure === 'timeout';
-      if (!transient) return result;
     }
-    return result as HttpResult;
+    return result;
   }
 
   async function follow(
@@ -267,48 +242,6 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
       return toProbe(result, counter.n, authMessage);
     },
   };
-}
-
-function toProbe(result: HttpResult, requests: number, authMessage?: string): ManifestProbe {
-  if (!result.ok)
-    return {
-      outcome: 'error',
-      failure: result.failure,
-      message: result.message,
-      latencyMs: result.latencyMs,
-      requests,
-    };
-  const { status, headers, body } = result.response;
-  const base = { latencyMs: result.latencyMs, requests, httpStatus: status };
-  if (status === 200) {
-    const digest =
-      headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    const probe: ManifestProbe = { outcome: 'found', digest, ...base };
-    const mediaType = headers['content-type']?.split(';')[0]?.trim();
-    if (mediaType) probe.mediaType = mediaType;
-    const size = Number(headers['content-length'] ?? (body.length > 0 ? body.length : Number.NaN));
-    if (Number.isFinite(size)) probe.size = size;
-    return probe;
-  }
-  if (status === 404) return { outcome: 'missing', ...base };
-  if (status === 401 || status === 403)
-    return {
-      outcome: 'unauthorized',
-      message: authMessage ?? `HTTP ${status}: credentials rejected`,
-      ...base,
-    };
-  return { outcome: 'error', message: `HTTP ${status}${errorDetail(body)}`, ...base };
-}
-
-/** First distribution error code from a JSON error body, e.g. ` (TOOMANYREQUESTS)`. */
-function errorDetail(body: Uint8Array): string {
-  try {
-    const json = JSON.parse(Buffer.from(body).toString('utf8')) as { errors?: Array<{ code?: unknown }> };
-    const code = json.errors?.[0]?.code;
-    return typeof code === 'string' ? ` (${code})` : '';
-  } catch {
-    return '';
-  }
 }
 
 function readToken(res: HttpResponse): string | undefined {
