@@ -8,8 +8,14 @@ import { Lexer } from 'yaml';
 const FLOW_OPEN = new Set(['[', '{']);
 const FLOW_CLOSE = new Set([']', '}']);
 
-/** Upper bound of the nesting depth of a YAML/JSON text and the 1-based line where it peaks. */
-export function measureNestingDepth(text: string): { depth: number; line: number } {
+/**
+ * Upper bound of the nesting depth of a YAML/JSON text and the 1-based line where it peaks.
+ * Stops lexing as soon as the depth exceeds `stopAbove`: hostile input is rejected early.
+ */
+export function measureNestingDepth(
+  text: string,
+  stopAbove = Number.POSITIVE_INFINITY,
+): { depth: number; line: number } {
   let flow = 0;
   let max = 0;
   let maxLine = 1;
@@ -25,6 +31,7 @@ export function measureNestingDepth(text: string): { depth: number; line: number
     }
   };
   for (const token of new Lexer().lex(text)) {
+    if (max > stopAbove) break;
     if (token === '\n' || token === '\r\n') {
       line++;
       lineStart = true;

@@ -62,7 +62,7 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
       control.pos,
     );
   }
-  const nesting = measureNestingDepth(source);
+  const nesting = measureNestingDepth(source, MAX_SPEC_DEPTH);
   if (nesting.depth > MAX_SPEC_DEPTH) {
     return fail(
       'spec.too-deep',
