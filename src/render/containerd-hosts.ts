@@ -115,6 +115,7 @@ function renderHostsFile(
   const dirPath = `${ctx.paths.certsDir}/${dir}`;
   const tls = new TlsFileSet(dirPath, ctx.assets, 'containerd');
   const hosts: HostSettings[] = [];
+  const hostIndex: number[] = []; // mirror index of each hosts[] entry
   entry.mirrors.forEach((m, j) => {
     const field = `spec.registries[${entry.index}].mirrors[${j}]`;
     const url = containerdHostUrl(entry, j, 'containerd');
@@ -164,7 +165,14 @@ function renderHostsFile(
       else diagnostics.push(dialTimeoutDropped(entry, j, gates));
     }
     if (Object.keys(m.headers).length > 0) h.header = m.headers;
-    hosts.push(h);
+    const dup = hosts.findIndex((x) => x.url === h.url);
+    if (dup < 0) {
+      hosts.push(h);
+      hostIndex.push(j);
+    } else
+      diagnostics.push(
+        duplicateHost(entry, hostIndex[dup]!, j, JSON.stringify(hosts[dup]) === JSON.stringify(h)),
+      );
   });
   diagnostics.push(...tls.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
@@ -197,6 +205,28 @@ function describe(entry: RegistryEntry): string {
   return entry.fallback
     ? `${mirrors}, then the upstream registry`
     : `${mirrors} only, upstream never contacted`;
+}
+
+// Two mirrors can map to one `[host."URL"]` key (e.g. api-root `M/v2/p` and namespace `M/p/<prefix>`);
+// TOML holds one table per key, so identical settings collapse and different ones cannot be expressed.
+function duplicateHost(entry: RegistryEntry, first: number, j: number, identical: boolean): Diagnostic {
+  const field = `spec.registries[${entry.index}].mirrors[${j}]`;
+  return identical
+    ? {
+        severity: 'info',
+        code: 'render.containerd.duplicate-host',
+        field,
+        target: 'containerd',
+        message: `same containerd host as mirrors[${first}]; written once (containerd would only retry it)`,
+      }
+    : {
+        severity: 'error',
+        code: 'render.containerd.duplicate-host',
+        field,
+        target: 'containerd',
+        message: `maps to the same [host."…"] table as mirrors[${first}] but with different settings; hosts.toml holds one table per URL`,
+        hint: `merge the two mirrors into one, or remove mirrors[${j}]`,
+      };
 }
 
 function dialTimeoutDropped(entry: RegistryEntry, j: number, gates: ContainerdGates): Diagnostic {
