@@ -13,11 +13,12 @@ import { renderRegistriesConf } from '../render/registries-conf.js';
 import type { NodePaths, RenderContext } from '../render/types.js';
 import type { MirrorSet, RegistryEntry, SpecAssets, Target } from '../spec/types.js';
 import { applyTomlOps } from '../toml/ops.js';
-import { loadRegistriesConf } from './containers-registries.js';
+import { type CImageConfig, loadRegistriesConf } from './containers-registries.js';
 import { explainContainerd } from './explain-containerd.js';
 import { explainContainerdLegacy } from './explain-containerd-legacy.js';
 import { explainCrio } from './explain-crio.js';
 import { explainDocker } from './explain-docker.js';
+import { effectiveRegistriesConf, type HostConfFile } from './registries-conf-host.js';
 import type { ExplainedImage, ExplainRequest, ExplainResult } from './types.js';
 
 export interface ExplainOptions {
@@ -27,6 +28,8 @@ export interface ExplainOptions {
   paths?: NodePaths;
   /** containerd-legacy: the node's config.toml the legacy mirrors are merged into (default: none). */
   legacyConfigToml?: string;
+  /** crio: the node's registries.conf and other drop-ins, merged with mirrorctl's as c/image does. */
+  crioHost?: { main: string | null; dropIns: readonly HostConfFile[] };
 }
 
 /** Parses and normalizes an image reference (docker.io/library/… and :latest), or says why not. */
@@ -57,9 +60,26 @@ function resolve(set: MirrorSet, image: ExplainedImage, ctx: RenderContext, opts
     case 'crio': {
       const r = renderRegistriesConf(set, ctx);
       const dropIn = r.files.find((f) => f.path.endsWith('.conf'));
+      const own = dropIn ? [{ path: dropIn.path, text: dropIn.content }] : [];
+      const host = opts.crioHost;
+      const effective = host
+        ? effectiveRegistriesConf(host.main, [...host.dropIns.filter((f) => f.path !== dropIn?.path), ...own])
+        : undefined;
+      if (effective && !effective.ok)
+        return {
+          requests: [],
+          diagnostics: [
+            ...r.diagnostics,
+            { severity: 'error', code: 'explain.crio.host-config', message: effective.error, target: 'crio' },
+          ],
+        };
       const loaded = dropIn ? loadRegistriesConf(dropIn.content, true) : undefined;
-      const config = loaded?.ok ? loaded.config : { registries: [], convertedFromV1: false };
-      const out = explainCrio(config, image, dropIn?.path ?? ctx.paths.registriesConfDir);
+      const empty: CImageConfig = { registries: [], convertedFromV1: false };
+      const config = effective?.ok ? effective.config : loaded?.ok ? loaded.config : empty;
+      const source = host
+        ? `${ctx.paths.registriesConf} or ${ctx.paths.registriesConfDir}`
+        : (dropIn?.path ?? ctx.paths.registriesConfDir);
+      const out = explainCrio(config, image, source);
       return { requests: out.requests, diagnostics: [...r.diagnostics, ...out.diagnostics] };
     }
     case 'docker': {
