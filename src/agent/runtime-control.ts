@@ -13,7 +13,9 @@ const UNITS: Record<Service, string> = {
   crio: 'crio',
   docker: 'docker',
   k3s: 'k3s',
+  'k3s-agent': 'k3s-agent',
   rke2: 'rke2-agent',
+  'rke2-server': 'rke2-server',
 };
 
 export interface CommandControlOptions {

@@ -23,7 +23,7 @@ export const sha256Of = (data: Uint8Array | string): string =>
 
 const actionSchema = z.object({
   kind: z.enum(['none', 'reload', 'restart']),
-  service: z.enum(['containerd', 'crio', 'docker', 'k3s', 'rke2']),
+  service: z.enum(['containerd', 'crio', 'docker', 'k3s', 'k3s-agent', 'rke2', 'rke2-server']),
   reason: z.string(),
 });
 const txKind = z.enum(['apply', 'rollback', 'uninstall']);

@@ -2,6 +2,8 @@
 // state, read current contents, build the plan. Effects only through `host` (and the local spec
 // reader); everything it decides is delegated to the pure modules.
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
+import { observeRancherNode, rancherFlavor } from '../distro/k3s-node.js';
+import { nativeCommandHint } from '../distro/native-hint.js';
 import { fsErrorToDiagnostic } from '../host/fs-error.js';
 import { observeHost } from '../host/observe.js';
 import type { Host } from '../host/ports.js';
@@ -47,13 +49,13 @@ export interface NodePlan {
 
 /** Codes of findings that are about the spec (exit 2) rather than the host (exit 5). */
 const isInputProblem = (d: Diagnostic): boolean =>
-  d.code.startsWith('spec.') || /^render\.(containerd|crio|docker|containerd-legacy)\./.test(d.code);
+  d.code.startsWith('spec.') || /^render\.(containerd|crio|docker|containerd-legacy|k3s|rke2)\./.test(d.code);
 
 /** A renderer error about one spec entry = that entry cannot be expressed for the target (the
  *  renderer leaves the entry out of the files). */
 export const isInexpressible = (d: Diagnostic): boolean =>
   d.severity === 'error' &&
-  /^render\.(containerd|containerd-legacy|crio|docker)\./.test(d.code) &&
+  /^render\.(containerd|containerd-legacy|crio|docker|k3s|rke2)\./.test(d.code) &&
   (d.field ?? '').startsWith('spec.registries[');
 
 export function skipInexpressible(ds: Diagnostic[]): Diagnostic[] {
@@ -97,29 +99,33 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
       });
       return { ...base, diagnostics, refusal: 5 };
     }
-    if (detection.managedBy && input.runtime === 'auto') {
+    // k3s/RKE2 regenerate containerd's files from registries.yaml: write that instead (issue 6).
+    const rancher = input.runtime === 'auto' ? rancherFlavor(detection.distribution) : undefined;
+    if (detection.managedBy && input.runtime === 'auto' && !rancher) {
       diagnostics.push({
         severity: 'error',
         code: 'plan.distribution.owns-files',
         message: `${detection.distribution} owns the runtime's files and overwrites hand edits`,
-        hint: detection.managedBy.summary,
+        hint: `${detection.managedBy.summary}; ${nativeCommandHint(detection.distribution)}`,
       });
       return { ...base, target, diagnostics, refusal: 5 };
     }
     const runtimeVersion = input.runtimeVersion ?? detection.version;
     const mainPath = mainConfigPath(target, paths);
-    const desired = desiredState({
-      set,
-      assets: loaded.assets,
-      target,
-      ...(runtimeVersion ? { runtimeVersion } : {}),
-      paths,
-      host: {
-        mainConfig: await readText(host.fs, mainPath),
-        dropIns: target === 'crio' ? await readDropIns(host.fs, paths.registriesConfDir) : [],
-      },
-      opts: input.desired,
-    });
+    const desired = rancher
+      ? await observeRancherNode(host.fs, set, loaded.assets, rancher)
+      : desiredState({
+          set,
+          assets: loaded.assets,
+          target,
+          ...(runtimeVersion ? { runtimeVersion } : {}),
+          paths,
+          host: {
+            mainConfig: await readText(host.fs, mainPath),
+            dropIns: target === 'crio' ? await readDropIns(host.fs, paths.registriesConfDir) : [],
+          },
+          opts: input.desired,
+        });
     const owned = await ownedOnHost(host.fs, paths, desired.hostsDir ?? paths.certsDir);
     const rendered = input.skipInexpressible ? skipInexpressible(desired.diagnostics) : desired.diagnostics;
     diagnostics.push(...owned.diagnostics, ...rendered);

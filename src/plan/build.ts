@@ -26,6 +26,8 @@ export interface FileEdit {
   reason: string;
   /** What the runtime needs when this file changes. */
   needs: RuntimeActionKind;
+  /** The file holds credentials (k3s registries.yaml auth): redacted in plans and logs. */
+  secret?: boolean;
 }
 
 export interface PlanInput {
@@ -125,6 +127,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const e of input.edits) {
     const before = input.observed.get(e.path) ?? null;
     if (before === e.after) continue;
+    const secret = e.secret === true ? { secret: true } : {};
     if (before === null) {
       changes.push({
         kind: 'create',
@@ -133,6 +136,7 @@ export function buildPlan(input: PlanInput): Plan {
         mode: e.mode,
         owned: false,
         reason: e.reason,
+        ...secret,
       });
     } else {
       changes.push({
@@ -144,6 +148,7 @@ export function buildPlan(input: PlanInput): Plan {
         mode: e.mode,
         owned: false,
         reason: e.reason,
+        ...secret,
       });
     }
     need(e.needs, `${e.path}: ${e.reason}`);

@@ -6,7 +6,8 @@ import type { Target } from '../spec/types.js';
 export const PLAN_API_VERSION = 'mirrorctl/plan-v1';
 
 export type RuntimeActionKind = 'none' | 'reload' | 'restart';
-export type Service = 'containerd' | 'crio' | 'docker' | 'k3s' | 'rke2';
+/** k3s = the `k3s` server unit, k3s-agent its worker unit; rke2 = `rke2-agent`, rke2-server the server unit. */
+export type Service = 'containerd' | 'crio' | 'docker' | 'k3s' | 'k3s-agent' | 'rke2' | 'rke2-server';
 
 export interface RuntimeAction {
   kind: RuntimeActionKind;

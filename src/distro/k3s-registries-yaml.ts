@@ -1,0 +1,114 @@
+// Edits an existing registries.yaml with the yaml Document API, so everything mirrorctl does not own
+// (configs.*.auth, hand-made mirrors, comments) stays byte-for-byte where it was. Keys mirrorctl
+// writes carry a `mirrorctl:<spec>` comment: that is how a later run knows which ones it may remove.
+import { type Document, isMap, isScalar, type Pair, parseDocument, type YAMLMap } from 'yaml';
+import type { Diagnostic } from '../diagnostics.js';
+import type { K3sRegistries } from './k3s-model.js';
+
+export interface YamlPatch {
+  /** undefined when the existing file cannot be parsed (see diagnostics). */
+  text?: string;
+  diagnostics: Diagnostic[];
+  /** The file holds registry credentials (configs.*.auth): plans must redact it. */
+  hasCredentials: boolean;
+}
+
+const marker = (specName: string): string => ` mirrorctl:${specName}`;
+const keyOf = (p: Pair): string | undefined =>
+  isScalar(p.key) ? String(p.key.value) : typeof p.key === 'string' ? p.key : undefined;
+const isOurs = (p: Pair, specName: string): boolean =>
+  isScalar(p.key) && (p.key.commentBefore ?? '').split('\n').includes(marker(specName));
+
+function section(doc: Document, name: string): YAMLMap {
+  const existing = doc.get(name, true);
+  if (isMap(existing)) return existing;
+  const created = doc.createNode({}) as YAMLMap;
+  doc.set(name, created);
+  return created;
+}
+
+/** Sets `map[key] = value`, marking the key as mirrorctl's; returns whether a foreign key was replaced. */
+function setOwned(doc: Document, map: YAMLMap, key: string, value: unknown, specName: string): boolean {
+  const i = map.items.findIndex((p) => keyOf(p) === key);
+  const pair = doc.createPair(key, value);
+  if (isScalar(pair.key)) pair.key.commentBefore = marker(specName);
+  if (i < 0) {
+    map.items.push(pair);
+    return false;
+  }
+  const old = map.items[i]!;
+  const foreign = !isOurs(old, specName);
+  map.items[i] = pair;
+  return foreign;
+}
+
+export function patchRegistriesYaml(
+  existing: string | null,
+  want: K3sRegistries,
+  specName: string,
+  file: string,
+): YamlPatch {
+  const doc: Document = parseDocument(existing ?? '');
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    return {
+      hasCredentials: true,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'distro.k3s.registries-yaml.parse',
+          file,
+          ...(e.linePos?.[0] ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
+          message: `cannot parse ${file}: ${e.message.split('\n')[0]}`,
+          hint: 'fix the YAML by hand (k3s would not start with it either), then run mirrorctl again',
+        },
+      ],
+    };
+  }
+  if (doc.contents !== null && !isMap(doc.contents))
+    return {
+      hasCredentials: true,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'distro.k3s.registries-yaml.shape',
+          file,
+          message: `${file} is not a mapping with mirrors/configs`,
+          hint: 'make the file a YAML mapping (mirrors: …, configs: …) or remove it',
+        },
+      ],
+    };
+  if (doc.contents === null) doc.contents = doc.createNode({});
+  const diagnostics: Diagnostic[] = [];
+  const mirrors = section(doc, 'mirrors');
+  mirrors.items = mirrors.items.filter((p) => !isOurs(p, specName) || keyOf(p)! in want.mirrors);
+  for (const [host, m] of Object.entries(want.mirrors)) {
+    if (setOwned(doc, mirrors, host, m, specName))
+      diagnostics.push({
+        severity: 'warning',
+        code: 'distro.k3s.replaces-mirror',
+        file,
+        field: `mirrors.${host}`,
+        message: `mirrors.${host} was written by hand; the spec's entry for ${host} replaces it (a backup is kept)`,
+        hint: 'move the hand-made mirror into the spec (mirrorctl import --from-node) so nothing is lost',
+      });
+  }
+  const configs = section(doc, 'configs');
+  for (const pair of configs.items) {
+    const host = keyOf(pair);
+    if (host === undefined || !isOurs(pair, specName) || host in want.configs) continue;
+    if (isMap(pair.value)) pair.value.delete('tls');
+  }
+  configs.items = configs.items.filter(
+    (p) => !(isOurs(p, specName) && isMap(p.value) && p.value.items.length === 0),
+  );
+  for (const [host, c] of Object.entries(want.configs)) {
+    const current = configs.items.find((p) => keyOf(p) === host);
+    if (current && isMap(current.value)) current.value.set('tls', doc.createNode(c.tls));
+    else setOwned(doc, configs, host, c, specName);
+  }
+  if (mirrors.items.length === 0) doc.delete('mirrors');
+  if (configs.items.length === 0) doc.delete('configs');
+  const hasCredentials = configs.items.some((p) => isMap(p.value) && p.value.has('auth'));
+  return { text: doc.toString({ lineWidth: 0 }), diagnostics, hasCredentials };
+}
