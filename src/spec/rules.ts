@@ -26,6 +26,12 @@ function eachMirror(
   return input.spec.registries.flatMap((r, i) => r.mirrors.flatMap((m, j) => f(m, i, j)));
 }
 
+/** Entries without `only` apply to every target. */
+function targetsOverlap(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return true;
+  return a.some((t) => b.includes(t));
+}
+
 /** Reports the second and later occurrence of each key. */
 function duplicates<T>(
   items: readonly T[],
@@ -46,19 +52,28 @@ function duplicates<T>(
 export const RULES: readonly Rule[] = [
   {
     name: 'unique-sources',
-    // Two entries for one source would render two conflicting configs for the same registry.
-    check: (input) =>
-      duplicates(
-        input.spec.registries,
-        (r) => normalizeSource(r.source).source,
-        (r, i, first) => ({
+    // Two entries for one source would render two conflicting configs for the same registry — unless
+    // `only` gives them disjoint targets: the per-runtime variants of one mapping (containerd can only
+    // prefix while CRI-O rewrites, so the seed's DPOD setup needs one entry per flavour).
+    check: (input) => {
+      const out: RuleIssue[] = [];
+      const regs = input.spec.registries;
+      regs.forEach((r, i) => {
+        const key = normalizeSource(r.source).source;
+        const first = regs.findIndex(
+          (o, j) => j < i && normalizeSource(o.source).source === key && targetsOverlap(o.only, r.only),
+        );
+        if (first < 0) return;
+        out.push({
           severity: 'error',
           code: 'spec.source.duplicate',
           path: [...registryPath(i), 'source'],
-          message: `source ${JSON.stringify(r.source)} is the same registry as spec.registries[${first}].source (${normalizeSource(r.source).source})`,
-          hint: 'merge the mirrors into one entry; docker.io, index.docker.io and registry-1.docker.io are one registry',
-        }),
-      ),
+          message: `source ${JSON.stringify(r.source)} is the same registry as spec.registries[${first}].source (${key}) for the same targets`,
+          hint: 'merge the mirrors into one entry, or give the entries disjoint `only` targets; docker.io, index.docker.io and registry-1.docker.io are one registry',
+        });
+      });
+      return out;
+    },
   },
   {
     name: 'unique-mirrors',

@@ -66,6 +66,18 @@ describe('validateSpec', () => {
     expect(r.diagnostics[0]?.field).toBe('spec.registries[1].source');
   });
 
+  it('allows one source twice when `only` splits the targets, and rejects overlapping targets', () => {
+    const two = (a: string, b: string) =>
+      `${head}    - source: icr.io/cpopen\n      only: [${a}]\n      mirrors: [{url: "https://icr.io/dpod/cpopen", path: api-root}]\n    - source: icr.io/cpopen\n      only: [${b}]\n      mirrors: [{url: "https://icr.io/dpod"}]\n`;
+    const ok = validateSpec(two('containerd, containerd-legacy', 'crio'), 'm.yaml');
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.spec?.registries.map((r) => r.only)).toEqual([['containerd', 'containerd-legacy'], ['crio']]);
+    const clash = validateSpec(two('containerd, crio', 'crio'), 'm.yaml');
+    expect(clash.diagnostics).toMatchObject([
+      { code: 'spec.source.duplicate', field: 'spec.registries[1].source', line: 9 },
+    ]);
+  });
+
   it('applies every default', () => {
     const r = validateSpec(
       `${head}    - source: icr.io\n      mirrors: [{url: "https://m.example.com"}]\n`,
