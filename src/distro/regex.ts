@@ -4,7 +4,7 @@
 /** Escapes RE2/JS metacharacters (repository names only ever contain `.`, `-`, `_`, `/`). */
 export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const unescape = (s: string): string | undefined => {
+const literalPrefix = (s: string): string | undefined => {
   const plain = s.replace(/\\(.)/g, '$1');
   // A leftover unescaped metacharacter means a real pattern, not a literal prefix.
   return /[*+?^${}()|[\]\\]/.test(s.replace(/\\./g, '')) ? undefined : plain;
@@ -23,7 +23,7 @@ export function parsePrefixRewrite(pattern: string, replacement: string): Prefix
   const pre = /^\^(.+)\/\(\.\*\)\$?$/.exec(pattern);
   let from: string | undefined;
   if (all) from = '';
-  else if (pre?.[1] !== undefined) from = unescape(pre[1]);
+  else if (pre?.[1] !== undefined) from = literalPrefix(pre[1]);
   if (from === undefined) return undefined;
   if (replacement === '$1') return { from, to: '' };
   const to = /^(.+)\/\$1$/.exec(replacement)?.[1];
