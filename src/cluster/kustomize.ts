@@ -55,6 +55,7 @@ export function buildKustomizeBase(): Record<string, string> {
     'namespace.yaml': yaml(buildNamespace(DEFAULT_NAMESPACE)),
     'daemonset.yaml': yaml(ds),
     [SPEC_KEYS.spec]: EXAMPLE_SPEC,
-    [SPEC_KEYS.control]: `${JSON.stringify(control)}\n`,
+    // Indented like Biome formats JSON, so `npm run lint` passes over deploy/.
+    [SPEC_KEYS.control]: `${JSON.stringify(control, null, 2)}\n`,
   };
 }
