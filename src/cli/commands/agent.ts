@@ -8,6 +8,7 @@ import type { NodeResult, ReconcileNode, UninstallNode } from '../../cluster/age
 import { type InClusterAccess, removeGateTaint } from '../../cluster/gate-taint.js';
 import { POD_PATHS, SPEC_KEYS } from '../../cluster/names.js';
 import { realSleep } from '../../cluster/retry.js';
+import { reconcileNode, uninstallNode } from '../../node/reconcile.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -15,24 +16,6 @@ import { ExitCode } from '../exit-codes.js';
 export interface NodeEntry {
   reconcileNode: ReconcileNode;
   uninstallNode?: UninstallNode;
-}
-
-// Resolved at run time so the rest of the CLI builds while the node entry is being written; the agent
-// bundle (scripts/build-agent.mjs) imports it statically and passes it to runAgentCommand.
-const NODE_ENTRY_MODULE = '../../node/reconcile.js';
-
-export async function loadNodeEntry(): Promise<NodeEntry | string> {
-  try {
-    const mod: unknown = await import(NODE_ENTRY_MODULE);
-    const m = mod as Partial<NodeEntry>;
-    if (typeof m.reconcileNode !== 'function') return `${NODE_ENTRY_MODULE} does not export reconcileNode`;
-    return {
-      reconcileNode: m.reconcileNode,
-      ...(typeof m.uninstallNode === 'function' ? { uninstallNode: m.uninstallNode } : {}),
-    };
-  } catch (err) {
-    return `cannot load the node entry points: ${err instanceof Error ? err.message : String(err)}`;
-  }
 }
 
 const missingUninstall: UninstallNode = async (): Promise<NodeResult> => ({
@@ -135,12 +118,5 @@ Exit codes (--once): the node result's exit code.`,
     },
   ],
   examples: ['node /mirrorctl/agent.mjs agent --spec /config/mirrors.yaml --root /host'],
-  async run(ctx, _args, opts) {
-    const entry = await loadNodeEntry();
-    if (typeof entry === 'string') {
-      ctx.stderr.write(`✖ ${entry}\n`);
-      return ExitCode.INTERNAL;
-    }
-    return runAgentCommand(ctx, opts, entry);
-  },
+  run: (ctx, _args, opts) => runAgentCommand(ctx, opts, { reconcileNode, uninstallNode }),
 };
