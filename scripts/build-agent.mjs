@@ -14,8 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
 export const DEFAULT_OUTFILE = join(root, 'dist', 'agent', 'mirrorctl-agent.mjs');
 
-// The node entry points (reconcileNode, uninstallNode) are imported statically here; the CLI's
-// `agent` command resolves the same module at run time.
+// Entry: the agent verb's own argument parsing plus the node entry points (reconcileNode, uninstallNode).
 const ENTRY = `
 import { runAgentCli } from './src/cli/commands/agent-cli.ts';
 import * as nodeEntry from './src/node/reconcile.ts';
