@@ -72,7 +72,8 @@ function endpointFor(
     case 'namespace': {
       const p = e.sourcePath;
       const q = m.path.replace(/^\//, '');
-      if (p === q) return { url: origin };
+      // An identity rewrite (p === q) still records the prefix, so registries.yaml reads back exactly.
+      if (p === '' && q === '') return { url: origin };
       const from = p === '' ? '^(.*)$' : `^${escapeRegex(p)}/(.*)$`;
       const to = q === '' ? '$1' : `${q}/$1`;
       return { url: origin, rewrite: [from, to] };

@@ -1,0 +1,121 @@
+// `mirrorctl convert --from FORMAT --to FORMAT FILE`: between the spec and the formats operators
+// already hold. Diagnostics (stderr) say exactly what the conversion lost; the result goes to
+// stdout or --output.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { FORMAT_NAMES, type Format, formatNamed } from '../../convert/formats.js';
+import { docToSpec, specDoc } from '../../convert/spec-doc.js';
+import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { readLocalText } from '../../host/local-files.js';
+import { loadSpec } from '../../spec/load.js';
+import type { MirrorSet, SpecAssets } from '../../spec/types.js';
+import { type CommandDef, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { writeDiagnostics } from '../output.js';
+
+/** Formats whose output embeds PEM contents rather than naming files. */
+const INLINES_PEM = new Set(['talos', 'openshift', 'bottlerocket']);
+
+export interface SpecRead {
+  spec?: MirrorSet;
+  assets: SpecAssets;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads FILE as `from` into a validated spec (+ the TLS files it names, when readable here). */
+export async function readAsSpec(
+  ctx: CliContext,
+  from: Format,
+  file: string,
+  name: string,
+): Promise<SpecRead> {
+  const path = resolve(ctx.cwd, file);
+  if (from.name === 'spec') return loadSpec(path, readLocalText);
+  const text = await readLocalText(path);
+  if (text === null) throw new CliError(`${file}: no such file`, ExitCode.INVALID_INPUT);
+  if (!from.read)
+    throw new CliError(`--from ${from.name}: this format is write-only`, ExitCode.INVALID_INPUT);
+  const read = from.read(text, file);
+  const converted = docToSpec(specDoc(name, read.entries), file);
+  const assets: SpecAssets = {};
+  for (const e of converted.spec?.registries ?? [])
+    for (const m of e.mirrors)
+      for (const p of [m.tls.caFile, m.tls.certFile, m.tls.keyFile]) {
+        if (p === undefined || p in assets) continue;
+        const content = await readLocalText(resolve(ctx.cwd, p)).catch(() => null);
+        if (content !== null) assets[p] = content;
+      }
+  return {
+    ...(converted.spec ? { spec: converted.spec } : {}),
+    assets,
+    diagnostics: [...read.diagnostics, ...converted.diagnostics],
+  };
+}
+
+function unreadPem(set: MirrorSet, assets: SpecAssets, to: string): Diagnostic[] {
+  if (!INLINES_PEM.has(to)) return [];
+  return set.registries.flatMap((e) =>
+    e.mirrors.flatMap((m, j) =>
+      [m.tls.caFile, m.tls.certFile, m.tls.keyFile]
+        .filter((p): p is string => p !== undefined && assets[p] === undefined)
+        .map((p) => ({
+          severity: 'warning' as const,
+          code: 'convert.tls-file-unread',
+          field: `spec.registries[${e.index}].mirrors[${j}].tls`,
+          message: `${p} cannot be read here, and ${to} embeds the PEM itself: it is left out of the output`,
+          hint: 'run convert where the file exists (or copy it next to the input) so it can be embedded',
+        })),
+    ),
+  );
+}
+
+export const convertCommand: CommandDef = {
+  name: 'convert',
+  summary: 'convert mirror rules between the spec and IDMS/ITMS/ICSP, registries.yaml, Talos, Docker …',
+  description: `Reads FILE as --from and writes it as --to on stdout (or --output). Formats: ${FORMAT_NAMES.join(', ')}.
+Every conversion goes through the spec, so the output is exactly what mirrorctl would render; whatever
+the target format cannot hold is reported as a diagnostic on stderr naming the field and what was lost.
+Exit 0 converted (warnings describe approximations), 2 invalid input or entries left out.`,
+  args: [{ name: 'file', description: 'input file', required: true }],
+  options: [
+    { flags: '--from <format>', description: 'format of FILE', choices: FORMAT_NAMES, default: 'spec' },
+    { flags: '--to <format>', description: 'format to write', choices: FORMAT_NAMES },
+    {
+      flags: '--name <name>',
+      description: 'metadata.name of a spec made from another format',
+      default: 'imported',
+    },
+    { flags: '-o, --output <file>', description: 'write the result here instead of stdout' },
+  ],
+  examples: [
+    'mirrorctl convert --to openshift mirrors.yaml > mirrors-openshift.yaml',
+    'mirrorctl convert --from idms --to spec idms.yaml > mirrors.yaml',
+    'mirrorctl convert --from k3s --to talos /etc/rancher/k3s/registries.yaml',
+  ],
+  async run(ctx, args, opts) {
+    const from = formatNamed(optString(opts, 'from') ?? 'spec');
+    const toName = optString(opts, 'to');
+    const to = toName === undefined ? undefined : formatNamed(toName);
+    if (!from || !to)
+      throw new CliError(`--from and --to take one of ${FORMAT_NAMES.join(', ')}`, ExitCode.INVALID_INPUT);
+    const file = args[0];
+    if (!file) throw new CliError('missing FILE to convert', ExitCode.INVALID_INPUT);
+    const read = await readAsSpec(ctx, from, file, optString(opts, 'name') ?? 'imported');
+    if (!read.spec || hasErrors(read.diagnostics)) {
+      writeDiagnostics(ctx, read.diagnostics);
+      return ExitCode.INVALID_INPUT;
+    }
+    const written = to.write(read.spec, read.assets);
+    const diagnostics = [
+      ...read.diagnostics,
+      ...unreadPem(read.spec, read.assets, to.name),
+      ...written.diagnostics,
+    ];
+    writeDiagnostics(ctx, diagnostics);
+    const out = optString(opts, 'output');
+    if (out) await writeFile(resolve(ctx.cwd, out), written.text, { mode: 0o600 });
+    else ctx.stdout.write(written.text);
+    return hasErrors(diagnostics) ? ExitCode.INVALID_INPUT : ExitCode.OK;
+  },
+};

@@ -1,0 +1,145 @@
+// Talos: the machine config owns /etc/cri/conf.d/hosts; mirrorctl emits the multi-document patch
+// (Talos ≥ 1.12: `RegistryMirrorConfig` + `RegistryTLSConfig` documents, siderolabs/talos
+// pkg/machinery/config/types/cri) for `talosctl patch mc --patch @file`. Talos writes containerd
+// hosts.toml from it, so the URL rules are containerd's (override_path, no repository renames).
+import type { Diagnostic } from '../diagnostics.js';
+import { containerdHostUrl } from '../render/containerd-mirror-url.js';
+import type { MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+
+export interface TalosEndpoint {
+  url: string;
+  overridePath?: boolean;
+}
+
+export interface TalosMirrorDoc {
+  apiVersion: 'v1alpha1';
+  kind: 'RegistryMirrorConfig';
+  name: string;
+  endpoints: TalosEndpoint[];
+  skipFallback?: boolean;
+}
+
+export interface TalosTlsDoc {
+  apiVersion: 'v1alpha1';
+  kind: 'RegistryTLSConfig';
+  name: string;
+  ca?: string;
+  clientIdentity?: { crt: string; key: string };
+  insecureSkipVerify?: boolean;
+}
+
+export type TalosDoc = TalosMirrorDoc | TalosTlsDoc;
+
+export const TALOS_PATCH_COMMAND = 'talosctl patch mc --nodes <node> --patch @talos-registry-mirrors.yaml';
+
+const appliesToTalos = (e: RegistryEntry): boolean => e.only === undefined || e.only.includes('containerd');
+
+function entryDiagnostics(e: RegistryEntry): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (severity: 'error' | 'warning', code: string, field: string, message: string, hint: string) =>
+    out.push({ severity, code: `render.talos.${code}`, field, target: 'talos', message, hint });
+  const at = `spec.registries[${e.index}]`;
+  if (e.sourceHost.startsWith('*.'))
+    add(
+      'error',
+      'wildcard-domain',
+      `${at}.source`,
+      `Talos mirrors are keyed by registry host or "*"; ${e.source} cannot be expressed`,
+      'list the registry hosts explicitly',
+    );
+  if (e.sourcePath !== '')
+    add(
+      'warning',
+      'prefix-scope',
+      `${at}.source`,
+      `Talos mirrors whole registries: every image of ${e.sourceHost}, not only ${e.source}/…, goes to the mirrors first`,
+      'make sure the mirror answers 404 quickly for repositories it does not hold',
+    );
+  e.mirrors.forEach((m, j) => {
+    const f = `${at}.mirrors[${j}]`;
+    if (m.pullFrom !== 'all')
+      add(
+        'error',
+        'pull-from',
+        `${f}.pullFrom`,
+        `Talos endpoints have no capabilities; pullFrom ${m.pullFrom} cannot be expressed`,
+        'use pullFrom: all for this target',
+      );
+    if (Object.keys(m.headers).length > 0)
+      add(
+        'error',
+        'headers',
+        `${f}.headers`,
+        'Talos registry config has no request headers (only auth)',
+        'use a RegistryAuthConfig document for credentials',
+      );
+    if (m.dialTimeout !== undefined)
+      add(
+        'warning',
+        'dial-timeout',
+        `${f}.dialTimeout`,
+        `Talos has no per-endpoint dial timeout; ${m.dialTimeout} is dropped`,
+        'remove dialTimeout for this target',
+      );
+  });
+  return out;
+}
+
+export function specToTalos(
+  set: MirrorSet,
+  assets: SpecAssets,
+): { docs: TalosDoc[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const mirrors: TalosMirrorDoc[] = [];
+  const tls = new Map<string, TalosTlsDoc>();
+  const seen = new Map<string, RegistryEntry>();
+  for (const e of set.registries.filter(appliesToTalos)) {
+    const first = seen.get(e.sourceHost);
+    if (first) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'render.talos.host-conflict',
+        field: `spec.registries[${e.index}].source`,
+        target: 'talos',
+        message: `${e.source} and ${first.source} (spec.registries[${first.index}]) would both be RegistryMirrorConfig ${e.sourceHost}`,
+        hint: 'merge the entries into one per registry host',
+      });
+      continue;
+    }
+    seen.set(e.sourceHost, e);
+    const problems = entryDiagnostics(e);
+    const endpoints: TalosEndpoint[] = [];
+    e.mirrors.forEach((m, j) => {
+      const r = containerdHostUrl(e, j, 'containerd');
+      if (!r.ok) {
+        problems.push({ ...r.diagnostic, code: 'render.talos.remap', target: 'talos' });
+        return;
+      }
+      endpoints.push({ url: r.host.url, ...(r.host.overridePath ? { overridePath: true } : {}) });
+      const doc: TalosTlsDoc = tls.get(m.host) ?? {
+        apiVersion: 'v1alpha1',
+        kind: 'RegistryTLSConfig',
+        name: m.host,
+      };
+      if (m.scheme === 'https') {
+        if (m.tls.caFile !== undefined && assets[m.tls.caFile] !== undefined) doc.ca = assets[m.tls.caFile];
+        const cert = m.tls.certFile === undefined ? undefined : assets[m.tls.certFile];
+        const key = m.tls.keyFile === undefined ? undefined : assets[m.tls.keyFile];
+        if (cert !== undefined && key !== undefined) doc.clientIdentity = { crt: cert, key };
+        if (m.tls.insecureSkipVerify) doc.insecureSkipVerify = true;
+      }
+      if (doc.ca !== undefined || doc.clientIdentity !== undefined || doc.insecureSkipVerify)
+        tls.set(m.host, doc);
+    });
+    diagnostics.push(...problems);
+    if (problems.some((d) => d.severity === 'error')) continue;
+    mirrors.push({
+      apiVersion: 'v1alpha1',
+      kind: 'RegistryMirrorConfig',
+      name: e.sourceHost,
+      endpoints,
+      ...(e.fallback ? {} : { skipFallback: true }),
+    });
+  }
+  return { docs: [...mirrors, ...tls.values()], diagnostics };
+}
