@@ -44,6 +44,10 @@ export const CONTROL_OPTIONS: OptionDef[] = [
     default: '30s',
   },
   { flags: '--force', description: 'restore even files changed since mirrorctl wrote them' },
+  {
+    flags: '--no-runtime-action',
+    description: 'restore the files but leave the restart/reload to you (reported, not performed)',
+  },
 ];
 
 /**
@@ -98,6 +102,8 @@ export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opt
     ...(reloadCommand ? { reloadCommand } : {}),
     ...(criEndpoint ? { criEndpoint } : {}),
     ...(stateDir ? { stateDir } : {}),
+    // commander turns --no-runtime-action into runtimeAction: false (as apply does)
+    ...(o.runtimeAction === false ? { deferAction: true } : {}),
   });
   return { host, opts: { ...opts, force: o.force === true } };
 }
