@@ -11,9 +11,21 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const cases = readdirSync(DIR).filter((d) => statSync(join(DIR, d)).isDirectory());
 
 test('there is a golden case per format in both directions', () => {
-  for (const f of ['openshift', 'idms', 'itms', 'icsp', 'k3s', 'rke2', 'talos', 'bottlerocket', 'docker', 'spec'])
+  for (const f of [
+    'openshift',
+    'idms',
+    'itms',
+    'icsp',
+    'k3s',
+    'rke2',
+    'talos',
+    'bottlerocket',
+    'docker',
+    'spec',
+  ])
     expect(cases).toContain(`spec-to-${f}`);
-  for (const f of ['idms-itms', 'icsp', 'k3s', 'talos', 'talos-legacy', 'docker']) expect(cases).toContain(`${f}-to-spec`);
+  for (const f of ['idms-itms', 'icsp', 'k3s', 'talos', 'talos-legacy', 'docker'])
+    expect(cases).toContain(`${f}-to-spec`);
 });
 
 test.each(cases)('%s', async (name) => {
