@@ -8,6 +8,7 @@ import { execRunner } from '../host/exec-runner.js';
 import { nodeFs } from '../host/node-fs.js';
 import type { Host, Logger } from '../host/ports.js';
 import { silentLogger } from '../host/ports.js';
+import type { Plan } from '../plan/types.js';
 import { agentOptions } from './agent-options.js';
 import { type NodePlan, type PlanNodeInput, planNode } from './plan-node.js';
 
@@ -52,6 +53,28 @@ export async function applyNode(host: Host, input: ApplyNodeInput): Promise<Appl
     }),
   );
   return { planned, tx, exitCode: exitCodeFor(tx) };
+}
+
+/** apply --plan FILE: the plan was made earlier (`plan -o json`); apply refuses if any file drifted. */
+export async function applySavedPlan(
+  host: Host,
+  plan: Plan,
+  input: Omit<ApplyNodeInput, keyof PlanNodeInput | 'dryRun'> & { dryRun?: boolean },
+): Promise<TxResult> {
+  return applyPlan(
+    plan,
+    host,
+    agentOptions(host.run, {
+      root: input.root,
+      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+      ...(plan.action.service === 'crio' ? { detectedSocket: '/run/crio/crio.sock' } : {}),
+      healthTimeoutMs: input.healthTimeoutMs,
+      env: input.env,
+      ...(input.deferAction ? { deferAction: true } : {}),
+    }),
+  );
 }
 
 const STATUS: Record<TxResult['status'], NodeResult['status']> = {

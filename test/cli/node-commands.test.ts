@@ -135,3 +135,43 @@ test('invalid spec: exit 2 with the field named', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('spec.registries[1].mirrors[0].url');
 });
+
+describe('apply --plan FILE (a plan is data)', () => {
+  test('applies the saved plan; refuses it once a file drifted', async () => {
+    const n = root('debian12-containerd16');
+    const args = ['--root', n.root, '--no-runtime-action'];
+    const planned = await runCli([
+      'plan',
+      '-f',
+      n.spec,
+      '--root',
+      n.root,
+      '--runtime-version',
+      '1.6.20',
+      '-o',
+      'json',
+    ]);
+    const planFile = join(n.root, '..', 'plan.json');
+    writeFileSync(planFile, planned.stdout);
+    // Somebody edits config.toml between plan and apply: the plan no longer describes the node.
+    const cfg = join(n.root, 'etc/containerd/config.toml');
+    const original = readFileSync(cfg, 'utf8');
+    writeFileSync(cfg, `${original}# edited\n`);
+    const refused = await runCli(['apply', '--plan', planFile, ...args]);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('changed since the plan was made');
+    writeFileSync(cfg, original);
+    const applied = await runCli(['apply', '--plan', planFile, ...args]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(readFileSync(cfg, 'utf8')).toContain('config_path = "/etc/containerd/certs.d"');
+  });
+
+  test('a file that is not a plan is invalid input', async () => {
+    const n = root('debian12-containerd16');
+    const bad = join(n.root, '..', 'bad.json');
+    writeFileSync(bad, JSON.stringify({ apiVersion: 'mirrorctl/plan-v1', changes: 'nope' }));
+    const r = await runCli(['apply', '--plan', bad, '--root', n.root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a mirrorctl/plan-v1 plan');
+  });
+});

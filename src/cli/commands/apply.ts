@@ -1,9 +1,14 @@
 // `mirrorctl apply`: plan, then one transaction on the node (lock, backups, atomic writes, runtime
 // action only when needed, health check, automatic rollback).
-import { applyNode, nodeHost } from '../../node/reconcile.js';
+import { resolve } from 'node:path';
+import { exitCodeFor } from '../../agent/types.js';
+import { readLocalText } from '../../host/local-files.js';
+import { applyNode, applySavedPlan, nodeHost } from '../../node/reconcile.js';
 import { redactPlan } from '../../plan/redact.js';
-import { type CommandDef, optBool, optString } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import { parsePlan } from '../../plan/schema.js';
+import { type CommandDef, type OptionValues, optString } from '../command.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { PLAN_OPTIONS, parseDuration, planInput } from '../node-options.js';
 import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { writePlanText } from '../plan-output.js';
@@ -42,6 +47,11 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
     ...PLAN_OPTIONS,
     { flags: '--dry-run', description: 'show the plan, change nothing' },
     {
+      flags: '--plan <file>',
+      description:
+        'apply a plan saved with `plan -o json` (instead of -f); refused if any file changed since',
+    },
+    {
       flags: '--no-runtime-action',
       description: 'write the files but leave the restart/reload to you (reported, not performed)',
     },
@@ -59,14 +69,11 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
     "mirrorctl apply -f mirrors.yaml --restart-command 'kill -TERM $(cat /run/containerd.pid)'",
   ],
   async run(ctx, _args, opts) {
+    const saved = optString(opts, 'plan');
+    if (saved) return applySaved(ctx, opts, resolve(ctx.cwd, saved));
     const input = planInput(opts, ctx);
     const json = optString(opts, 'output') === 'json';
-    const host = nodeHost(input.root, {
-      step: (ok, m) => step(ctx, ok, m),
-      info: (m) => (ctx.quiet ? undefined : ctx.stderr.write(`${m}\n`)),
-      warn: (m) => ctx.stderr.write(`⚠ ${m}\n`),
-      debug: (m) => (ctx.verbose ? ctx.stderr.write(`  ${m}\n`) : undefined),
-    });
+    const host = nodeHost(input.root, consoleLog(ctx));
     const restart = optString(opts, 'restartCommand');
     const reload = optString(opts, 'reloadCommand');
     const cri = optString(opts, 'criEndpoint');
@@ -76,7 +83,7 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
       ...(reload ? { reloadCommand: reload } : {}),
       ...(cri ? { criEndpoint: cri } : {}),
       healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
-      dryRun: optBool(opts, 'dryRun'),
+      dryRun: opts.dryRun === true,
       // commander turns --no-runtime-action into runtimeAction: false
       deferAction: opts.runtimeAction === false,
       env: ctx.env,
@@ -99,3 +106,40 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
     return out.exitCode === 0 ? ExitCode.OK : out.exitCode;
   },
 };
+
+function consoleLog(ctx: CliContext) {
+  return {
+    step: (ok: boolean, m: string) => step(ctx, ok, m),
+    info: (m: string) => (ctx.quiet ? undefined : ctx.stderr.write(`${m}\n`)),
+    warn: (m: string) => ctx.stderr.write(`⚠ ${m}\n`),
+    debug: (m: string) => (ctx.verbose ? ctx.stderr.write(`  ${m}\n`) : undefined),
+  };
+}
+
+async function applySaved(ctx: CliContext, opts: OptionValues, file: string): Promise<number> {
+  if (optString(opts, 'file'))
+    throw new CliError('give either --plan FILE or -f SPEC, not both', ExitCode.INVALID_INPUT);
+  const text = await readLocalText(file);
+  if (text === null) throw new CliError(`--plan ${file}: no such file`, ExitCode.INVALID_INPUT);
+  const parsed = parsePlan(text, file);
+  writeDiagnostics(ctx, parsed.diagnostics);
+  if (!parsed.plan) return ExitCode.INVALID_INPUT;
+  const root = resolve(ctx.cwd, optString(opts, 'root') ?? '/');
+  const restart = optString(opts, 'restartCommand');
+  const reload = optString(opts, 'reloadCommand');
+  const cri = optString(opts, 'criEndpoint');
+  const tx = await applySavedPlan(nodeHost(root, consoleLog(ctx)), parsed.plan, {
+    root,
+    ...(restart ? { restartCommand: restart } : {}),
+    ...(reload ? { reloadCommand: reload } : {}),
+    ...(cri ? { criEndpoint: cri } : {}),
+    healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+    deferAction: opts.runtimeAction === false,
+    env: ctx.env,
+  });
+  writeDiagnostics(ctx, tx.diagnostics);
+  if (optString(opts, 'output') === 'json')
+    writeDoc(ctx, 'json', { status: tx.status, exitCode: exitCodeFor(tx), result: tx });
+  else ctx.stdout.write(`${tx.status}${tx.runtimeError ? `: ${tx.runtimeError}` : ''}\n`);
+  return exitCodeFor(tx);
+}

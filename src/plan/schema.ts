@@ -1,0 +1,110 @@
+// A plan read back from `plan -o json` (apply --plan FILE): validated before anything touches a node.
+import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics.js';
+import { TARGETS } from '../spec/types.js';
+import { PLAN_API_VERSION, type Plan } from './types.js';
+
+const base = { path: z.string().startsWith('/'), reason: z.string(), secret: z.boolean().optional() };
+const change = z.discriminatedUnion('kind', [
+  z.object({
+    ...base,
+    kind: z.literal('create'),
+    content: z.string(),
+    mode: z.number().int(),
+    owned: z.boolean(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('update'),
+    beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    before: z.string(),
+    content: z.string(),
+    mode: z.number().int(),
+    owned: z.boolean(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('delete'),
+    beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    before: z.string(),
+  }),
+]);
+const diagnostic = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  hint: z.string().optional(),
+  target: z.string().optional(),
+});
+export const planSchema = z.object({
+  apiVersion: z.literal(PLAN_API_VERSION),
+  specHash: z.string(),
+  specName: z.string(),
+  target: z.enum(TARGETS),
+  runtime: z.object({
+    name: z.string(),
+    version: z.string().optional(),
+    configVersion: z.number().optional(),
+  }),
+  changes: z.array(change),
+  action: z.object({
+    kind: z.enum(['none', 'reload', 'restart']),
+    service: z.enum(['containerd', 'crio', 'docker', 'k3s', 'rke2']),
+    reason: z.string(),
+  }),
+  diagnostics: z.array(diagnostic),
+});
+
+const REDACTED = /^<redacted: secret, sha256:/;
+
+/** Parses a saved plan; a plan whose secret files were redacted cannot be applied from the file. */
+export function parsePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return {
+      diagnostics: [
+        { severity: 'error', code: 'plan.file.json', file, message: `not JSON: ${(e as Error).message}` },
+      ],
+    };
+  }
+  const r = planSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'plan.file.invalid',
+          file,
+          field: i?.path.join('.') ?? '',
+          message: `not a ${PLAN_API_VERSION} plan: ${i?.message ?? 'invalid'}`,
+          hint: 'produce it with `mirrorctl plan -o json`',
+        },
+      ],
+    };
+  }
+  const plan = r.data as Plan;
+  const redacted = plan.changes.find(
+    (c) => c.secret && REDACTED.test(c.kind === 'delete' ? c.before : c.content),
+  );
+  if (redacted) {
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'plan.file.redacted',
+          file,
+          message: `${redacted.path} holds a secret that plans never carry, so this plan cannot be applied from a file`,
+          hint: 'apply with -f SPEC instead (the same plan is computed on the node)',
+        },
+      ],
+    };
+  }
+  return { plan, diagnostics: [] };
+}
