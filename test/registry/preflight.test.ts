@@ -5,8 +5,7 @@
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/testing.js';
 import type { PreflightReport } from '../../src/preflight/types.js';
 import { makeCa, makeTempDir, pushImage, type Registry, startRegistry } from './harness.js';
 
@@ -52,31 +51,7 @@ function normalize(text: string): string {
     .replace(/connect ECONNREFUSED [^"\s;]+/g, 'connect ECONNREFUSED');
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    stdout: {
-      write: (s) => {
-        stdout += s;
-      },
-      isTTY: false,
-    },
-    stderr: {
-      write: (s) => {
-        stderr += s;
-      },
-      isTTY: false,
-    },
-    env: {},
-    cwd: join(dir, 'case'),
-    color: false,
-    quiet: false,
-    verbose: false,
-  };
-  const code = await main(args, ctx);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCli(argv, { cwd: join(dir, 'case') });
 
 beforeAll(async () => {
   dir = await makeTempDir('preflight');

@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mirrorctl-explain-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -28,31 +27,7 @@ spec:
 );
 writeFileSync(join(tmp, 'bad.yaml'), 'apiVersion: mirrorctl/v1\nkind: MirrorSet\nspec: {}\n');
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    stdout: {
-      write: (s) => {
-        stdout += s;
-      },
-      isTTY: false,
-    },
-    stderr: {
-      write: (s) => {
-        stderr += s;
-      },
-      isTTY: false,
-    },
-    env: {},
-    cwd: tmp,
-    color: false,
-    quiet: false,
-    verbose: false,
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCli(argv, { cwd: tmp });
 
 describe('mirrorctl explain', () => {
   it('prints one table per target by default', async () => {
