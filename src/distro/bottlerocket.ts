@@ -2,7 +2,8 @@
 // containerd's config.toml from them), so mirrorctl emits a settings TOML for `apiclient apply` or
 // user data: `[[settings.container-registry.mirrors]]` (registry + endpoint list) and a trusted
 // `settings.pki.<name>` bundle per CA. Bottlerocket writes the endpoints as containerd registry
-// mirrors, whose URL path gets /v2 appended: only mirrors at the API root or mounted under a path fit.
+// CRI registry mirrors (legacy), which use an endpoint's path verbatim as the API root and append the
+// full repository: no repository renames.
 import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
@@ -12,10 +13,10 @@ export const BOTTLEROCKET_APPLY_COMMAND =
 
 const appliesTo = (e: RegistryEntry): boolean => e.only === undefined || e.only.includes('containerd');
 
-/** The endpoint containerd's registry.mirrors appends /v2 to, or why it cannot be said. */
+/** The legacy endpoint (path = API root verbatim, '' = /v2) that requests what the mirror serves. */
 function endpoint(e: RegistryEntry, m: Mirror): string | undefined {
-  if (m.pathMode === 'mount') return m.url;
-  if (m.pathMode === 'api-root') return m.path.endsWith('/v2') ? m.url.slice(0, -3) : undefined;
+  if (m.pathMode === 'mount') return `${m.url}/v2`;
+  if (m.pathMode === 'api-root') return m.path === '' ? undefined : m.url;
   return m.path === '' && e.sourcePath === '' ? m.url : undefined;
 }
 
@@ -73,8 +74,8 @@ export function specToBottlerocket(
           'error',
           'remap',
           `${f}.url`,
-          `Bottlerocket's mirror endpoints get /v2/<full repository> appended, so ${m.url} (${m.pathMode}) cannot be expressed for ${e.source}`,
-          'serve the mirror at /v2 of its host (or mount the API under a path and use path: mount)',
+          `Bottlerocket's mirror endpoints get the full repository appended to their API root, so ${m.url} (${m.pathMode}) cannot be expressed for ${e.source}`,
+          'store the images under their source names, or use path: api-root with the root they sit under',
         );
       if (m.pullFrom !== 'all')
         add(
