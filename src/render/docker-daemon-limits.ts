@@ -4,19 +4,13 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { versionAtLeast } from '../explain/version-gate.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
+import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 
-const TARGET = 'docker';
+const TARGET = 'docker' as const;
 
 /** An error for the docker target (code render.docker.<code>). */
-export const err = (code: string, field: string, message: string, hint: string): Diagnostic => ({
-  severity: 'error',
-  code: `render.docker.${code}`,
-  message,
-  field,
-  hint,
-  target: TARGET,
-});
+export const err = targetError(TARGET);
 
 /** A path prefix on a mirror URL is accepted from 24.0.8 (and 25.0); older engines refuse to start. */
 const pathPrefixSupported = (ctx: RenderContext): boolean =>
@@ -103,18 +97,7 @@ export function mirrorProblems(m: Mirror, field: string, ctx: RenderContext): Di
       field: `${field}.dialTimeout`,
       target: TARGET,
     });
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
-    const p = m.tls[key];
-    if (p !== undefined && ctx.assets[p] === undefined)
-      out.push(
-        err(
-          'asset-missing',
-          `${field}.tls.${key}`,
-          `contents of ${p} were not provided`,
-          'pass the file with the spec',
-        ),
-      );
-  }
+  out.push(...missingTlsAssets(TARGET, m, field, ctx));
   return out;
 }
 

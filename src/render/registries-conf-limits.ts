@@ -4,19 +4,13 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { versionAtLeast } from '../explain/version-gate.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
+import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 
-const TARGET = 'crio';
+const TARGET = 'crio' as const;
 
 /** An error for the crio target (code render.crio.<code>). */
-export const err = (code: string, field: string, message: string, hint: string): Diagnostic => ({
-  severity: 'error',
-  code: `render.crio.${code}`,
-  message,
-  field,
-  hint,
-  target: TARGET,
-});
+export const err = targetError(TARGET);
 
 /** Where the mirror serves `source`'s repositories, as a c/image location (host[/path], no scheme). */
 export function mirrorLocation(entry: RegistryEntry, m: Mirror, field: string): string | Diagnostic {
@@ -100,18 +94,7 @@ export function mirrorProblems(m: Mirror, field: string, ctx: RenderContext): Di
       field: `${field}.dialTimeout`,
       target: TARGET,
     });
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
-    const p = m.tls[key];
-    if (p !== undefined && ctx.assets[p] === undefined)
-      out.push(
-        err(
-          'asset-missing',
-          `${field}.tls.${key}`,
-          `contents of ${p} were not provided`,
-          'pass the file with the spec',
-        ),
-      );
-  }
+  out.push(...missingTlsAssets(TARGET, m, field, ctx));
   return out;
 }
 
