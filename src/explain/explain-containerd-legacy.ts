@@ -3,6 +3,7 @@
 // used verbatim as the API root (only an empty path becomes /v2), every endpoint pull+resolve, and
 // the default upstream appended unless an endpoint already is the registry host.
 import type { Diagnostic } from '../diagnostics.js';
+import { nsQuery } from '../render/containerd-mirror-url.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
 
 const isLocal = (host: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
@@ -43,7 +44,7 @@ export function explainContainerdLegacy(
       const p = `/${[h.path, image.ref.repository, kind, object].join('/')}`.replace(/\/+/g, '/');
       const proxy = h.host !== namespace && !(namespace === 'docker.io' && h.host === 'registry-1.docker.io');
       requests.push({
-        url: `${h.scheme}://${h.host}${p}${proxy ? `?ns=${namespace}` : ''}`,
+        url: `${h.scheme}://${h.host}${p}${proxy ? nsQuery(namespace) : ''}`,
         role: proxy ? 'mirror' : 'source',
         capability: isDigest ? 'pull' : 'resolve',
         note: kind === 'blobs' ? `${h.note}; fallback when no host had the manifest` : h.note,

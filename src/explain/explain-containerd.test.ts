@@ -114,7 +114,8 @@ const cases: Case[] = [
     },
     image: '127.0.0.2:5999/team/app:2',
     urls: [
-      'http://127.0.0.3:5000/v2/team/app/manifests/2?ns=127.0.0.2:5999',
+      // containerd escapes the query with Go's url.Values.Encode (seen in a real mirror's access log)
+      'http://127.0.0.3:5000/v2/team/app/manifests/2?ns=127.0.0.2%3A5999',
       'http://127.0.0.2:5999/v2/team/app/manifests/2',
     ],
   },

@@ -5,6 +5,7 @@
 // whenever the contacted host is not the registry itself.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
+import { nsQuery } from '../render/containerd-mirror-url.js';
 import type { RenderedFile } from '../render/types.js';
 import { fillDefaultHost, parseHostsToml, type RegistryHost } from './hosts-toml.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
@@ -132,7 +133,7 @@ export function explainContainerd(
     for (const h of usable) {
       const p = path.join('/', h.path, image.ref.repository, kind, object);
       const proxy = isProxy(namespace, h.host);
-      const ns = proxy ? `?ns=${namespace}` : '';
+      const ns = proxy ? nsQuery(namespace) : '';
       const scheme = httpsFirst(h, input.version) ? 'https' : h.scheme;
       const notes = [originNote(h, file)];
       if (scheme !== h.scheme) notes.push('http:// host with TLS settings: HTTPS first, then HTTP');

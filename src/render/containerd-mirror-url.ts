@@ -24,10 +24,17 @@ export function containerdApiRoot(path: string, overridePath: boolean): string {
   return path.endsWith('/v2') ? path : `${path}/v2`;
 }
 
+/**
+ * The query containerd adds when the host is not the registry itself. It is built with Go's
+ * `url.Values.Encode`, so a registry with a port is escaped: `?ns=127.0.0.1%3A5000` (seen in the
+ * mirror's access log, test/e2e/apply-containerd-matrix.test.ts).
+ */
+export const nsQuery = (registry: string): string => `?ns=${encodeURIComponent(registry)}`;
+
 /** `https://m/v2/proj/cpopen/<name>/manifests/<ref>?ns=icr.io` — what a lint or explain shows. */
 export function exampleRequest(entry: RegistryEntry, m: Mirror, apiRoot: string): string {
   const prefix = entry.sourcePath === '' ? '' : `${entry.sourcePath}/`;
-  const ns = entry.sourceHost !== '*' && m.host !== entry.sourceHost ? `?ns=${entry.sourceHost}` : '';
+  const ns = entry.sourceHost !== '*' && m.host !== entry.sourceHost ? nsQuery(entry.sourceHost) : '';
   return `${origin(m)}${apiRoot}/${prefix}<name>/manifests/<ref>${ns}`;
 }
 
