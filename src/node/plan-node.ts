@@ -55,7 +55,9 @@ const isInputProblem = (d: Diagnostic): boolean =>
  *  renderer leaves the entry out of the files). */
 export const isInexpressible = (d: Diagnostic): boolean =>
   d.severity === 'error' &&
-  /^render\.(containerd|containerd-legacy|crio|docker|k3s|rke2)\./.test(d.code) &&
+  /^render\.(containerd|containerd-legacy|crio|docker|k3s|rke2|openshift|talos|bottlerocket)\./.test(
+    d.code,
+  ) &&
   (d.field ?? '').startsWith('spec.registries[');
 
 export function skipInexpressible(ds: Diagnostic[]): Diagnostic[] {

@@ -3,17 +3,19 @@ import type { CommandDef } from '../command.js';
 import { agentCommand } from './agent.js';
 import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
+import { convertCommand } from './convert.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
 import { nodesCommand } from './nodes.js';
 import { planCommand } from './plan.js';
 import { preflightCommand } from './preflight.js';
 import { renderCommand } from './render.js';
-import { verifyCommand } from './verify.js';
 import { rollbackCommand } from './rollback.js';
 import { rolloutCommand } from './rollout.js';
 import { statusCommand } from './status.js';
 import { uninstallCommand } from './uninstall.js';
+import { verifyCommand } from './verify.js';
 
 export const commands: CommandDef[] = [
   detectCommand,
@@ -25,6 +27,8 @@ export const commands: CommandDef[] = [
   uninstallCommand,
   statusCommand,
   explainCommand,
+  convertCommand,
+  importCommand,
   preflightCommand,
   nodesCommand,
   rolloutCommand,

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../distro/render-distro.js';
 import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { desiredState, mainConfigPath } from '../../node/desired.js';
@@ -21,10 +22,18 @@ export const renderCommand: CommandDef = {
 files), DIR/etc/containerd/config.toml (a patched copy of --base, or a minimal file with the registry
 table), DIR/etc/containers/registries.conf.d/50-mirrorctl-<name>.conf, DIR/etc/docker/daemon.json (merged
 into --base). Diagnostics go to stderr. Exit 0 ok, 2 invalid input or an entry the target cannot express
-(unless --skip-inexpressible).`,
+(unless --skip-inexpressible). Distribution targets: k3s/rke2 write etc/rancher/<flavor>/registries.yaml
+(merged into --base) and its TLS files; openshift writes openshift-mirrors.yaml (ImageDigestMirrorSet,
+ImageTagMirrorSet, CA ConfigMap) and openshift-image-config-patch.yaml; talos writes
+talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottlerocket-settings.toml
+(for apiclient apply). mirrorctl never writes OpenShift, Talos or Bottlerocket node files itself.`,
   options: [
     SPEC_OPTION,
-    { flags: '-t, --target <target>', description: 'format to render', choices: TARGETS },
+    {
+      flags: '-t, --target <target>',
+      description: 'format to render',
+      choices: [...TARGETS, ...DISTRO_TARGETS],
+    },
     {
       flags: '--runtime-version <v>',
       description: 'runtime version to render for (gates version-specific keys)',
@@ -38,6 +47,7 @@ into --base). Diagnostics go to stderr. Exit 0 ok, 2 invalid input or an entry t
     'mirrorctl render -f mirrors.yaml --target containerd --runtime-version 1.7.24 --out ./node',
     'mirrorctl render -f mirrors.yaml --target containerd --base /etc/containerd/config.toml --out ./node',
     'mirrorctl render -f mirrors.yaml --target crio --out ./node',
+    'mirrorctl render -f mirrors.yaml --target openshift --out ./manifests',
   ],
   async run(ctx, _args, opts) {
     const target = optString(opts, 'target') as Target | undefined;
@@ -57,6 +67,23 @@ into --base). Diagnostics go to stderr. Exit 0 ok, 2 invalid input or an entry t
     const base = basePath ? await readLocalText(resolve(ctx.cwd, basePath)) : null;
     if (basePath && base === null)
       throw new CliError(`--base ${basePath}: no such file`, ExitCode.INVALID_INPUT);
+    if (isDistroTarget(target)) {
+      const r = renderDistro(target, loaded.spec, loaded.assets, base);
+      const diagnostics = [...loaded.diagnostics, ...r.diagnostics];
+      writeDiagnostics(
+        ctx,
+        optBool(opts, 'skipInexpressible') ? skipInexpressible(diagnostics) : diagnostics,
+      );
+      if (hasErrors(diagnostics) && !optBool(opts, 'skipInexpressible')) return ExitCode.INVALID_INPUT;
+      await mkdir(resolve(ctx.cwd, out), { recursive: true });
+      const fs = nodeFs({ root: resolve(ctx.cwd, out) });
+      for (const f of r.files) {
+        await fs.writeFileAtomic(f.path.startsWith('/') ? f.path : `/${f.path}`, f.content, f.mode);
+        ctx.stdout.write(`${f.path}\n`);
+      }
+      if (r.next && !ctx.quiet) ctx.stderr.write(`next: ${r.next}\n`);
+      return ExitCode.OK;
+    }
     const version = optString(opts, 'runtimeVersion');
     const state = desiredState({
       set: loaded.spec,
