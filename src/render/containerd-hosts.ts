@@ -22,6 +22,7 @@ import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { TlsFileSet } from './containerd-tls-files.js';
 import { managedHeader } from './header.js';
+import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 import { type ContainerdGates, containerdGates } from './versions.js';
 
@@ -43,6 +44,8 @@ export function upstreamServer(sourceHost: string): string | undefined {
 export const appliesToContainerd = (e: RegistryEntry): boolean => !e.only || e.only.includes('containerd');
 
 export function renderContainerdHosts(set: MirrorSet, ctx: RenderContext): RenderResult {
+  const unsafe = unsafeNames(set, 'containerd');
+  if (unsafe.length > 0) return { files: [], diagnostics: unsafe };
   const gates = containerdGates(ctx.runtimeVersion);
   const files: RenderedFile[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -12,6 +12,7 @@ import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
 import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from './containerd-config.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
+import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult, TomlOp } from './types.js';
 import { containerdGates } from './versions.js';
 
@@ -42,6 +43,8 @@ export function renderContainerdLegacy(
   ctx: RenderContext,
   config?: ContainerdConfigAnalysis,
 ): LegacyRenderResult {
+  const unsafe = unsafeNames(set, 'containerd-legacy');
+  if (unsafe.length > 0) return { files: [], diagnostics: unsafe, ops: [], restartNeeded: false };
   const gates = containerdGates(ctx.runtimeVersion);
   const a = config ?? analyzeContainerdConfig(null, ctx.runtimeVersion, ctx.paths.containerdConfig);
   const d: Diagnostic[] = [...a.diagnostics];

@@ -8,9 +8,10 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet } from '../spec/types.js';
 import { entryProblems, err, LOOPBACK, mirrorProblems, mirrorUrl } from './docker-daemon-limits.js';
 import { managedHeader } from './header.js';
+import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
-const TARGET = 'docker';
+const TARGET = 'docker' as const;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -93,6 +94,8 @@ export function renderDockerDaemon(
   ctx: RenderContext,
   existingDaemonJson: string | null,
 ): DockerDaemonRenderResult {
+  const unsafe = unsafeNames(set, TARGET);
+  if (unsafe.length > 0) return { files: [], diagnostics: unsafe, edits: [] };
   const file = ctx.paths.dockerDaemonJson;
   const { doc, diagnostics } = parseDaemonJson(existingDaemonJson, file);
   if (diagnostics.length > 0) return { files: [], diagnostics, edits: [] };

@@ -10,12 +10,13 @@ import { loadRegistriesConf } from '../explain/containers-registries.js';
 import { versionAtLeast } from '../explain/version-gate.js';
 import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
 import { managedHeader } from './header.js';
+import { unsafeNames } from './name-guard.js';
 import { err, mirrorLocation, mirrorProblems, sourceProblems } from './registries-conf-limits.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 export { analyzeRegistriesConf } from '../explain/registries-conf-host.js';
 
-const TARGET = 'crio';
+const TARGET = 'crio' as const;
 
 interface TomlMirror {
   location: string;
@@ -136,6 +137,8 @@ function renderEntry(set: MirrorSet, entry: RegistryEntry, ctx: RenderContext): 
 }
 
 export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): RenderResult {
+  const unsafe = unsafeNames(set, TARGET);
+  if (unsafe.length > 0) return { files: [], diagnostics: unsafe };
   if (versionAtLeast(ctx.runtimeVersion, [1, 18, 0]) === false)
     return {
       files: [],
