@@ -2,6 +2,8 @@
 // a symlink, so polling two small files is simpler and more reliable than inotify on it), act when
 // control.json asks, publish every result as a log line plus the readiness file, and exit once after
 // a failure so the container restart shows up in the pod status the CLI watches.
+
+import { posix } from 'node:path';
 import {
   type AgentResult,
   agentResultSchema,
@@ -11,6 +13,7 @@ import {
   SUCCEEDED,
 } from './agent-protocol.js';
 import { effectiveControl, pendingKey, runTick, type TickDeps } from './agent-tick.js';
+import { podTlsFiles } from './tls-assets.js';
 
 export interface AgentIo {
   readText(path: string): Promise<string | undefined>;
@@ -74,6 +77,16 @@ async function publish(io: AgentIo, o: AgentOptions, r: AgentResult): Promise<vo
   io.print(line);
 }
 
+/** TLS files the spec names that kubelet has not projected yet (the ConfigMap and Secret volumes
+ *  update independently): acting now would fail the node for a file that arrives a moment later. */
+async function missingTlsFiles(io: AgentIo, specFile: string, specText: string): Promise<string[]> {
+  const dir = posix.dirname(specFile);
+  const missing: string[] = [];
+  for (const f of podTlsFiles(specText))
+    if ((await io.readText(posix.join(dir, f))) === undefined) missing.push(f);
+  return missing;
+}
+
 /** Returns the process exit code. */
 export async function runAgent(o: AgentOptions, io: AgentIo, deps: TickDeps): Promise<number> {
   let last = parseJson<AgentResult>(await io.readText(o.resultFile), agentResultSchema);
@@ -87,7 +100,12 @@ export async function runAgent(o: AgentOptions, io: AgentIo, deps: TickDeps): Pr
       specText,
     );
     const input = { node: o.node, control, specText, last, now: io.now() };
-    if (control && pendingKey(input) !== undefined) {
+    const waitFor =
+      control?.mode === 'apply' && specText !== undefined && pendingKey(input) !== undefined
+        ? await missingTlsFiles(io, o.specFile, specText)
+        : [];
+    if (waitFor.length > 0) io.log(`waiting for kubelet to mount ${waitFor.join(', ')}`);
+    else if (control && pendingKey(input) !== undefined) {
       const started = io.now().getTime();
       await publish(io, o, {
         ...failure(o.node, control, '', io.now()),

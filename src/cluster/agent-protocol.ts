@@ -21,6 +21,8 @@ export interface ReconcileInput {
   criEndpoint?: string;
   healthTimeoutMs: number;
   dryRun: boolean;
+  /** Reads a TLS file the spec names (null = missing); without it only the spec itself is readable. */
+  readFile?: (path: string) => Promise<string | null>;
   host?: Host;
 }
 
@@ -42,6 +44,8 @@ export interface UninstallInput {
   reloadCommand?: string;
   criEndpoint?: string;
   healthTimeoutMs: number;
+  /** Report whether anything would be restored (status 'applied') or not ('unchanged'), change nothing. */
+  dryRun?: boolean;
   host?: Host;
 }
 export type UninstallNode = (input: UninstallInput) => Promise<NodeResult>;

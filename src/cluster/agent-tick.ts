@@ -32,6 +32,8 @@ export interface TickDeps {
   restartCommand?: string;
   reloadCommand?: string;
   criEndpoint?: string;
+  /** Reads the TLS files mounted beside the spec (ConfigMap/Secret volumes). */
+  readFile?: (path: string) => Promise<string | null>;
 }
 
 /** Which (revision, mode, restart permission) a result answered: the agent acts once per key. */
@@ -94,7 +96,22 @@ export async function runTick(input: TickInput, deps: TickDeps): Promise<AgentRe
     ...(deps.reloadCommand ? { reloadCommand: deps.reloadCommand } : {}),
     ...(deps.criEndpoint ? { criEndpoint: deps.criEndpoint } : {}),
   };
+  const mayRestart = nodeAllowed(c.restart, input.node);
   if (c.mode === 'uninstall') {
+    // Restoring may restart the runtime, so it waits for the node's wave like an apply — unless a
+    // dry run finds nothing to restore. (The dry run cannot tell a restart from a reload: any
+    // restore counts as a restart.)
+    if (!mayRestart) {
+      const dry = await deps.uninstall({ ...common, dryRun: true });
+      if (dry.status !== 'unchanged' && dry.exitCode !== 0) return toResult(input, c, 'failed', dry);
+      if (dry.status !== 'unchanged')
+        return toResult(input, c, 'pending-restart', {
+          ...dry,
+          action: 'restart',
+          exitCode: 0,
+          message: `waiting for a restart wave: ${dry.message}`,
+        });
+    }
     const r = await deps.uninstall(common);
     return toResult(
       input,
@@ -103,11 +120,17 @@ export async function runTick(input: TickInput, deps: TickDeps): Promise<AgentRe
       r,
     );
   }
-  const base = { ...common, specText: input.specText, specFile: deps.specFile, runtime: 'auto' as const };
+  const base = {
+    ...common,
+    specText: input.specText,
+    specFile: deps.specFile,
+    runtime: 'auto' as const,
+    ...(deps.readFile ? { readFile: deps.readFile } : {}),
+  };
   const plan = await deps.reconcile({ ...base, dryRun: true });
   if (plan.status === 'invalid' || plan.status === 'failed') return toResult(input, c, plan.status, plan);
   if (plan.status === 'unchanged') return toResult(input, c, 'unchanged', plan);
-  if (plan.action === 'restart' && !nodeAllowed(c.restart, input.node))
+  if (plan.action === 'restart' && !mayRestart)
     return toResult(input, c, 'pending-restart', {
       ...plan,
       exitCode: 0,

@@ -6,7 +6,7 @@ import { ExitCode } from '../cli/exit-codes.js';
 import { formatDiagnostics } from '../diagnostics.js';
 import { collectInventory, type NodeRow } from './inventory.js';
 import type { Kube } from './kube.js';
-import { AGENT_NAME, LABELS, SPEC_CONFIGMAP } from './names.js';
+import { AGENT_NAME, LABELS, SPEC_CONFIGMAP, TLS_SECRET } from './names.js';
 import { formatSummary, progressWriter } from './progress.js';
 import { historyFrom, type RolloutOptions, type RolloutReport, runRollout } from './rollout.js';
 
@@ -132,6 +132,7 @@ export async function clusterUninstall(ctx: CliContext, o: ClusterRolloutOptions
         namespace: ns,
       });
     await o.kube.delete({ apiVersion: 'v1', kind: 'ServiceAccount', name: AGENT_NAME, namespace: ns });
+    await o.kube.delete({ apiVersion: 'v1', kind: 'Secret', name: TLS_SECRET, namespace: ns });
   }
   ctx.stderr.write(`✓ removed mirrorctl objects from namespace ${ns}\n`);
   return ExitCode.OK;

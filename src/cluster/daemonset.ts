@@ -1,9 +1,17 @@
 // The agent DaemonSet (pure). Least privilege, each grant with its reason:
 // - no service-account token (the agent reports through readiness and its log), except with
 //   --gate-new-nodes, where it must remove its node's startup taint;
-// - hostPath mounts only of the directories mirrorctl writes, its state dir and the runtime sockets'
-//   directories (the CRI health check after a restart), all under /host;
-// - hostPID + privileged only because a runtime restart/reload is `nsenter -t 1` into the host;
+// - host mounts, all under /host, none of which makes kubelet create anything on the node:
+//   /etc (read-write: the per-runtime dirs mirrorctl writes may be missing, and a hostPath of a
+//   missing dir is created by kubelet/the runtime — an empty /etc/docker on a containerd node; /etc
+//   always exists, and detection reads /etc/os-release, /etc/crio, /etc/rancher there too),
+//   /run read-only (every runtime socket for the health check — containerd, CRI-O, dockerd's
+//   /run/docker.sock — also at /host/var/run; connect() works through a read-only mount), and
+//   /var/lib/mirrorctl, mirrorctl's own state dir (DirectoryOrCreate: every node with an agent pod
+//   is a node mirrorctl configures);
+// - hostPID + privileged only because a runtime restart/reload is `nsenter -t 1` into the host
+//   (which is also why finer /etc mounts would not be a security boundary: writes are confined by
+//   the node filesystem adapter to the plan's paths, symlinks out of the root refused);
 // - read-only root filesystem, no host network, small resource limits.
 // Waves are driven through control.json in the spec ConfigMap, not by the update strategy: replacing an
 // agent pod never touches the node's runtime, so RollingUpdate only ships new agent bundles/images.
@@ -17,10 +25,9 @@ import {
   POD_PATHS,
   SPEC_CONFIGMAP,
   SPEC_KEYS,
+  TLS_SECRET,
 } from './names.js';
 import type { Requirement } from './selector.js';
-
-export type SocketRuntime = 'containerd' | 'crio';
 
 export interface DaemonSetOptions {
   namespace: string;
@@ -33,40 +40,49 @@ export interface DaemonSetOptions {
   /** undefined = tolerate every taint (the agent must reach tainted workers: GPU, dedicated pools). */
   tolerations?: V1Toleration[];
   gateNewNodes: boolean;
-  /** Runtimes whose socket directory is mounted (from the inventory); default both. */
-  socketRuntimes?: SocketRuntime[];
 }
 
-/** Host directories the agent may write, mounted at /host<path>. */
-export const HOST_CONFIG_DIRS = [
-  '/etc/containerd',
-  '/etc/containers',
-  '/etc/docker',
-  '/var/lib/mirrorctl',
-] as const;
+export interface HostMount {
+  hostPath: string;
+  type: 'Directory' | 'DirectoryOrCreate';
+  readOnly: boolean;
+  /** Where it appears under /host (several: /run is also /var/run, a symlink to it on the node). */
+  at: string[];
+}
+
+/** Every host path the agent sees. Only the state dir may be created, and only on nodes it configures. */
+export const HOST_MOUNTS: readonly HostMount[] = [
+  { hostPath: '/etc', type: 'Directory', readOnly: false, at: ['/etc'] },
+  { hostPath: '/run', type: 'Directory', readOnly: true, at: ['/run', '/var/run'] },
+  { hostPath: '/var/lib/mirrorctl', type: 'DirectoryOrCreate', readOnly: false, at: ['/var/lib/mirrorctl'] },
+];
 export const IMAGE_AGENT_PATH = '/opt/mirrorctl/agent.mjs';
-export const SOCKET_DIRS: Record<SocketRuntime, string> = {
-  containerd: '/run/containerd',
-  crio: '/run/crio',
-};
+/** The private keys of TLS client certificates (Secret, mode 0400); see tls-assets.ts. */
+export const TLS_SECRET_MODE = 0o400;
 
 const volumeName = (hostPath: string): string => `host${hostPath.replace(/\//g, '-')}`;
 
 // `node -e` so the probe works on any image that has Node.js (no shell, no cat needed).
 const PROBE_SCRIPT = `process.exit(JSON.parse(require('fs').readFileSync('${POD_PATHS.resultFile}','utf8')).ready===true?0:1)`;
 
-function hostVolumes(socketRuntimes: SocketRuntime[]): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
-  const dirs = [...HOST_CONFIG_DIRS, ...socketRuntimes.map((r) => SOCKET_DIRS[r])];
+function hostVolumes(): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
   return {
-    // DirectoryOrCreate: a containerd node has no /etc/containers; kubelet creates the empty dir
-    // rather than failing the pod (a plain hostPath would do the same without saying so).
-    volumes: dirs.map((path) => ({ name: volumeName(path), hostPath: { path, type: 'DirectoryOrCreate' } })),
-    mounts: dirs.map((path) => ({ name: volumeName(path), mountPath: `${POD_PATHS.hostRoot}${path}` })),
+    volumes: HOST_MOUNTS.map((m) => ({
+      name: volumeName(m.hostPath),
+      hostPath: { path: m.hostPath, type: m.type },
+    })),
+    mounts: HOST_MOUNTS.flatMap((m) =>
+      m.at.map((at) => ({
+        name: volumeName(m.hostPath),
+        mountPath: `${POD_PATHS.hostRoot}${at}`,
+        ...(m.readOnly ? { readOnly: true } : {}),
+      })),
+    ),
   };
 }
 
 export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
-  const host = hostVolumes(o.socketRuntimes ?? ['containerd', 'crio']);
+  const host = hostVolumes();
   const tolerations: V1Toleration[] = o.tolerations ? [...o.tolerations] : [{ operator: 'Exists' }];
   if (o.gateNewNodes && o.tolerations)
     tolerations.push({ key: GATE_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' });
@@ -146,6 +162,7 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
                 ...(o.bundleConfigMap
                   ? [{ name: 'bundle', mountPath: POD_PATHS.bundleDir, readOnly: true }]
                   : []),
+                { name: 'tls-keys', mountPath: POD_PATHS.tlsKeyDir, readOnly: true },
                 { name: 'result', mountPath: POD_PATHS.resultDir },
                 { name: 'tmp', mountPath: '/tmp' },
                 ...host.mounts,
@@ -162,6 +179,12 @@ export function buildDaemonSet(o: DaemonSetOptions): V1DaemonSet {
                   },
                 ]
               : []),
+            // Optional: the Secret exists only when the spec names a client key; kubelet fills the
+            // volume when it appears, so the pod template (and the pods) stay the same.
+            {
+              name: 'tls-keys',
+              secret: { secretName: TLS_SECRET, optional: true, defaultMode: TLS_SECRET_MODE },
+            },
             { name: 'result', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
             ...host.volumes,

@@ -1,10 +1,19 @@
 // Every object cluster mode creates, in apply order (pure). The same function feeds `rollout`,
 // `rollout --dry-run` and the kustomize base under deploy/ (scripts/gen-deploy.ts).
-import type { KubernetesObject, V1ConfigMap, V1Toleration } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
 import type { Control, SpecHistory } from './agent-protocol.js';
-import { buildDaemonSet, type SocketRuntime } from './daemonset.js';
-import { AGENT_NAME, BUNDLE_KEY, bundleConfigMapName, LABELS, SPEC_CONFIGMAP, SPEC_KEYS } from './names.js';
+import { buildDaemonSet } from './daemonset.js';
+import {
+  AGENT_NAME,
+  BUNDLE_KEY,
+  bundleConfigMapName,
+  LABELS,
+  SPEC_CONFIGMAP,
+  SPEC_KEYS,
+  TLS_SECRET,
+} from './names.js';
 import type { Requirement } from './selector.js';
+import { toSecretData } from './tls-assets.js';
 
 export interface ManifestOptions {
   namespace: string;
@@ -17,7 +26,8 @@ export interface ManifestOptions {
   requirements: Requirement[];
   tolerations?: V1Toleration[];
   gateNewNodes: boolean;
-  socketRuntimes?: SocketRuntime[];
+  /** TLS files shipped with the spec (tls-assets.ts): certificates in the spec ConfigMap, keys in a Secret. */
+  tls?: { configMapData: Record<string, string>; secretData: Record<string, string> };
 }
 
 const managed = { [LABELS.managedBy]: 'mirrorctl' };
@@ -36,12 +46,14 @@ export function buildSpecConfigMap(
   specText: string,
   control: Control,
   history: SpecHistory,
+  tlsFiles: Record<string, string> = {},
 ): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: SPEC_CONFIGMAP, namespace, labels: { ...managed, [LABELS.component]: 'spec' } },
     data: {
+      ...tlsFiles,
       [SPEC_KEYS.spec]: specText,
       [SPEC_KEYS.control]: `${JSON.stringify(control)}\n`,
       [SPEC_KEYS.history]: `${JSON.stringify(history)}\n`,
@@ -62,6 +74,29 @@ export function buildBundleConfigMap(namespace: string, bundle: string): V1Confi
     immutable: true,
     data: { [BUNDLE_KEY]: bundle },
   };
+}
+
+/** Private keys (and PEMs bundling one) of the spec's client certificates; only the agent pods mount it. */
+export function buildTlsSecret(namespace: string, files: Record<string, string>): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: TLS_SECRET, namespace, labels: { ...managed, [LABELS.component]: 'tls' } },
+    type: 'Opaque',
+    data: toSecretData(files),
+  };
+}
+
+/** What `--dry-run` and `-o json` may print: Secret values replaced by their size. */
+export function redactSecrets(objs: readonly KubernetesObject[]): KubernetesObject[] {
+  return objs.map((o) => {
+    if (o.kind !== 'Secret') return o;
+    const data = (o as V1Secret).data ?? {};
+    const redacted = Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, `<redacted: ${Buffer.from(v, 'base64').length} bytes>`]),
+    );
+    return { ...o, data: redacted } as KubernetesObject;
+  });
 }
 
 /** Only with --gate-new-nodes: the agent removes its node's startup taint, so it may get and patch
@@ -93,7 +128,10 @@ export function buildManifests(o: ManifestOptions): KubernetesObject[] {
     buildNamespace(o.namespace),
     ...(o.gateNewNodes ? buildGateRbac(o.namespace) : []),
     bundleCm,
-    buildSpecConfigMap(o.namespace, o.specText, o.control, o.history),
+    ...(o.tls && Object.keys(o.tls.secretData).length > 0
+      ? [buildTlsSecret(o.namespace, o.tls.secretData)]
+      : []),
+    buildSpecConfigMap(o.namespace, o.specText, o.control, o.history, o.tls?.configMapData),
     buildDaemonSet({
       namespace: o.namespace,
       image: o.image,
@@ -101,7 +139,6 @@ export function buildManifests(o: ManifestOptions): KubernetesObject[] {
       requirements: o.requirements,
       gateNewNodes: o.gateNewNodes,
       ...(o.tolerations ? { tolerations: o.tolerations } : {}),
-      ...(o.socketRuntimes ? { socketRuntimes: o.socketRuntimes } : {}),
     }),
   ];
 }

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 export const DEFAULT_NAMESPACE = 'mirrorctl';
 export const AGENT_NAME = 'mirrorctl-agent';
 export const SPEC_CONFIGMAP = 'mirrorctl-spec';
+/** Private keys named by the spec's tls.keyFile (and PEMs bundling one): never in a ConfigMap. */
+export const TLS_SECRET = 'mirrorctl-tls';
 /** The agent bundle lives in its own ConfigMap, suffixed by content hash: a new bundle changes the pod
  *  template, so the DaemonSet replaces the agent pods; a new spec only changes SPEC_CONFIGMAP. */
 export const BUNDLE_CONFIGMAP_PREFIX = 'mirrorctl-agent-bundle';
@@ -27,6 +29,7 @@ export const BUNDLE_KEY = 'agent.mjs';
 export const POD_PATHS = {
   configDir: '/config',
   bundleDir: '/mirrorctl',
+  tlsKeyDir: '/secrets/tls',
   hostRoot: '/host',
   resultDir: '/run/mirrorctl',
   resultFile: '/run/mirrorctl/result.json',

@@ -3,7 +3,7 @@
 // most --max-unavailable. A failed canary or wave stops the rollout (control.json is left as is, so no
 // further node acts). Requests: nodes list, ConfigMap get, pods list + watch, a few object writes,
 // one ConfigMap patch per phase, and one or two log reads per node.
-import type { KubernetesObject, V1ConfigMap, V1Toleration } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
 import {
   type AgentResult,
@@ -17,11 +17,12 @@ import {
 } from './agent-protocol.js';
 import { selectorString } from './inventory.js';
 import { type Kube, refOf, upsert } from './kube.js';
-import { buildManifests, buildSpecConfigMap } from './manifests.js';
-import { AGENT_SELECTOR, LABELS, SPEC_CONFIGMAP, SPEC_KEYS, specRevision } from './names.js';
+import { buildManifests, buildSpecConfigMap, redactSecrets } from './manifests.js';
+import { AGENT_SELECTOR, LABELS, SPEC_CONFIGMAP, SPEC_KEYS, specRevision, TLS_SECRET } from './names.js';
 import { nodeReady, nodeRuntime } from './node-runtime.js';
 import { NodeTracker } from './node-tracker.js';
 import { matchesRequirements, nodeRequirements, parseSelector } from './selector.js';
+import { referencedTlsKeys, staleTlsKeys } from './tls-assets.js';
 import { parseMaxUnavailable, planWaves, resolveCanary } from './waves.js';
 
 export interface RolloutOptions {
@@ -38,6 +39,8 @@ export interface RolloutOptions {
   gateNewNodes: boolean;
   tolerations?: V1Toleration[];
   dryRun: boolean;
+  /** TLS files for the agents (tls-assets.ts shipTlsAssets); specText is then the rewritten spec. */
+  tls?: { configMapData: Record<string, string>; secretData: Record<string, string> };
 }
 
 export type Outcome = AgentStatus | 'timeout' | 'skipped' | 'not-reached';
@@ -121,9 +124,10 @@ export async function runRollout(
   };
   if (sel.diagnostics.length > 0) return finish(2);
 
-  const [nodeList, existing] = await Promise.all([
+  const [nodeList, existing, existingTls] = await Promise.all([
     kube.listNodes(),
     kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: SPEC_CONFIGMAP, namespace: ns }),
+    kube.get({ apiVersion: 'v1', kind: 'Secret', name: TLS_SECRET, namespace: ns }),
   ]);
   const selected = nodeList.items.filter((n) => matchesRequirements(n.metadata?.labels ?? {}, requirements));
   const runtimeOf = new Map(selected.map((n) => [n.metadata?.name ?? '', nodeRuntime(n).raw]));
@@ -156,8 +160,7 @@ export async function runRollout(
   const initial: Control =
     canary.nodes.length > 0
       ? { revision, mode: o.mode, allow: canary.nodes, restart: canary.nodes }
-      : { revision, mode: o.mode, allow: '*', restart: o.mode === 'uninstall' ? '*' : [] };
-  const runtimes = new Set([...outcomes.values()].map((x) => x.runtime.split('://')[0]));
+      : { revision, mode: o.mode, allow: '*', restart: [] };
   const manifests = buildManifests({
     namespace: ns,
     image: o.image,
@@ -168,15 +171,10 @@ export async function runRollout(
     requirements,
     gateNewNodes: o.gateNewNodes,
     ...(o.tolerations ? { tolerations: o.tolerations } : {}),
-    socketRuntimes:
-      runtimes.has('cri-o') && !runtimes.has('containerd') && !runtimes.has('docker')
-        ? ['crio']
-        : runtimes.has('cri-o')
-          ? ['containerd', 'crio']
-          : ['containerd'],
+    ...(o.tls ? { tls: o.tls } : {}),
   });
   if (o.dryRun) {
-    report.manifests = manifests;
+    report.manifests = redactSecrets(manifests);
     report.waves = planWaves(
       eligible.filter((n) => !canary.nodes.includes(n)),
       mu.value,
@@ -210,6 +208,13 @@ export async function runRollout(
   try {
     for (const obj of manifests) await upsert(kube, obj);
     await removeOldBundles(kube, ns, manifests);
+    await pruneTlsFiles(
+      kube,
+      ns,
+      history,
+      existing as V1ConfigMap | undefined,
+      existingTls as V1Secret | undefined,
+    );
 
     const publish = (c: Control): Promise<KubernetesObject> =>
       kube.patch(
@@ -302,6 +307,30 @@ export async function runRollout(
   } finally {
     tracker.stop();
   }
+}
+
+/** TLS files stay while a spec in the history names them (rollback needs them); others are deleted. */
+async function pruneTlsFiles(
+  kube: Kube,
+  ns: string,
+  history: SpecHistory,
+  cm: V1ConfigMap | undefined,
+  secret: V1Secret | undefined,
+): Promise<void> {
+  const wanted = new Set(history.flatMap((h) => Object.values(referencedTlsKeys(h.spec)).flat()));
+  const nulls = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, null]));
+  const staleCm = staleTlsKeys(cm?.data, wanted);
+  if (staleCm.length > 0)
+    await kube.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', name: SPEC_CONFIGMAP, namespace: ns },
+      { data: nulls(staleCm) },
+      'merge',
+    );
+  const secretKeys = Object.keys(secret?.data ?? {});
+  const staleSecret = staleTlsKeys(secret?.data, wanted);
+  const ref = { apiVersion: 'v1', kind: 'Secret', name: TLS_SECRET, namespace: ns };
+  if (secretKeys.length > 0 && staleSecret.length === secretKeys.length) await kube.delete(ref);
+  else if (staleSecret.length > 0) await kube.patch(ref, { data: nulls(staleSecret) }, 'merge');
 }
 
 /** Bundle ConfigMaps are immutable and named by content hash: delete those no pod template uses now. */

@@ -91,7 +91,8 @@ export async function reconcileNode(input: ReconcileInput): Promise<NodeResult> 
   const host = input.host ?? nodeHost(input.root);
   const out = await applyNode(host, {
     specFile: input.specFile,
-    readSpec: async (p) => (p === input.specFile ? input.specText : null),
+    // TLS files beside the spec (the agent pod's ConfigMap/Secret mounts) come from input.readFile.
+    readSpec: async (p) => (p === input.specFile ? input.specText : ((await input.readFile?.(p)) ?? null)),
     runtime: input.runtime ?? 'auto',
     runCommands: true,
     desired: { migrateLegacy: false, keepConfigPathList: false },
@@ -140,9 +141,9 @@ export async function reconcileNode(input: ReconcileInput): Promise<NodeResult> 
 
 export async function uninstallNode(input: UninstallInput): Promise<NodeResult> {
   const host = input.host ?? nodeHost(input.root);
-  const tx = await uninstallAll(
-    host,
-    agentOptions(host.run, {
+  const tx = await uninstallAll(host, {
+    ...(input.dryRun ? { dryRun: true } : {}),
+    ...agentOptions(host.run, {
       root: input.root,
       ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
       ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
@@ -150,7 +151,7 @@ export async function uninstallNode(input: UninstallInput): Promise<NodeResult> 
       healthTimeoutMs: input.healthTimeoutMs,
       env: process.env,
     }),
-  );
+  });
   return {
     status: tx.status === 'applied' || tx.status === 'unchanged' ? tx.status : STATUS[tx.status],
     action: tx.action?.kind ?? 'none',

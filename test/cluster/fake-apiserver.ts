@@ -31,8 +31,25 @@ const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false },
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
   { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
   { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
   { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  // OpenShift config API (cluster-scoped), for rollout on OpenShift (src/distro/openshift-apply.ts).
+  {
+    group: 'config.openshift.io',
+    version: 'v1',
+    plural: 'imagedigestmirrorsets',
+    kind: 'ImageDigestMirrorSet',
+    namespaced: false,
+  },
+  {
+    group: 'config.openshift.io',
+    version: 'v1',
+    plural: 'imagetagmirrorsets',
+    kind: 'ImageTagMirrorSet',
+    namespaced: false,
+  },
+  { group: 'config.openshift.io', version: 'v1', plural: 'images', kind: 'Image', namespaced: false },
   {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',

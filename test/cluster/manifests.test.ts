@@ -6,6 +6,7 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -29,6 +30,7 @@ const base: ManifestOptions = {
 const VALIDATORS: Record<string, (o: KubernetesObject) => void> = {
   Namespace: (o) => new Namespace(o as never).validate(),
   ConfigMap: (o) => new ConfigMap(o as never).validate(),
+  Secret: (o) => new Secret(o as never).validate(),
   ServiceAccount: (o) => new ServiceAccount(o as never).validate(),
   DaemonSet: (o) => new DaemonSet(o as never).validate(),
   ClusterRole: (o) => new ClusterRole(o as never).validate(),
@@ -45,7 +47,21 @@ const cases: Array<{ name: string; opts: ManifestOptions }> = [
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
     },
   },
-  { name: 'include-control-plane-crio', opts: { ...base, requirements: [], socketRuntimes: ['crio'] } },
+  {
+    name: 'include-control-plane-tls',
+    opts: {
+      ...base,
+      requirements: [],
+      tls: {
+        configMapData: {
+          'tls-0123456789.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        },
+        secretData: {
+          'key-0123456789.pem': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+        },
+      },
+    },
+  },
 ];
 
 const daemonSet = (objs: KubernetesObject[]): V1DaemonSet =>
@@ -93,21 +109,60 @@ describe('manifests', () => {
     const c = pod?.containers[0];
     expect(c?.securityContext?.readOnlyRootFilesystem).toBe(true);
     expect(c?.resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' });
-    const hostPaths = (pod?.volumes ?? []).flatMap((v) => (v.hostPath ? [v.hostPath.path] : [])).sort();
-    expect(hostPaths).toEqual([
-      '/etc/containerd',
-      '/etc/containers',
-      '/etc/docker',
-      '/run/containerd',
-      '/run/crio',
-      '/var/lib/mirrorctl',
-    ]);
+    // Host paths: /etc and /run always exist, so kubelet creates nothing on the node; only
+    // mirrorctl's own state dir may be created, and only on nodes it configures.
+    const hostPaths = Object.fromEntries(
+      (pod?.volumes ?? []).flatMap((v) => (v.hostPath ? [[v.hostPath.path, v.hostPath.type]] : [])),
+    );
+    expect(hostPaths).toEqual({
+      '/etc': 'Directory',
+      '/run': 'Directory',
+      '/var/lib/mirrorctl': 'DirectoryOrCreate',
+    });
+    const mounts = Object.fromEntries((c?.volumeMounts ?? []).map((m) => [m.mountPath, m.readOnly === true]));
+    // /run read-only (sockets only: connect() works through a read-only mount), under both names.
+    expect(mounts).toMatchObject({
+      '/host/etc': false,
+      '/host/run': true,
+      '/host/var/run': true,
+      '/host/var/lib/mirrorctl': false,
+      '/config': true,
+      '/secrets/tls': true,
+    });
+    // dockerd's health check dials <root>/var/run/docker.sock (src/node/agent-options.ts).
+    expect(Object.keys(mounts)).toContain('/host/var/run');
+    // Private keys: a Secret volume, optional (exists only when the spec names a key), mode 0400.
+    const keys = (pod?.volumes ?? []).find((v) => v.secret)?.secret;
+    expect(keys).toEqual({ secretName: 'mirrorctl-tls', optional: true, defaultMode: 0o400 });
     expect(c?.readinessProbe?.exec?.command?.[0]).toBe('node');
     // The control plane is excluded unless --include-control-plane.
     const exprs =
       pod?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
         ?.matchExpressions;
     expect(exprs).toContainEqual({ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' });
+  });
+
+  it('TLS: certificates in the spec ConfigMap, private keys only in the Secret', () => {
+    const objs = buildManifests(cases[2]?.opts ?? base);
+    const cm = objs.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata?.name === 'mirrorctl-spec',
+    ) as KubernetesObject & {
+      data: Record<string, string>;
+    };
+    expect(Object.keys(cm.data).sort()).toEqual([
+      'control.json',
+      'history.json',
+      'mirrors.yaml',
+      'tls-0123456789.pem',
+    ]);
+    expect(JSON.stringify(objs.filter((o) => o.kind === 'ConfigMap'))).not.toContain('PRIVATE KEY');
+    const secret = objs.find((o) => o.kind === 'Secret') as KubernetesObject & {
+      data: Record<string, string>;
+    };
+    expect(Buffer.from(secret.data['key-0123456789.pem'] ?? '', 'base64').toString()).toContain(
+      'PRIVATE KEY',
+    );
+    expect(buildManifests(base).some((o) => o.kind === 'Secret')).toBe(false);
   });
 
   it('RBAC exists only with --gate-new-nodes, and is the minimum (get+patch nodes)', () => {

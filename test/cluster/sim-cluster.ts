@@ -206,13 +206,21 @@ export class SimCluster {
     const fake = this.fakeNode(node);
     void runTick(input, {
       reconcile: (i) => fake(i),
-      uninstall: async () => ({
-        status: 'applied',
-        action: 'restart',
-        exitCode: 0,
-        message: 'restored',
-        diagnostics: [],
-      }),
+      uninstall: async ({ dryRun }) => {
+        const b = this.behaviors.get(node) ?? {};
+        if (b.unchanged)
+          return { status: 'unchanged', action: 'none', exitCode: 0, message: '', diagnostics: [] };
+        if (dryRun)
+          return {
+            status: 'applied',
+            action: 'none',
+            exitCode: 0,
+            message: 'would restore',
+            diagnostics: [],
+          };
+        this.restarts.push({ node, publication: this.publications });
+        return { status: 'applied', action: 'restart', exitCode: 0, message: 'restored', diagnostics: [] };
+      },
       root: '/host',
       specFile: '/config/mirrors.yaml',
       healthTimeoutMs: 1000,

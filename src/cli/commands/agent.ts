@@ -82,6 +82,8 @@ export async function runAgentCommand(ctx: CliContext, o: OptionValues, entry: N
       root: optString(o, 'root') ?? '/',
       specFile,
       healthTimeoutMs,
+      // The spec's TLS files, mounted beside it from the spec ConfigMap and the mirrorctl-tls Secret.
+      readFile: async (path) => readFile(path, 'utf8').catch(() => null),
       ...(optString(o, 'restartCommand') ? { restartCommand: optString(o, 'restartCommand') } : {}),
       ...(optString(o, 'reloadCommand') ? { reloadCommand: optString(o, 'reloadCommand') } : {}),
       ...(optString(o, 'criEndpoint') ? { criEndpoint: optString(o, 'criEndpoint') } : {}),

@@ -11,8 +11,9 @@ import { parseDuration } from '../../cluster/duration.js';
 import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
 import { progressWriter } from '../../cluster/progress.js';
 import { type RolloutOptions, type RolloutReport, runRollout } from '../../cluster/rollout.js';
+import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
-import { validateSpec } from '../../spec/validate.js';
+import { loadSpec } from '../../spec/load.js';
 import {
   type CommandDef,
   type OptionDef,
@@ -135,23 +136,13 @@ export async function rolloutOptions(
   };
 }
 
-/** TLS files named by the spec live on the operator's machine, not in the pod: refuse them here. */
-function clusterSpecDiagnostics(text: string, file: string): Diagnostic[] {
-  const r = validateSpec(text, file);
-  const ds = [...r.diagnostics];
-  for (const [i, e] of (r.spec?.registries ?? []).entries())
-    for (const [j, m] of e.mirrors.entries()) {
-      if (m.tls.caFile || m.tls.certFile || m.tls.keyFile)
-        ds.push({
-          severity: 'error',
-          code: 'cluster.spec.tls-files',
-          file,
-          field: `spec.registries[${i}].mirrors[${j}].tls`,
-          message: 'cluster rollout cannot ship TLS files referenced by path yet',
-          hint: 'install the CA on the nodes (or use `mirrorctl apply` per node) until cluster mode carries them',
-        });
-    }
-  return ds;
+/** Loads the spec like `apply` does (TLS files read and checked beside it) and prepares what the
+ *  agents need: the spec with its TLS paths rewritten to the pod's mounts, and the files to ship. */
+async function clusterSpec(path: string): Promise<{ tls?: TlsShipment; diagnostics: Diagnostic[] }> {
+  const loaded = await loadSpec(path, (p) => readFile(p, 'utf8').catch(() => null));
+  const specText = await readFile(path, 'utf8').catch(() => undefined);
+  if (!loaded.spec || specText === undefined) return { diagnostics: loaded.diagnostics };
+  return { tls: shipTlsAssets(specText, loaded.assets), diagnostics: loaded.diagnostics };
 }
 
 function writeDryRun(ctx: CliContext, output: OutputFormat, r: RolloutReport): void {
@@ -189,19 +180,22 @@ Exit codes: 0 every node applied or unchanged, 2 invalid input, 3 a node failed 
       return ExitCode.INVALID_INPUT;
     }
     const path = resolve(ctx.cwd, file);
-    const specText = await readFile(path, 'utf8').catch(() => undefined);
-    const specDs = specText === undefined ? [] : clusterSpecDiagnostics(specText, path);
+    const spec = await clusterSpec(path);
     const common = await rolloutOptions(opts);
-    const problems = [...specDs, ...(Array.isArray(common) ? common : [])];
-    if (specText === undefined) ctx.stderr.write(`✖ ${path}: cannot read the spec file\n`);
-    if (specText === undefined || hasErrors(problems) || Array.isArray(common)) {
+    const problems = [...spec.diagnostics, ...(Array.isArray(common) ? common : [])];
+    if (!spec.tls || hasErrors(problems) || Array.isArray(common)) {
       if (problems.length > 0) ctx.stderr.write(`${formatDiagnostics(problems)}\n`);
       return ExitCode.INVALID_INPUT;
     }
     const output = (optString(opts, 'output') ?? 'text') as OutputFormat;
     const r = await runRollout(
       kubeFromOptions(ctx, opts),
-      { ...common, specText, mode: 'apply' },
+      {
+        ...common,
+        specText: spec.tls.specText,
+        mode: 'apply',
+        tls: { configMapData: spec.tls.configMapData, secretData: spec.tls.secretData },
+      },
       progressWriter(ctx.stderr, ctx.quiet),
     );
     if (r.dryRun && r.exitCode === 0) writeDryRun(ctx, output, r);
