@@ -80,7 +80,7 @@ export function referencedTlsKeys(specText: string): { configMap: string[]; secr
     if (v.startsWith(`${SECRET_REL}/${SECRET_PREFIX}`)) secret.push(v.slice(SECRET_REL.length + 1));
     else if (v.startsWith(CM_PREFIX) && !v.includes('/')) configMap.push(v);
   }
-  return { configMap, secret };
+  return { configMap: [...new Set(configMap)], secret: [...new Set(secret)] };
 }
 
 /** Files a published spec needs beside it, as paths relative to the spec's directory (the agent
