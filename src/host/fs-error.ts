@@ -8,6 +8,7 @@ export type HostFsErrorCode =
   | 'host.fs.too-large'
   | 'host.fs.not-regular'
   | 'host.fs.not-dir'
+  | 'host.fs.not-utf8'
   | 'host.fs.io';
 
 export class HostFsError extends Error {
@@ -33,8 +34,24 @@ const HINTS: Record<HostFsErrorCode, string> = {
   'host.fs.too-large': 'this is not a runtime config file mirrorctl can manage; move it away',
   'host.fs.not-regular': 'replace it with a regular file, or move it away',
   'host.fs.not-dir': 'a file is in the way of a directory mirrorctl needs; move it away',
+  'host.fs.not-utf8':
+    'the file is binary or not UTF-8 (runtimes read UTF-8 configs); restore it from a backup',
   'host.fs.io': 'check free space, mount options (read-only?) and permissions, then re-run',
 };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Host config bytes → text. Strict: a lenient decoder turns invalid bytes into U+FFFD, and a later
+ * patch would write those back, silently changing bytes mirrorctl never meant to touch.
+ */
+export function decodeHostText(bytes: Uint8Array, path: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HostFsError('host.fs.not-utf8', path, 'is not valid UTF-8 text');
+  }
+}
 
 /** Any thrown value from a HostFs call → a Diagnostic (unknown errors keep their message). */
 export function fsErrorToDiagnostic(err: unknown, fallbackPath?: string): Diagnostic {

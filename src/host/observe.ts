@@ -10,7 +10,7 @@ import {
   type RuntimeBins,
   type VersionCommand,
 } from '../runtime/facts.js';
-import { fsErrorToDiagnostic } from './fs-error.js';
+import { decodeHostText, fsErrorToDiagnostic } from './fs-error.js';
 import type { Host } from './ports.js';
 
 export interface ObserveOptions {
@@ -21,8 +21,6 @@ export interface ObserveOptions {
   /** Per version command; a hung binary must not hang detection. */
   commandTimeoutMs?: number;
 }
-
-const decoder = new TextDecoder('utf-8');
 
 export async function observeHost(
   host: Host,
@@ -59,7 +57,7 @@ export async function observeHost(
     }
     try {
       const bytes = await host.fs.readFile(path);
-      if (bytes) facts.files[path] = decoder.decode(bytes);
+      if (bytes) facts.files[path] = decodeHostText(bytes, path);
     } catch (err) {
       note(fsErrorToDiagnostic(err, path));
     }
@@ -81,7 +79,7 @@ export async function observeHost(
         const st = await host.fs.stat(path);
         if (st) facts.present[path] = st.type;
         const bytes = st?.type === 'file' || st?.type === 'symlink' ? await host.fs.readFile(path) : null;
-        if (bytes) facts.files[path] = decoder.decode(bytes);
+        if (bytes) facts.files[path] = decodeHostText(bytes, path);
       } catch (err) {
         note(fsErrorToDiagnostic(err, path));
       }

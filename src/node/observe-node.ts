@@ -2,15 +2,14 @@
 // other registries.conf.d drop-ins, the files mirrorctl owns now, and current contents of paths.
 import { agentStateSchema, ownedPaths, readJsonDoc, statePaths } from '../agent/index.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { decodeHostText } from '../host/fs-error.js';
 import type { HostFs } from '../host/ports.js';
 import { isManaged } from '../render/header.js';
 import type { NodePaths } from '../render/types.js';
 
-const dec = new TextDecoder();
-
 export async function readText(fs: HostFs, path: string): Promise<string | null> {
   const bytes = await fs.readFile(path);
-  return bytes === null ? null : dec.decode(bytes);
+  return bytes === null ? null : decodeHostText(bytes, path);
 }
 
 /** `*.conf` drop-ins of registries.conf.d, in the lexical order containers/image reads them. */
