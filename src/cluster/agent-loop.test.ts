@@ -131,6 +131,35 @@ describe('runAgent', () => {
     expect(io.lines.at(-1)).toContain('agent error: boom');
   });
 
+  it('waits until kubelet has projected the TLS files its spec names, then applies', async () => {
+    const files = new Map<string, string>();
+    const spec = [
+      'apiVersion: mirrorctl/v1',
+      'spec:',
+      '  registries:',
+      '    - source: docker.io',
+      '      mirrors:',
+      '        - url: https://m',
+      '          tls: { caFile: tls-1.pem, certFile: tls-2.pem, keyFile: ../secrets/tls/key-3.pem }',
+      '',
+    ].join('\n');
+    files.set('/config/mirrors.yaml', spec);
+    files.set(
+      '/config/control.json',
+      JSON.stringify({ revision: specRevision(spec), mode: 'apply', allow: '*', restart: [] }),
+    );
+    files.set('/config/tls-1.pem', 'ca');
+    files.set('/config/tls-2.pem', 'cert');
+    const r = fakeReconcile('none');
+    const io = memIo(files);
+    await runAgent({ ...opts, maxPolls: 3 }, io, deps(r.fn));
+    expect(r.calls).toHaveLength(0); // the Secret volume has not caught up yet
+    expect(io.lines).toEqual([]);
+    files.set('/secrets/tls/key-3.pem', 'key');
+    await runAgent({ ...opts, maxPolls: 3 }, io, deps(r.fn));
+    expect(parse(io.lines.at(-1)).status).toBe('applied');
+  });
+
   it('removes the gate taint after success and retries it until it works', async () => {
     const files = new Map<string, string>();
     setControl(files, {});

@@ -105,6 +105,34 @@ describe('cluster status / rollback / uninstall', () => {
     expect(h.server.get('clusterroles', undefined, 'mirrorctl-agent-gate')).toBeUndefined();
   });
 
+  it('uninstall restarts runtimes in waves of --max-unavailable; nodes with nothing to restore go at once', async () => {
+    const nodes = Array.from({ length: 7 }, (_, i) => ({
+      name: `w${i}`,
+      runtime: 'containerd://1.7.13',
+      behavior: i === 6 ? { unchanged: true } : { action: 'restart' as const },
+    }));
+    h = await startHarness(nodes);
+    await runRollout(h.kube, { ...common(h), specText: SPEC, mode: 'apply', maxUnavailable: '3' }, () => {});
+    h.sim.restarts.splice(0);
+    const phases: string[] = [];
+    const ctx = fakeCtx();
+    const r = await runRollout(
+      h.kube,
+      { ...common(h), specText: SPEC, mode: 'uninstall', maxUnavailable: '2', canary: 'w0' },
+      (e) => void (e.kind === 'phase' && phases.push(`${e.phase}:${e.nodes}`)),
+    );
+    expect(r.exitCode).toBe(0);
+    expect(phases).toEqual(['canary:1', 'no-restart:6', 'wave 1/3:2', 'wave 2/3:2', 'wave 3/3:1']);
+    expect(r.nodes.find((n) => n.node === 'w6')?.phase).toBe('no-restart');
+    expect(r.nodes.every((n) => n.status === 'uninstalled')).toBe(true);
+    const perPublication = new Map<number, number>();
+    for (const x of h.sim.restarts)
+      perPublication.set(x.publication, (perPublication.get(x.publication) ?? 0) + 1);
+    expect(h.sim.restarts).toHaveLength(6);
+    expect(Math.max(...perPublication.values())).toBeLessThanOrEqual(2);
+    expect(ctx.err).toEqual([]);
+  });
+
   it('rollback and uninstall refuse when there is nothing to act on', async () => {
     h = await startHarness(MIXED);
     expect(await clusterRollback(fakeCtx(), common(h))).toBe(2);
