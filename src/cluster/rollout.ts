@@ -5,6 +5,8 @@
 // one ConfigMap patch per phase, and one or two log reads per node.
 import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
+import { applyOpenShift, isOpenShiftCluster, openShiftStepInfo } from '../distro/openshift-apply.js';
+import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import {
   type AgentResult,
   type AgentStatus,
@@ -41,6 +43,8 @@ export interface RolloutOptions {
   dryRun: boolean;
   /** TLS files for the agents (tls-assets.ts shipTlsAssets); specText is then the rewritten spec. */
   tls?: { configMapData: Record<string, string>; secretData: Record<string, string> };
+  /** The loaded spec: on an OpenShift cluster it goes to the API as IDMS/ITMS instead of the DaemonSet. */
+  openshift?: { set: MirrorSet; assets: SpecAssets };
 }
 
 export type Outcome = AgentStatus | 'timeout' | 'skipped' | 'not-reached';
@@ -130,6 +134,12 @@ export async function runRollout(
     kube.get({ apiVersion: 'v1', kind: 'Secret', name: TLS_SECRET, namespace: ns }),
   ]);
   const selected = nodeList.items.filter((n) => matchesRequirements(n.metadata?.labels ?? {}, requirements));
+  // The Machine Config Operator owns OpenShift nodes' registries.conf (issue 6): hand it IDMS/ITMS.
+  if (o.openshift && o.mode === 'apply' && isOpenShiftCluster(nodeList.items)) {
+    const r = await applyOpenShift(kube, o.openshift.set, o.openshift.assets, o.dryRun);
+    report.diagnostics.push(...r.diagnostics, ...r.steps.map(openShiftStepInfo));
+    return finish(r.exitCode);
+  }
   const runtimeOf = new Map(selected.map((n) => [n.metadata?.name ?? '', nodeRuntime(n).raw]));
   const outcomes = new Map<string, NodeOutcome>();
   for (const n of selected) {

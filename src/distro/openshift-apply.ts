@@ -126,3 +126,10 @@ export async function applyOpenShift(
   }
   return { steps, diagnostics, exitCode: 0 };
 }
+
+/** One applied object as a report line (rollout lists them with its diagnostics). */
+export const openShiftStepInfo = (s: OpenShiftApplyStep): Diagnostic => ({
+  severity: 'info',
+  code: 'openshift.applied',
+  message: `${s.outcome} ${s.kind}/${s.name} (the Machine Config Operator rolls it out to the nodes)`,
+});

@@ -138,11 +138,17 @@ export async function rolloutOptions(
 
 /** Loads the spec like `apply` does (TLS files read and checked beside it) and prepares what the
  *  agents need: the spec with its TLS paths rewritten to the pod's mounts, and the files to ship. */
-async function clusterSpec(path: string): Promise<{ tls?: TlsShipment; diagnostics: Diagnostic[] }> {
+async function clusterSpec(
+  path: string,
+): Promise<{ tls?: TlsShipment; openshift?: RolloutOptions['openshift']; diagnostics: Diagnostic[] }> {
   const loaded = await loadSpec(path, (p) => readFile(p, 'utf8').catch(() => null));
   const specText = await readFile(path, 'utf8').catch(() => undefined);
   if (!loaded.spec || specText === undefined) return { diagnostics: loaded.diagnostics };
-  return { tls: shipTlsAssets(specText, loaded.assets), diagnostics: loaded.diagnostics };
+  return {
+    tls: shipTlsAssets(specText, loaded.assets),
+    openshift: { set: loaded.spec, assets: loaded.assets },
+    diagnostics: loaded.diagnostics,
+  };
 }
 
 function writeDryRun(ctx: CliContext, output: OutputFormat, r: RolloutReport): void {
@@ -195,6 +201,7 @@ Exit codes: 0 every node applied or unchanged, 2 invalid input, 3 a node failed 
         specText: spec.tls.specText,
         mode: 'apply',
         tls: { configMapData: spec.tls.configMapData, secretData: spec.tls.secretData },
+        ...(spec.openshift ? { openshift: spec.openshift } : {}),
       },
       progressWriter(ctx.stderr, ctx.quiet),
     );
