@@ -3,7 +3,7 @@
 // fresh /run, so runtimes and `mirrorctl apply --root /` use the real paths while this machine's own
 // /etc and /var/lib stay untouched. Only valid inside the private mount namespace that
 // scripts/run-e2e.sh creates; it refuses to mount anywhere else.
-import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOk } from './exec.js';
 
@@ -106,4 +106,9 @@ export async function unmountUnder(dir: string): Promise<void> {
     .filter((target) => target.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const target of targets) await runOk(['umount', '-l', target]);
+}
+
+/** Removes what is inside a mounted node dir (the mount point itself stays), between cases. */
+export function emptyDir(dir: string): void {
+  for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
