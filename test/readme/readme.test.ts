@@ -13,6 +13,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
 const blocks = readmeBlocks(readme);
 const work = mkdtempSync(join(tmpdir(), 'mirrorctl-readme-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// the fresh copy holds a whole node_modules: removing it takes a while on a busy machine
+afterAll(() => rm(work, { recursive: true, force: true }), 300_000);
 
 function bash(line: string, cwd: string, env: NodeJS.ProcessEnv, timeout: number) {
   return new Promise<{ code: number; out: string }>((resolve) => {
