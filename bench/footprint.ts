@@ -101,8 +101,8 @@ export async function footprint(node: BenchNode): Promise<Row[]> {
       figure: 'agent peak RSS (VmHWM) through an apply (bundle)',
       value: `${mib(bundle.peakRss)} (${bundle.status})`,
       target: '≤ 80 MiB',
-      comparison: `full CLI \`mirrorctl agent\`: ${mib(cli.peakRss)} (${cli.status})`,
-      verdict: verdict(bundle.peakRss <= TARGET_BYTES && cli.peakRss <= TARGET_BYTES),
+      comparison: `full CLI \`mirrorctl agent\` (not what nodes run): ${mib(cli.peakRss)} (${cli.status})`,
+      verdict: verdict(bundle.peakRss <= TARGET_BYTES),
     },
     {
       section: '4',

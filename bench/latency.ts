@@ -8,7 +8,7 @@ import { median, medians, type Timed, timedRun, timedRuns } from './measure.js';
 import { type BenchNode, CLI, SERVICE, specYaml, writeSpec } from './node.js';
 import { ms, type Row, unmeasured, verdict } from './table.js';
 
-const RUNS = 10;
+const RUNS = 5;
 const SOURCES = ['docker.io', 'quay.io', 'registry.k8s.io', 'ghcr.io'];
 const TARGET_MS = 250;
 
@@ -111,7 +111,7 @@ export async function latency(node: BenchNode): Promise<Row[]> {
 }
 
 async function coldStart(): Promise<Row[]> {
-  const runs = 15;
+  const runs = 10;
   const ours = medians(await timedRuns([...CLI, '--version'], runs)).wallMs;
   const nodeBaseline = medians(await timedRuns([process.execPath, '-e', '0'], runs)).wallMs;
   const peer = `node -e 0: ${ms(nodeBaseline)} (${(ours / nodeBaseline).toFixed(2)}×)`;

@@ -1,5 +1,6 @@
 // `npm run bench` (through bench/run.sh, inside the private namespace): runs the four figure groups
 // of issue 8 in one process and prints one table. Sections can be picked: `npm run bench -- 1 4`.
+import { cpus, loadavg } from 'node:os';
 import { disruption } from './disruption.js';
 import { footprint } from './footprint.js';
 import { latency } from './latency.js';
@@ -11,6 +12,13 @@ const picked = new Set(process.argv.slice(2));
 const wants = (section: string) => picked.size === 0 || picked.has(section);
 const say = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+say(
+  `${cpus().length} CPUs, load average ${load()} (other work on this machine slows wall times; CPU figures less so)`,
+);
 const rows: Row[] = [];
 const t0 = performance.now();
 const node = wants('1') || wants('2') || wants('4') ? await startBenchNode() : undefined;
@@ -35,4 +43,4 @@ try {
   await node?.close();
 }
 process.stdout.write(`${formatTable(rows)}\n`);
-say(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+say(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s, load average ${load()}`);

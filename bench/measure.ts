@@ -61,15 +61,23 @@ export function timedRun(
   });
 }
 
-/** Runs argv `runs` times after one unmeasured warm-up (page cache), failing on an unexpected exit code. */
+/**
+ * Runs argv `runs` times, after one unmeasured warm-up (page cache) unless warmUp is false, failing
+ * on an unexpected exit code.
+ */
 export async function timedRuns(
   argv: readonly string[],
   runs: number,
-  options: { env?: Record<string, string | undefined>; cwd?: string; okCodes?: readonly number[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    okCodes?: readonly number[];
+    warmUp?: boolean;
+  } = {},
 ): Promise<Timed[]> {
   const done: Timed[] = [];
   const ok = options.okCodes ?? [0];
-  for (let i = 0; i <= runs; i++) {
+  for (let i = options.warmUp === false ? 1 : 0; i <= runs; i++) {
     const r = await timedRun(argv, options);
     if (r.code === null || !ok.includes(r.code))
       throw new Error(`${argv.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
