@@ -86,7 +86,18 @@ export function collectCodes(root = repo): CodeEntry[] {
           const ht = h && literalText(h);
           if (ht && !entry.hints.includes(ht)) entry.hints.push(ht);
         }
-      } else if (ts.isStringLiteral(node) && CODE_SHAPE.test(node.text) && !FILE_NAME.test(node.text)) {
+      } else if (ts.isCallExpression(node) && node.arguments.length >= 2) {
+        // helpers shaped like `fail(code, message, hint, …)` (the renderers')
+        const [code, message, hint] = node.arguments;
+        if (code && ts.isStringLiteral(code) && CODE_SHAPE.test(code.text) && message) {
+          const entry = entryOf(code.text);
+          const m = literalText(message);
+          if (m && !entry.messages.includes(m)) entry.messages.push(m);
+          const h = hint && literalText(hint);
+          if (h && !entry.hints.includes(h)) entry.hints.push(h);
+        }
+      }
+      if (ts.isStringLiteral(node) && CODE_SHAPE.test(node.text) && !FILE_NAME.test(node.text)) {
         // a code handed to a helper (`checkDrift(…, 'agent.rollback.drift')`, `new HostFsError(…)`)
         entryOf(node.text);
       }
