@@ -82,9 +82,11 @@ export function hostsTomlEntry(
     if (isObj(t)) mirrors.push(hostMirror(url.includes('://') ? url : `https://${url}`, t, dir));
   const server = typeof doc.server === 'string' ? doc.server : undefined;
   const upstream = source === '*' ? undefined : upstreamUrl(source);
-  // mirrorctl's rendering of fallback: false: the last mirror is `server`, nothing else is contacted.
+  // mirrorctl's rendering of fallback: false: the last mirror is also `server`, so nothing else is
+  // contacted; a hand-made `server` that is not a listed host is one more mirror.
   const fallback = server === undefined || (upstream !== undefined && sameUrl(server, upstream));
-  if (!fallback && server !== undefined) mirrors.push(hostMirror(server, doc, dir));
+  const listed = Object.keys(hosts).some((u) => sameUrl(u, server ?? ''));
+  if (!fallback && server !== undefined && !listed) mirrors.push(hostMirror(server, doc, dir));
   if (mirrors.length === 0) return { diagnostics: [] };
   return { entry: { source, ...(fallback ? {} : { fallback: false }), mirrors }, diagnostics: [] };
 }

@@ -127,10 +127,18 @@ test('RKE2 node: creates /etc/rancher/rke2/registries.yaml and restarts rke2-age
   expect(doc.changes.map((c) => `${c.kind} ${c.path}`)).toContain('create /etc/rancher/rke2/registries.yaml');
 });
 
-test('Talos and OpenShift nodes are refused with the native command to run', async () => {
+test('kind nodes take the plain containerd path', async () => {
+  const n = root('kind');
+  const doc = JSON.parse((await runCli(['plan', ...n.args, '-o', 'json'])).stdout) as JsonPlan;
+  expect(doc.target).toBe('containerd');
+  expect(doc.changes.map((c) => c.path)).toContain('/etc/containerd/certs.d/quay.io/hosts.toml');
+});
+
+test('Talos, OpenShift and Bottlerocket nodes are refused with the native command to run', async () => {
   for (const [fixture, words] of [
     ['talos', 'talosctl patch mc'],
     ['openshift-rhcos-crio', 'render --target openshift'],
+    ['bottlerocket', 'apiclient apply'],
   ] as const) {
     const n = root(fixture);
     const plan = await runCli(['plan', ...n.args]);
