@@ -27,7 +27,9 @@ function run(file: string, args: string[], cwd: string) {
 beforeAll(async () => {
   const pack = await run('npm', ['pack', '--pack-destination', work, '--json'], repo);
   expect(pack.code, pack.stderr.slice(-3000)).toBe(0);
-  const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[];
+  const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[];
+  if (!packed) throw new Error(`npm pack printed no file:\n${pack.stdout}`);
+  const filename = packed.filename;
   const install = await run(
     'npm',
     ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(work, filename)],
