@@ -4,7 +4,6 @@
 import {
   ApiException,
   CoreV1Api,
-  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -47,8 +46,8 @@ export function toKubeError(err: unknown): KubeError {
   return new KubeError(typeof e?.message === 'string' ? e.message : String(err), status);
 }
 
-export function loadKubeConfig(opts: KubeClientOptions): KubeConfig {
-  const kc: KubeConfig = new PooledKubeConfig();
+export function loadKubeConfig(opts: KubeClientOptions): PooledKubeConfig {
+  const kc = new PooledKubeConfig();
   const fromEnv = opts.env?.KUBECONFIG;
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else if (fromEnv) kc.loadFromFile(fromEnv.split(':')[0] ?? fromEnv);
@@ -119,9 +118,18 @@ export function createKubeClient(opts: KubeClientOptions = {}): Kube {
       );
     },
     readPodLog: (namespace, name, o = {}) =>
-      call(() =>
-        core.readNamespacedPodLog({ namespace, name, ...(o.tailLines ? { tailLines: o.tailLines } : {}) }),
-      ),
+      call(() => {
+        if (!kc.direct)
+          return core.readNamespacedPodLog({
+            namespace,
+            name,
+            ...(o.tailLines ? { tailLines: o.tailLines } : {}),
+          });
+        const tail = o.tailLines ? `?tailLines=${o.tailLines}` : '';
+        return kc.getText(
+          `api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log${tail}`,
+        );
+      }),
     async get(ref) {
       try {
         return await call(() => objects.read(specOf(ref)));
