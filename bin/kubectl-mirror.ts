@@ -1,3 +1,14 @@
 #!/usr/bin/env node
-// kubectl plugin entry point: `kubectl mirror <verb> …` runs `mirrorctl <verb> …`.
-import '../bin/mirrorctl.js';
+// kubectl plugin entry point: kubectl finds `kubectl-mirror` on PATH and runs it with the words after
+// `kubectl mirror`, so `kubectl mirror rollout -f m.yaml` arrives here as argv `rollout -f m.yaml` —
+// exactly mirrorctl's argv. Only the program name in help and usage lines differs.
+import { VERSION } from '../src/cli/version.js';
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { main } = await import('../src/cli/main.js');
+  const { processContext } = await import('../src/cli/process-context.js');
+  process.exitCode = await main(argv, processContext(), 'kubectl mirror');
+}

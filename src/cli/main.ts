@@ -18,8 +18,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function buildProgram(ctx: CliContext, onRun: (code: number) => void): Command {
-  const program = new Command('mirrorctl')
+/** `name` is what help prints in usage lines: `kubectl mirror` when run as the kubectl plugin. */
+export function buildProgram(ctx: CliContext, onRun: (code: number) => void, name = 'mirrorctl'): Command {
+  const program = new Command(name)
     .description('Declarative, verified container-registry mirroring on Kubernetes nodes')
     .version(VERSION, '--version', 'print the version')
     .configureOutput({
@@ -66,11 +67,15 @@ export function toCommander(def: CommandDef, ctx: CliContext, onRun: (code: numb
   return cmd;
 }
 
-export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function main(argv: readonly string[], ctx: CliContext, name = 'mirrorctl'): Promise<number> {
   let code: number = ExitCode.OK;
-  const program = buildProgram(ctx, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    ctx,
+    (c) => {
+      code = c;
+    },
+    name,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -59,7 +59,10 @@ describe('installed package', () => {
   it('kubectl-mirror (the kubectl plugin) passes its arguments to mirrorctl', async () => {
     const help = await run(join(prefix, 'bin', 'kubectl-mirror'), ['--help'], elsewhere);
     expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: kubectl mirror [options] [command]');
     expect(help.stdout).toContain('rollout');
+    const v = await run(join(prefix, 'bin', 'kubectl-mirror'), ['--version'], elsewhere);
+    expect(v.stdout).toBe(`${version}\n`);
     const sub = await run(join(prefix, 'bin', 'kubectl-mirror'), ['explain', '--help'], elsewhere);
     expect(sub.code, sub.stderr).toBe(0);
     expect(sub.stdout).toMatch(/explain.*IMAGE|--target/);
