@@ -12,6 +12,16 @@ type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 
 const POOL = { keepAlive: true, maxSockets: 32 };
 
+/** The `message` of a Kubernetes Status body, else the body itself. */
+function statusMessage(body: string): string {
+  try {
+    const m: unknown = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof m === 'string' ? m : body;
+  } catch {
+    return body;
+  }
+}
+
 export class PooledKubeConfig extends KubeConfig {
   private pooled: HttpAgent | HttpsAgent | undefined;
 
@@ -67,7 +77,7 @@ export class PooledKubeConfig extends KubeConfig {
           const body = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status < 400) return resolve(body);
-          const message = (/"message":"([^"]*)"/.exec(body)?.[1] ?? body).slice(0, 300);
+          const message = statusMessage(body).slice(0, 300);
           const ra = Number(res.headers['retry-after']);
           reject(new KubeError(`HTTP ${status}: ${message}`, status, Number.isFinite(ra) ? ra : undefined));
         });
