@@ -18,16 +18,14 @@ export interface ProbeFigures {
 }
 
 export interface CriProbe {
-  /** Figures since the last reset (or start). */
-  figures(): ProbeFigures;
-  reset(): void;
+  /** Stops probing and returns the figures since the start. */
   stop(): Promise<ProbeFigures>;
 }
 
 export function startCriProbe(endpoint: string): CriProbe {
   let client: CriClient = criClient(endpoint, { callDeadlineMs: 1000 });
   let running = true;
-  let f: ProbeFigures = { ticks: 0, calls: 0, failedCalls: 0, unavailableMs: 0 };
+  const f: ProbeFigures = { ticks: 0, calls: 0, failedCalls: 0, unavailableMs: 0 };
   let downSince: number | undefined;
 
   const tick = async () => {
@@ -66,11 +64,6 @@ export function startCriProbe(endpoint: string): CriProbe {
     unavailableMs: f.unavailableMs + (downSince === undefined ? 0 : performance.now() - downSince),
   });
   return {
-    figures: snapshot,
-    reset() {
-      f = { ticks: 0, calls: 0, failedCalls: 0, unavailableMs: 0 };
-      downSince = undefined;
-    },
     async stop() {
       running = false;
       await loop;
