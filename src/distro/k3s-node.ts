@@ -8,6 +8,7 @@ import type { DesiredState } from '../node/desired.js';
 import type { FileEdit } from '../plan/build.js';
 import type { Service } from '../plan/types.js';
 import { managedHeader } from '../render/header.js';
+import { unsafeNames } from '../render/name-guard.js';
 import type { RenderedFile } from '../render/types.js';
 import type { Mirror, MirrorSet, SpecAssets } from '../spec/types.js';
 import { type RancherFlavor, specToK3s, type TlsPathFor } from './k3s-model.js';
@@ -65,6 +66,9 @@ const slug = (host: string): string => host.replace(/[[\]]/g, '').replace(/:/g, 
 
 export function rancherDesiredState(input: RancherDesiredInput): RancherDesired {
   const { set, flavor } = input;
+  const unsafe = unsafeNames(set, flavor);
+  if (unsafe.length > 0)
+    return { service: input.service, files: [], ownedNeeds: 'restart', edits: [], diagnostics: unsafe };
   const files = new Map<string, RenderedFile>();
   const diagnostics: Diagnostic[] = [];
   const pathFor: TlsPathFor = (m: Mirror, kind) => {

@@ -3,7 +3,7 @@
 // renderer refuse it too, so a MirrorSet built by other code (conversion, tests, a future API) can
 // never write outside its target dir (`../`, `/`, `\`), break a comment line, or smuggle a table.
 import type { Diagnostic } from '../diagnostics.js';
-import type { MirrorSet, Target } from '../spec/types.js';
+import type { MirrorSet } from '../spec/types.js';
 
 /** host[:port], `[v6]:port`, `*` or `*.suffix`: ASCII only, no separators, quotes or spaces. */
 const HOST = /^(\*|(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;
@@ -18,7 +18,7 @@ const badHeaderValue = (v: string): boolean => /\p{Cc}|\p{Cs}/u.test(v.replaceAl
 /** Repository path: segments of printable ASCII without `..`, `.`, `\` or empty segments. */
 const REPO_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
-function unsafe(field: string, target: Target, what: string, value: string): Diagnostic {
+function unsafe(field: string, target: string, what: string, value: string): Diagnostic {
   return {
     severity: 'error',
     code: 'render.unsafe-name',
@@ -33,7 +33,7 @@ const repoPathOk = (p: string): boolean =>
   p === '' || p.split('/').every((s) => REPO_SEGMENT.test(s) && s !== '.' && s !== '..');
 
 /** Every field of `set` that a renderer would turn into a path, key or comment, checked; [] = safe. */
-export function unsafeNames(set: MirrorSet, target: Target): Diagnostic[] {
+export function unsafeNames(set: MirrorSet, target: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!NAME.test(set.name)) out.push(unsafe('metadata.name', target, 'spec name', set.name));
   for (const e of set.registries) {

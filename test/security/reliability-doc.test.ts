@@ -77,7 +77,7 @@ async function rows(): Promise<[string, number, string][]> {
       'never throws, only reported issues; rendering deterministic',
     ],
     [
-      'Injection: hostile strings × placements, all 4 renderers',
+      'Injection: hostile strings × placements, 5 renderers (containerd, legacy, crio, docker, k3s)',
       hostile * places,
       'every path under its target dir after normalize; every TOML/JSON re-parses to the spec; `render.unsafe-name` otherwise',
     ],

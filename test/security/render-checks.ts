@@ -2,6 +2,8 @@
 // exactly what the MirrorSet means. Shared by the hand-built and the fast-check injection tests.
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { rancherDesiredState, rancherTlsDir } from '../../src/distro/k3s-node.js';
 import { analyzeContainerdConfig } from '../../src/render/containerd-config.js';
 import { renderContainerdHosts, upstreamServer } from '../../src/render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../../src/render/containerd-legacy.js';
@@ -181,7 +183,32 @@ function checkLegacy(set: MirrorSet): string[] {
   return out;
 }
 
-export const CHECKS: Record<Target, (set: MirrorSet) => string[]> = {
+/** k3s: TLS files under /etc/rancher/k3s/mirrorctl/<one segment>/, registries.yaml parses with only mirrors/configs. */
+function checkK3s(set: MirrorSet): string[] {
+  const r = rancherDesiredState({ set, assets: ASSETS, flavor: 'k3s', existing: null, service: 'k3s' });
+  const out: string[] = [];
+  for (const f of r.files) {
+    const rel = path.relative(rancherTlsDir('k3s'), path.normalize(f.path)).split(path.sep);
+    if (path.normalize(f.path) !== f.path || /\p{Cc}/u.test(f.path) || rel.length !== 2 || rel.includes('..'))
+      out.push(`outside the target dirs: ${JSON.stringify(f.path)}`);
+  }
+  for (const e of r.edits) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(e.after);
+    } catch (err) {
+      out.push(`registries.yaml does not parse: ${(err as Error).message}`);
+      continue;
+    }
+    const keys = Object.keys((doc ?? {}) as object);
+    if (keys.some((k) => k !== 'mirrors' && k !== 'configs'))
+      out.push(`registries.yaml root keys ${JSON.stringify(keys)}`);
+  }
+  return out;
+}
+
+export const CHECKS: Record<Target | 'k3s', (set: MirrorSet) => string[]> = {
+  k3s: checkK3s,
   containerd: checkContainerd,
   'containerd-legacy': checkLegacy,
   crio: checkCrio,
