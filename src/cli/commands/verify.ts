@@ -94,11 +94,13 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
       ...(await stateChecks(fs, DEFAULT_PATHS.stateDir, loaded?.spec ? specHash(loaded.spec) : undefined)),
     );
 
+    // On a real node (--root /) a missing socket is a failure to report; under a root prefix (a copy of
+    // a node's files) only a real socket is worth dialing.
+    const sock = detection.socket && target !== 'docker' ? detection.socket : undefined;
+    const dialable = sock !== undefined && (root === '/' || (await fs.stat(sock))?.type === 'other');
     const endpoint =
       optString(opts, 'criEndpoint') ??
-      (detection.socket && detection.socketFound && target !== 'docker'
-        ? `unix://${resolve(root, `.${detection.socket}`)}`
-        : undefined);
+      (sock && dialable ? `unix://${resolve(root, `.${sock}`)}` : undefined);
     const cri = endpoint ? criClient(endpoint) : undefined;
     try {
       if (cri) {
