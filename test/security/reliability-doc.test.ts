@@ -99,7 +99,7 @@ async function rows(): Promise<[string, number, string][]> {
     [
       'Secrets: outputs scanned',
       matches('test/security/secrets.test.ts', /await run\('/g) + 2,
-      'no header value or key line in plan/diff/json/verify/status/rollback/uninstall/agent line and result file',
+      'no header value or key line in plan/diff/json/render/verify/status/rollback/uninstall/agent line and result file',
     ],
     [
       'Secrets: renderers and files on disk',

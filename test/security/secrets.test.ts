@@ -107,6 +107,11 @@ describe('secrets stay out of every output', () => {
     expect(
       await run('apply -o json (rotation)', ['apply', ...base, '--no-runtime-action', '-o', 'json']),
     ).toBe(0);
+    const out = join(n.dir, 'rendered');
+    expect(await run('render --out', ['render', '-f', n.spec, '--target', 'containerd', '--out', out])).toBe(
+      0,
+    );
+    expect(statSync(join(out, 'etc/containerd/certs.d/quay.io/hosts.toml')).mode & 0o777).toBe(0o600);
     expect(await run('verify', ['verify', ...base])).toBeTypeOf('number');
     expect(await run('verify -o json', ['verify', ...base, '-o', 'json'])).toBeTypeOf('number');
     expect(await run('status', ['status', '--root', n.root])).toBeTypeOf('number');
