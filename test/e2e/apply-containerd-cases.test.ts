@@ -402,7 +402,16 @@ describe.skipIf(!v21 || !v16)(`${dial?.title}: emitted on 2.1 only`, () => {
       ['plan', '-f', spec, '--root', '/', '--containerd-bin', join(v16.binDir, 'containerd'), '-o', 'json'],
       1,
     );
-    expect(plan.stdout).toContain('docker.io/hosts.toml');
-    expect(plan.stdout).not.toContain('dial_timeout');
+    const doc = JSON.parse(plan.stdout) as {
+      changes: { path: string; content?: string }[];
+      diagnostics: { message: string }[];
+    };
+    const hosts = doc.changes.find((c) => c.path === '/etc/containerd/certs.d/docker.io/hosts.toml');
+    expect(hosts?.content).toContain('[host.');
+    expect(hosts?.content).not.toContain('dial_timeout');
+    // …and says so, naming the version rule
+    expect(doc.diagnostics.map((d) => d.message)).toContainEqual(
+      expect.stringMatching(/dial_timeout not written/),
+    );
   });
 });
