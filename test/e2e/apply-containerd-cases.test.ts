@@ -42,6 +42,7 @@ let dir: string;
 let mounts: NodeMounts;
 let pair: MirrorPair;
 let tls: Registry;
+let mounted: Registry;
 let dead: string;
 const fs = nodeFs({ root: '/' });
 
@@ -51,17 +52,25 @@ beforeAll(async () => {
   pair = await startMirrorPair({
     dir: join(dir, 'registries'),
     tag: '1.0',
-    mirrorRepos: ['dpod/cpopen/cpopen-test', 'library/mirrorctl-e2e', 'team/app'],
+    mirrorRepos: ['dpod/cpopen/cpopen-test', 'cpopen/cpopen-test', 'library/mirrorctl-e2e', 'team/app'],
     upstreamRepos: ['team/app'],
   });
   tls = await startRegistry({ name: 'tls-mirror', dir: join(dir, 'registries'), tls: true });
   await pushImage(pair.image, tls, 'team/app', pair.policy);
+  // A reverse proxy with the API mounted under /dpod (path mode `mount`), serving the mirror's content
+  mounted = await startRegistry({
+    name: 'mounted-mirror',
+    dir: join(dir, 'registries'),
+    prefix: '/dpod',
+    storageDir: join(dir, 'registries', 'mirror', 'storage'),
+  });
   // Nothing listens there (private network namespace): a mirror that is down, refused at once.
   dead = `http://127.0.0.1:${await freePort()}`;
 });
 
 afterAll(async () => {
   await tls?.stop();
+  await mounted?.stop();
   await pair?.stop();
   await mounts?.unmount();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -125,6 +134,7 @@ async function applyAndPull(
     { registry: pair.mirror, since: pair.mirror.mark() },
     { registry: pair.upstream, since: pair.upstream.mark() },
     { registry: tls, since: tls.mark() },
+    { registry: mounted, since: mounted.mark() },
   ];
   const pulled = await node.containerd.cri().pullImage(image);
   const agent = `containerd/${node.version}`;
@@ -140,7 +150,7 @@ async function applyAndPull(
   expect(
     seen.map((s) => s.url),
     `explain vs runtime (${label})`,
-  ).toEqual(expectedPrefix(explained, seen, [pair.mirror, pair.upstream, tls]));
+  ).toEqual(expectedPrefix(explained, seen, [pair.mirror, pair.upstream, tls, mounted]));
   const upstreamHits = pair.upstream.requests('/v2/', since[1]?.since ?? 0).length;
   return { ok: pulled.ok, seen, upstreamHits };
 }
@@ -177,6 +187,18 @@ describe.each(tableBinaries)(
       expect(o.ok).toBe(true);
       expect(paths(o)).toEqual(['/v2/dpod/cpopen/cpopen-test/manifests/1.0?ns=icr.io 200']);
       expect(node.bridge.restarts()).toBe(1);
+    });
+
+    it('DPOD seed, mount mode (API under /dpod) → /dpod/v2/cpopen/…?ns=icr.io', async () => {
+      const o = await applyAndPull(
+        node,
+        'dpod-mount',
+        [{ source: 'icr.io/cpopen', mirrors: [{ url: `${mounted.url}/dpod`, path: 'mount' }] }],
+        DPOD,
+        '1.0',
+      );
+      expect(o.ok, node.containerd.log().slice(-2000)).toBe(true);
+      expect(paths(o)).toEqual(['/dpod/v2/cpopen/cpopen-test/manifests/1.0?ns=icr.io 200']);
     });
 
     it('docker.io → mirror /v2/library/…?ns=docker.io', async () => {

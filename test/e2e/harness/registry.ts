@@ -18,6 +18,10 @@ export interface RegistryOptions {
   auth?: { username: string; password: string };
   /** Serve HTTPS with a certificate from a throwaway CA (see `caCert`). */
   tls?: boolean;
+  /** Serve the API under this path (`/dpod` → `/dpod/v2/…`): a reverse proxy's "mount" layout. */
+  prefix?: string;
+  /** Share another registry's storage (`<dir>/<name>/storage` of it): same content, other URL. */
+  storageDir?: string;
 }
 
 export interface AccessLogEntry {
@@ -72,10 +76,14 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
   const pki = options.tls ? await makeTestPki(root) : undefined;
   const http: Record<string, unknown> = { addr: `127.0.0.1:${port}`, secret: 'mirrorctl-e2e' };
   if (pki) http.tls = { certificate: pki.serverCert, key: pki.serverKey };
+  if (options.prefix) http.prefix = `${options.prefix.replace(/\/$/, '')}/`;
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: 'info', formatter: 'text', accesslog: { disabled: false } },
-    storage: { filesystem: { rootdirectory: join(root, 'storage') }, delete: { enabled: true } },
+    storage: {
+      filesystem: { rootdirectory: options.storageDir ?? join(root, 'storage') },
+      delete: { enabled: true },
+    },
     http,
   };
   if (options.auth) {
