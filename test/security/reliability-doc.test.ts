@@ -92,6 +92,11 @@ async function rows(): Promise<[string, number, string][]> {
       'same assertions on generated hostile strings',
     ],
     [
+      'Rendering: generated valid specs (fast-check)',
+      numRuns('test/security/render-determinism.test.ts'),
+      'all 5 renderers deterministic, never throw; the unsafe-name guard accepts every validated spec',
+    ],
+    [
       'Hostile host files × (plan, apply)',
       HOST_CASES.length * 2,
       'non-zero exit (not 1), the file named, whole temp tree byte-identical, no /etc/shadow bytes in output',
