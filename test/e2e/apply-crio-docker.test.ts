@@ -144,6 +144,31 @@ describe.each(clients)(`${crioRow.title}: mirrorctl apply --runtime crio, then $
     expect(o.seen.map((s) => s.url)).toEqual([`${pair.mirror.url}/v2/library/mirrorctl-e2e/manifests/1.0`]);
   });
 
+  it('digest-only: a tag pull skips the mirror (Docker Hub is unreachable here), a digest pull uses it', async () => {
+    const entries: SpecEntry[] = [
+      { source: 'docker.io', mirrors: [{ url: pair.mirror.url, pullFrom: 'digest-only' }] },
+    ];
+    const byTag = await applyAndPull(
+      'digest-only-tag',
+      entries,
+      'docker.io/library/mirrorctl-e2e:1.0',
+      '1.0',
+    );
+    expect(byTag.pulled.code).not.toBe(0);
+    expect(byTag.seen).toEqual([]);
+    const digest = pair.image.manifestDigest;
+    const byDigest = await applyAndPull(
+      'digest-only-digest',
+      entries,
+      `docker.io/library/mirrorctl-e2e@${digest}`,
+      digest,
+    );
+    expect(byDigest.pulled.code, byDigest.pulled.stderr).toBe(0);
+    expect(byDigest.seen.map((s) => `${s.entry.path} ${s.status}`)).toEqual([
+      `/v2/library/mirrorctl-e2e/manifests/${digest} 200`,
+    ]);
+  });
+
   it('mirror only, mirror down → the pull fails and the source is never contacted', async () => {
     const o = await applyAndPull(
       'mirror-only-down',
