@@ -14,7 +14,7 @@ export function detectionLine(p: NodePlan): string {
 }
 
 export function writePlanText(ctx: CliContext, p: NodePlan): void {
-  ctx.stderr.write(`${detectionLine(p)}\n`);
+  if (!ctx.quiet) ctx.stderr.write(`${detectionLine(p)}\n`);
   const plan = p.plan;
   if (!plan) return;
   if (plan.changes.length === 0) {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { commandRuntimeControl, runsInPod } from '../agent/runtime-control.js';
 import type { AgentOptions } from '../agent/types.js';
 import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/agent-ports.js';
-import { criRuntimeHealth } from '../host/cri-health.js';
 import { dockerRuntimeHealth } from '../host/docker-health.js';
 import type { Runner } from '../host/ports.js';
 import { processProbe } from '../host/process-probe.js';
@@ -36,7 +35,10 @@ function healthFor(input: ControlInput): RuntimeHealth {
     check(service, timeoutMs): Promise<HealthResult> {
       if (service === 'docker')
         return dockerRuntimeHealth(under(SOCKETS.docker[1])).check(service, timeoutMs);
-      return criRuntimeHealth(cri).check(service, timeoutMs);
+      // gRPC is loaded only when a restart/reload happened: most applies (hosts.toml) never need it.
+      return import('../host/cri-health.js').then(({ criRuntimeHealth }) =>
+        criRuntimeHealth(cri).check(service, timeoutMs),
+      );
     },
   };
 }

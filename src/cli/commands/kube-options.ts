@@ -2,7 +2,6 @@
 // uninstall --cluster): --kubeconfig, --context, -n/--namespace.
 
 import type { Kube } from '../../cluster/kube.js';
-import { createKubeClient } from '../../cluster/kube-client.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 
@@ -18,7 +17,9 @@ export const KUBE_OPTIONS: OptionDef[] = [
   },
 ];
 
-export function kubeFromOptions(ctx: CliContext, o: OptionValues): Kube {
+/** Loads the Kubernetes client on first use (it is heavy; node-level commands never need it). */
+export async function kubeFromOptions(ctx: CliContext, o: OptionValues): Promise<Kube> {
+  const { createKubeClient } = await import('../../cluster/kube-client.js');
   const kubeconfig = optString(o, 'kubeconfig');
   const context = optString(o, 'context');
   const namespace = optString(o, 'namespace');

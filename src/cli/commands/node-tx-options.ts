@@ -151,7 +151,7 @@ export async function runClusterVerb(ctx: CliContext, o: OptionValues, verb: Clu
       ExitCode.INTERNAL,
     );
   }
-  const kube = kubeOpts.kubeFromOptions(ctx, o);
+  const kube = await kubeOpts.kubeFromOptions(ctx, o);
   const output = (optString(o, 'output') ?? 'text') as 'text' | 'json';
   if (verb === 'clusterStatus') {
     const selector = optString(o, 'selector');

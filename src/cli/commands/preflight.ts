@@ -3,7 +3,6 @@
 // `explain`. Exit 0 all pull, 1 some image would fail, 2 invalid input.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createKubeClient } from '../../cluster/kube-client.js';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { readCluster } from '../../preflight/cluster-source.js';
@@ -240,6 +239,8 @@ async function collect(
   const kubeconfig = optString(opts, 'kubeconfig');
   const context = optString(opts, 'context');
   try {
+    // Loaded on demand: the Kubernetes client is heavy and only --cluster needs it.
+    const { createKubeClient } = await import('../../cluster/kube-client.js');
     const kube = createKubeClient({
       env: ctx.env,
       ...(kubeconfig ? { kubeconfig: resolve(ctx.cwd, kubeconfig) } : {}),

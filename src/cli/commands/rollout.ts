@@ -6,11 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Toleration } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { type OutputFormat, writeReport } from '../../cluster/commands.js';
+import type { OutputFormat } from '../../cluster/commands.js';
 import { parseDuration } from '../../cluster/duration.js';
 import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
-import { progressWriter } from '../../cluster/progress.js';
-import { type RolloutOptions, type RolloutReport, runRollout } from '../../cluster/rollout.js';
+import type { RolloutOptions, RolloutReport } from '../../cluster/rollout.js';
 import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
@@ -25,6 +24,14 @@ import {
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
+
+/** The Kubernetes client is heavy (≈800 modules): load it only when a cluster command runs, so
+ *  node-level commands start fast. */
+const clusterModules = async () => ({
+  ...(await import('../../cluster/commands.js')),
+  ...(await import('../../cluster/rollout.js')),
+  ...(await import('../../cluster/progress.js')),
+});
 
 const BUNDLE_RELATIVE = join('dist', 'agent', 'mirrorctl-agent.mjs');
 
@@ -151,9 +158,9 @@ async function clusterSpec(
   };
 }
 
-function writeDryRun(ctx: CliContext, output: OutputFormat, r: RolloutReport): void {
+async function writeDryRun(ctx: CliContext, output: OutputFormat, r: RolloutReport): Promise<void> {
   if (output !== 'text') {
-    writeReport(ctx, output, r);
+    (await clusterModules()).writeReport(ctx, output, r);
     return;
   }
   ctx.stdout.write(
@@ -194,8 +201,9 @@ Exit codes: 0 every node applied or unchanged, 2 invalid input, 3 a node failed 
       return ExitCode.INVALID_INPUT;
     }
     const output = (optString(opts, 'output') ?? 'text') as OutputFormat;
+    const { runRollout, progressWriter, writeReport } = await clusterModules();
     const r = await runRollout(
-      kubeFromOptions(ctx, opts),
+      await kubeFromOptions(ctx, opts),
       {
         ...common,
         specText: spec.tls.specText,
@@ -205,7 +213,7 @@ Exit codes: 0 every node applied or unchanged, 2 invalid input, 3 a node failed 
       },
       progressWriter(ctx.stderr, ctx.quiet),
     );
-    if (r.dryRun && r.exitCode === 0) writeDryRun(ctx, output, r);
+    if (r.dryRun && r.exitCode === 0) await writeDryRun(ctx, output, r);
     else writeReport(ctx, output, r);
     return r.exitCode;
   },

@@ -2,7 +2,6 @@
 // images the way the runtime will ask, and a real pull through the runtime's CRI.
 import { resolve } from 'node:path';
 import { hasErrors } from '../../diagnostics.js';
-import { criClient } from '../../host/cri-client.js';
 import { execRunner } from '../../host/exec-runner.js';
 import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
@@ -101,7 +100,8 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
     const endpoint =
       optString(opts, 'criEndpoint') ??
       (sock && dialable ? `unix://${resolve(root, `.${sock}`)}` : undefined);
-    const cri = endpoint ? criClient(endpoint) : undefined;
+    // gRPC is loaded only when there is a socket to dial (it is the heaviest part of start-up).
+    const cri = endpoint ? (await import('../../host/cri-client.js')).criClient(endpoint) : undefined;
     try {
       if (cri) {
         const expected =
