@@ -86,7 +86,7 @@ test('creates IDMS, ITMS, CA ConfigMap and merges image.config; a second run cha
   expect(again.steps.map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated', 'patched']);
   expect(
     (
-      h.server.get('images', undefined, 'cluster')?.spec as {
+      h.server.get('images', undefined, 'cluster')!.spec as {
         registrySources: { insecureRegistries: string[] };
       }
     ).registrySources.insecureRegistries,
