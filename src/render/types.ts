@@ -1,6 +1,6 @@
 // Contract shared by every renderer: pure functions (spec, context) → files + diagnostics.
 import type { Diagnostic } from '../diagnostics.js';
-import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import type { SpecAssets, Target } from '../spec/types.js';
 
 export interface RenderContext {
   target: Target;
