@@ -67,9 +67,8 @@ describe('against a plain HTTP registry', () => {
       digest: digests.plain,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
     });
-    expect(
-      plain.requests().some((l) => l.includes('"HEAD /v2/dpod/cpopen/app/manifests/1.0?ns=icr.io')),
-    ).toBe(true);
+    // The registry writes its access-log line after the response: wait for it.
+    expect(await plain.logged('"HEAD /v2/dpod/cpopen/app/manifests/1.0?ns=icr.io')).toBe(true);
   });
 
   it('finds the same manifest by digest', async () => {

@@ -42,7 +42,8 @@ function normalize(text: string): string {
     AUTH_MIRROR: authMirror.host,
     CLOSED: closed,
   }))
-    out = out.split(host).join(name);
+    // containerd escapes ?ns= like Go's url.Values (host%3Aport), so the host appears both ways.
+    out = out.split(host).join(name).split(host.replace(':', '%3A')).join(name);
   return out
     .split(dir)
     .join('<tmp>')
