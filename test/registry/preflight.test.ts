@@ -35,6 +35,7 @@ async function instantiate(from: string, to: string): Promise<void> {
 /** Ports and timings vary per run: name the registries and zero the latencies. */
 function normalize(text: string): string {
   let out = text;
+  // containerd escapes ?ns= like Go's url.Values (host%3Aport), so the host appears both ways.
   for (const [name, host] of Object.entries({
     MIRROR: mirror.host,
     UPSTREAM: upstream.host,
@@ -42,7 +43,6 @@ function normalize(text: string): string {
     AUTH_MIRROR: authMirror.host,
     CLOSED: closed,
   }))
-    // containerd escapes ?ns= like Go's url.Values (host%3Aport), so the host appears both ways.
     out = out.split(host).join(name).split(host.replace(':', '%3A')).join(name);
   return out
     .split(dir)
