@@ -3,7 +3,7 @@
 // ratio to kubectl's on this machine.
 import { existsSync, realpathSync } from 'node:fs';
 import { readLocalText } from '../src/host/local-files.js';
-import { type ApplyNodeInput, applyNode, nodeHost } from '../src/node/reconcile.js';
+import { type ApplyNodeInput, applyNode, nodeHost } from '../src/planner/reconcile.js';
 import { median, medians, type Timed, timedRun, timedRuns } from './measure.js';
 import { type BenchNode, CLI, SERVICE, specYaml, writeSpec } from './node.js';
 import { ms, type Row, unmeasured, verdict } from './table.js';

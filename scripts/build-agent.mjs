@@ -17,7 +17,7 @@ export const DEFAULT_OUTFILE = join(root, 'dist', 'agent', 'mirrorctl-agent.mjs'
 // Entry: the agent verb's own argument parsing plus the node entry points (reconcileNode, uninstallNode).
 const ENTRY = `
 import { runAgentCli } from './src/cli/commands/agent-cli.ts';
-import * as nodeEntry from './src/node/reconcile.ts';
+import * as nodeEntry from './src/planner/reconcile.ts';
 process.exitCode = await runAgentCli(process.argv.slice(2), nodeEntry);
 `;
 
@@ -59,8 +59,10 @@ await import(pathToFileURL(file).href);
 export async function buildAgentBundle(outfile = DEFAULT_OUTFILE) {
   const work = mkdtempSync(join(tmpdir(), 'mirrorctl-build-'));
   const plain = join(work, 'agent.mjs');
-  if (!existsSync(join(root, 'src', 'node', 'reconcile.ts')))
-    throw new Error('src/node/reconcile.ts (reconcileNode) does not exist yet: the agent cannot be bundled');
+  if (!existsSync(join(root, 'src', 'planner', 'reconcile.ts')))
+    throw new Error(
+      'src/planner/reconcile.ts (reconcileNode) does not exist yet: the agent cannot be bundled',
+    );
   await build({
     stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'agent-entry.ts' },
     bundle: true,

@@ -1,19 +1,21 @@
 // Library API: the pure core only (spec, render, plan). host/, agent/, cluster/ are not exported.
 
-// Distribution-native targets and format conversion (issue 6).
-export { FORMAT_NAMES, FORMATS, type Format, formatNamed } from './convert/formats.js';
-export { importFromNode, type NodeImport } from './convert/from-node.js';
-export { docToSpec, docToYaml, type SpecDoc, specToDoc } from './convert/spec-doc.js';
+export { applyOpenShift, isOpenShiftCluster } from './cluster/openshift-apply.js';
 export * from './diagnostics.js';
-export { specToBottlerocket } from './distro/bottlerocket.js';
-export { type K3sRegistries, type RancherFlavor, specToK3s } from './distro/k3s-model.js';
-export { rancherDesiredState, rancherService, registriesYamlPath } from './distro/k3s-node.js';
-export { patchRegistriesYaml } from './distro/k3s-registries-yaml.js';
-export { imageConfigPatch, type OpenShiftOutput, specToOpenShift } from './distro/openshift.js';
-export { applyOpenShift, isOpenShiftCluster } from './distro/openshift-apply.js';
-export { DISTRO_TARGETS, renderDistro } from './distro/render-distro.js';
-export { specToTalos } from './distro/talos.js';
+export { specToBottlerocket } from './foreign/bottlerocket.js';
+// Distribution-native targets and format conversion (issue 6).
+export { FORMAT_NAMES, FORMATS, type Format, formatNamed } from './foreign/convert-table.js';
+export { type K3sRegistries, type RancherFlavor, specToK3s } from './foreign/k3s-model.js';
+export { rancherDesiredState, rancherService, registriesYamlPath } from './foreign/k3s-node.js';
+export { patchRegistriesYaml } from './foreign/k3s-registries-yaml.js';
+export { imageConfigPatch, type OpenShiftOutput, specToOpenShift } from './foreign/openshift.js';
+export { DISTRO_TARGETS, renderDistro } from './foreign/render-distro.js';
+export { docToSpec, docToYaml, type SpecDoc, specToDoc } from './foreign/spec-doc.js';
+export { specToTalos } from './foreign/talos.js';
+export { checkHostsToml } from './formats/containerd-hosts-check.js';
+export { type ContainerdGates, containerdGates } from './formats/containerd-versions.js';
 export * from './plan/types.js';
+export { importFromNode, type NodeImport } from './planner/import-node.js';
 export {
   analyzeContainerdConfig,
   type ConfigPathOptions,
@@ -23,9 +25,7 @@ export {
   planConfigPath,
 } from './render/containerd-config.js';
 export { renderContainerdHosts } from './render/containerd-hosts.js';
-export { checkHostsToml } from './render/containerd-hosts-check.js';
 export { type LegacyRenderResult, renderContainerdLegacy } from './render/containerd-legacy.js';
-export { type ContainerdGates, containerdGates } from './render/versions.js';
 export { specHash } from './spec/hash.js';
 export { buildMirrorSetJsonSchema } from './spec/json-schema.js';
 export { type LoadedSpec, loadSpec, type ReadText } from './spec/load.js';

@@ -2,7 +2,7 @@
 // docs agree everywhere.
 import { resolve } from 'node:path';
 import { readLocalText } from '../host/local-files.js';
-import type { PlanNodeInput } from '../node/plan-node.js';
+import type { PlanNodeInput } from '../planner/plan-node.js';
 import { TARGETS, type Target } from '../spec/types.js';
 import { type OptionDef, type OptionValues, optBool, optString } from './command.js';
 import type { CliContext } from './context.js';

@@ -1,6 +1,7 @@
 // Text view of a node plan: what was detected, each change with its diff, the runtime action.
-import type { NodePlan } from '../node/plan-node.js';
+
 import { formatPlanDiff } from '../plan/diff.js';
+import type { NodePlan } from '../planner/plan-node.js';
 import type { CliContext } from './context.js';
 import { paint } from './output.js';
 

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Host } from '../host/ports.js';
 import type { Target } from '../spec/types.js';
 
-/** The lead's node-level entry point (src/node/reconcile.ts); the agent receives it as a parameter so
+/** The lead's node-level entry point (src/planner/reconcile.ts); the agent receives it as a parameter so
  *  this layer does not depend on the node internals. With dryRun, `status` is 'applied' when changes
  *  are pending and `action` is the action applying would take. */
 export interface ReconcileInput {

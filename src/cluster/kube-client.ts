@@ -10,9 +10,9 @@ import {
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '../host/pooled-kubeconfig.js';
 import { type Kube, KubeError, type ListOptions, type ObjectRef, type PatchType } from './kube.js';
 import { DEFAULT_NAMESPACE } from './names.js';
-import { PooledKubeConfig } from './pooled-kubeconfig.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js';
 import { resumableWatch } from './watch-resume.js';
 

@@ -1,8 +1,8 @@
 // What a Node object says about its runtime: kubelet's `status.nodeInfo.containerRuntimeVersion`
 // ("containerd://1.7.13", runtime-semantics.md §4) plus the hints that name a distribution. The one
-// place that adapts src/runtime/version.ts to cluster mode.
+// place that adapts src/detect/version.ts to cluster mode.
 import type { V1Node } from '@kubernetes/client-node';
-import { atLeast, formatVersion, parseRuntimeVersion, type RuntimeKind } from '../runtime/version.js';
+import { atLeast, formatVersion, parseRuntimeVersion, type RuntimeKind } from '../detect/version.js';
 import type { Target } from '../spec/types.js';
 
 export interface NodeRuntime {

@@ -5,7 +5,6 @@
 // one ConfigMap patch per phase, and one or two log reads per node.
 import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
-import { applyOpenShift, isOpenShiftCluster, openShiftStepInfo } from '../distro/openshift-apply.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import {
   type AgentResult,
@@ -23,6 +22,7 @@ import { buildManifests, buildSpecConfigMap, redactSecrets } from './manifests.j
 import { AGENT_SELECTOR, LABELS, SPEC_CONFIGMAP, SPEC_KEYS, specRevision, TLS_SECRET } from './names.js';
 import { nodeReady, nodeRuntime } from './node-runtime.js';
 import { NodeTracker } from './node-tracker.js';
+import { applyOpenShift, isOpenShiftCluster, openShiftStepInfo } from './openshift-apply.js';
 import { matchesRequirements, nodeRequirements, parseSelector } from './selector.js';
 import { referencedTlsKeys, staleTlsKeys } from './tls-assets.js';
 import { parseMaxUnavailable, planWaves, resolveCanary } from './waves.js';

@@ -5,11 +5,11 @@
 // whenever the contacted host is not the registry itself.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
+import { fillDefaultHost, parseHostsToml, type RegistryHost } from '../formats/containerd-hosts.js';
 import { nsQuery } from '../render/containerd-mirror-url.js';
 import type { RenderedFile } from '../render/types.js';
-import { fillDefaultHost, parseHostsToml, type RegistryHost } from './hosts-toml.js';
+import { versionAtLeast } from '../util/version-gate.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
-import { versionAtLeast } from './version-gate.js';
 
 /** hostDirectory: the last ':' becomes `_…_` (`registry:5000` → `registry_5000_`). */
 export function hostDirectory(host: string): string {

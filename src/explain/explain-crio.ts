@@ -3,9 +3,9 @@
 // each endpoint is pinged at https://host/v2/ (then http:// when insecure) and the first one whose
 // manifest GET succeeds serves the whole pull. A physical ref landing on a blocked entry is refused.
 import type { Diagnostic } from '../diagnostics.js';
+import type { CImageConfig } from '../formats/registries-conf.js';
+import { findRegistry, pullSources } from '../formats/registries-conf-resolve.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
-import { findRegistry, pullSources } from './cimage-resolve.js';
-import type { CImageConfig } from './containers-registries.js';
 import { capabilityFor, type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
 
 /** c/image talks to registry-1.docker.io for docker.io (docker_client.go newDockerClient). */

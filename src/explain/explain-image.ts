@@ -3,22 +3,22 @@
 
 import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
+import { DEFAULT_PATHS } from '../formats/node-paths.js';
+import { type CImageConfig, loadRegistriesConf } from '../formats/registries-conf.js';
+import { effectiveRegistriesConf, type HostConfFile } from '../formats/registries-conf-host.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
 import { analyzeContainerdConfig } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
-import { DEFAULT_PATHS } from '../render/paths.js';
 import { renderRegistriesConf } from '../render/registries-conf.js';
 import type { NodePaths, RenderContext } from '../render/types.js';
 import type { MirrorSet, RegistryEntry, SpecAssets, Target } from '../spec/types.js';
 import { applyTomlOps } from '../toml/ops.js';
-import { type CImageConfig, loadRegistriesConf } from './containers-registries.js';
 import { explainContainerd } from './explain-containerd.js';
 import { explainContainerdLegacy } from './explain-containerd-legacy.js';
 import { explainCrio } from './explain-crio.js';
 import { explainDocker } from './explain-docker.js';
-import { effectiveRegistriesConf, type HostConfFile } from './registries-conf-host.js';
 import type { ExplainedImage, ExplainRequest, ExplainResult } from './types.js';
 
 export interface ExplainOptions {

@@ -1,11 +1,11 @@
 // The config.toml side of the containerd target: make CRI read hosts.toml from ONE directory, or
 // refuse with a reason (issue 3 conflict rules, runtime-semantics.md §1.2–1.4, §6). Pure.
 import type { Diagnostic } from '../diagnostics.js';
+import { containerdGates } from '../formats/containerd-versions.js';
 import { formatKeyPath } from '../toml/patch-keys.js';
 import type { ContainerdConfigAnalysis } from './containerd-config.js';
 import { legacyToHostsFiles } from './containerd-legacy-migrate.js';
 import type { RenderedFile, TomlOp } from './types.js';
-import { containerdGates } from './versions.js';
 
 export interface ConfigPathOptions {
   /** The directory mirrorctl writes hosts.toml into (DEFAULT_PATHS.certsDir). */

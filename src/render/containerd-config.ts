@@ -1,10 +1,10 @@
 // Reads an existing /etc/containerd/config.toml (or its absence) into the facts the config_path
 // plan needs (runtime-semantics.md §1.1–1.4). Pure: the caller reads the file and passes the text.
 import type { Diagnostic } from '../diagnostics.js';
+import { containerdGates } from '../formats/containerd-versions.js';
+import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
 import { formatKeyPath } from '../toml/patch-keys.js';
-import { DEFAULT_PATHS } from './paths.js';
-import { containerdGates } from './versions.js';
 
 export { type ConfigPathOptions, type ConfigPathPlan, planConfigPath } from './containerd-config-plan.js';
 export { legacyToHostsFiles } from './containerd-legacy-migrate.js';

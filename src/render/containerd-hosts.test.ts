@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import { checkHostsToml } from '../formats/containerd-hosts-check.js';
+import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import type { Capability, Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
 import { containerdHostsDir, renderContainerdHosts } from './containerd-hosts.js';
-import { checkHostsToml } from './containerd-hosts-check.js';
-import { DEFAULT_PATHS } from './paths.js';
 
 const pathArb = fc.constantFrom('', '/v2', '/cache', '/v2/proj', '/proj/a', '/a');
 const mirrorArb: fc.Arbitrary<Mirror> = fc

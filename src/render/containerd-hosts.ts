@@ -16,6 +16,7 @@
 //   blobs come from the mirror). tag-only is not expressible: containerd uses a host for tag
 //   resolution only if it may also pull (`pull`+`resolve`), and then it serves digest refs too.
 import type { Diagnostic } from '../diagnostics.js';
+import { type ContainerdGates, containerdGates } from '../formats/containerd-versions.js';
 import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import { hostScopeWarning, lintContainerdMirror } from './containerd-hosts-lints.js';
 import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
@@ -24,7 +25,6 @@ import { TlsFileSet } from './containerd-tls-files.js';
 import { managedHeader } from './header.js';
 import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
-import { type ContainerdGates, containerdGates } from './versions.js';
 
 /** certs.d directory for a source host: `host:port` verbatim, `_default` for `*` (§1.5). */
 export const containerdHostsDir = (sourceHost: string): string =>

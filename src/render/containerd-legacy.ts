@@ -7,6 +7,7 @@
 // the upstream is appended unless an endpoint is the registry host itself (no mirror-only); headers
 // exist only globally for all registries; `configs.*.tls` is gone in containerd 2.0.
 import type { Diagnostic } from '../diagnostics.js';
+import { containerdGates } from '../formats/containerd-versions.js';
 import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
@@ -14,7 +15,6 @@ import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from './contai
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult, TomlOp } from './types.js';
-import { containerdGates } from './versions.js';
 
 export interface LegacyRenderResult extends RenderResult {
   /** Edits of config.toml (apply with patchToml); files are TLS material referenced by absolute path. */

@@ -2,8 +2,8 @@
 // Docker Hub only, requests <mirror>/v2/<full repository> (a URL path is an API prefix, 24.0.8+),
 // uses every mirror for every pull and always falls back to the Hub.
 import type { Diagnostic } from '../diagnostics.js';
-import { versionAtLeast } from '../explain/version-gate.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
+import { versionAtLeast } from '../util/version-gate.js';
 import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 

@@ -2,8 +2,8 @@
 // always requests https://<host>/v2/<location path>/…, has no headers, capabilities or IPv6 hosts,
 // and gates wildcards (1.21) by version. Each refusal names the field and what would work instead.
 import type { Diagnostic } from '../diagnostics.js';
-import { versionAtLeast } from '../explain/version-gate.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
+import { versionAtLeast } from '../util/version-gate.js';
 import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 

@@ -5,16 +5,16 @@
 import path from 'node:path/posix';
 import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
-import { findRegistry } from '../explain/cimage-resolve.js';
-import { loadRegistriesConf } from '../explain/containers-registries.js';
-import { versionAtLeast } from '../explain/version-gate.js';
+import { loadRegistriesConf } from '../formats/registries-conf.js';
+import { findRegistry } from '../formats/registries-conf-resolve.js';
 import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
+import { versionAtLeast } from '../util/version-gate.js';
 import { managedHeader } from './header.js';
 import { unsafeNames } from './name-guard.js';
 import { err, mirrorLocation, mirrorProblems, sourceProblems } from './registries-conf-limits.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
-export { analyzeRegistriesConf } from '../explain/registries-conf-host.js';
+export { analyzeRegistriesConf } from '../formats/registries-conf-host.js';
 
 const TARGET = 'crio' as const;
 

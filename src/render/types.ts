@@ -9,7 +9,7 @@ export interface RenderContext {
   runtimeVersion?: string;
   /** Contents of files the spec references (tls.caFile/certFile/keyFile), keyed by spec path. */
   assets: SpecAssets;
-  /** Node paths; defaults in render/paths.ts (DEFAULT_PATHS). */
+  /** Node paths; defaults in formats/node-paths.ts (DEFAULT_PATHS). */
   paths: NodePaths;
 }
 

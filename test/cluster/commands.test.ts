@@ -1,12 +1,12 @@
 // status, rollback and uninstall across the simulated cluster.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
 import {
   type ClusterRolloutOptions,
   clusterRollback,
   clusterStatus,
   clusterUninstall,
-} from '../../src/cluster/commands.js';
+} from '../../src/cli/cluster-commands.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { runRollout } from '../../src/cluster/rollout.js';
 import { type Harness, MIXED, SPEC, startHarness } from './harness.js';
 

@@ -34,7 +34,7 @@ const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
   { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
   { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
-  // OpenShift config API (cluster-scoped), for rollout on OpenShift (src/distro/openshift-apply.ts).
+  // OpenShift config API (cluster-scoped), for rollout on OpenShift (src/cluster/openshift-apply.ts).
   {
     group: 'config.openshift.io',
     version: 'v1',

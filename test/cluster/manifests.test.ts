@@ -129,7 +129,7 @@ describe('manifests', () => {
       '/config': true,
       '/secrets/tls': true,
     });
-    // dockerd's health check dials <root>/var/run/docker.sock (src/node/agent-options.ts).
+    // dockerd's health check dials <root>/var/run/docker.sock (src/cli/runtime-wiring.ts).
     expect(Object.keys(mounts)).toContain('/host/var/run');
     // Private keys: a Secret volume, optional (exists only when the spec names a key), mode 0400.
     const keys = (pod?.volumes ?? []).find((v) => v.secret)?.secret;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { KubeError } from '../../src/cluster/kube.js';
-import { PooledKubeConfig } from '../../src/cluster/pooled-kubeconfig.js';
+import { PooledKubeConfig } from '../../src/host/pooled-kubeconfig.js';
 import { makePki } from './tls-pki.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

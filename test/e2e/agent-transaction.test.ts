@@ -7,9 +7,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyPlan } from '../../src/agent/apply.js';
-import type { AgentOptions } from '../../src/agent/types.js';
-import { uninstallAll } from '../../src/agent/uninstall.js';
 import type { RuntimeControl } from '../../src/host/agent-ports.js';
 import { criRuntimeHealth } from '../../src/host/cri-health.js';
 import { execRunner } from '../../src/host/exec-runner.js';
@@ -19,6 +16,9 @@ import { processProbe } from '../../src/host/process-probe.js';
 import { snapshotTree } from '../../src/host/testing.js';
 import { sha256 } from '../../src/plan/build.js';
 import { PLAN_API_VERSION, type Plan } from '../../src/plan/types.js';
+import { applyPlan } from '../../src/transaction/apply.js';
+import type { AgentOptions } from '../../src/transaction/types.js';
+import { uninstallAll } from '../../src/transaction/uninstall.js';
 import {
   baseContainerdConfig,
   type Containerd,

@@ -1,15 +1,16 @@
 // Child process for the SIGKILL matrix: runs one agent operation on nodeFs over ROOT and, when the
 // step named PAUSE_AT completes, prints PAUSED and waits forever for the parent's SIGKILL.
 // Usage (bundled by sigkill.test.ts): node agent-child.mjs ROOT apply|rollback|uninstall [PAUSE_AT]
-import { applyPlan } from '../../src/agent/apply.js';
-import { rollbackLast } from '../../src/agent/rollback.js';
-import { commandRuntimeControl } from '../../src/agent/runtime-control.js';
-import type { AgentOptions } from '../../src/agent/types.js';
-import { uninstallAll } from '../../src/agent/uninstall.js';
+
 import { execRunner } from '../../src/host/exec-runner.js';
 import { nodeFs } from '../../src/host/node-fs.js';
 import { type Host, silentLogger } from '../../src/host/ports.js';
 import { processProbe } from '../../src/host/process-probe.js';
+import { applyPlan } from '../../src/transaction/apply.js';
+import { rollbackLast } from '../../src/transaction/rollback.js';
+import { commandRuntimeControl } from '../../src/transaction/runtime-control.js';
+import type { AgentOptions } from '../../src/transaction/types.js';
+import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { plan } from './fixture.js';
 
 const [root, op, pauseAt] = process.argv.slice(2);

@@ -2,13 +2,13 @@
 // rename and fsync, a persistent read-only disk from every write on, and a crash after every
 // primitive step followed by a fresh "process" that recovers.
 import { describe, expect, test } from 'vitest';
-import { applyPlan } from '../../src/agent/apply.js';
-import { rollbackLast } from '../../src/agent/rollback.js';
-import { recoverHost } from '../../src/agent/session.js';
-import { fakeAgentOptions, fakeRuntime } from '../../src/agent/testing.js';
-import { uninstallAll } from '../../src/agent/uninstall.js';
 import { type MemoryTree, memoryFs } from '../../src/host/memory-fs.js';
 import { snapshotTree } from '../../src/host/testing.js';
+import { applyPlan } from '../../src/transaction/apply.js';
+import { rollbackLast } from '../../src/transaction/rollback.js';
+import { recoverHost } from '../../src/transaction/session.js';
+import { fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
+import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan, plan2 } from './fixture.js';
 import {
   cleanRun,

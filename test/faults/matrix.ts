@@ -3,8 +3,6 @@
 // check the invariant of issue 7: every file is either all old or all new, the result says which,
 // and the next run (recovery) finishes cleanly.
 import { expect } from 'vitest';
-import { type FakeRuntime, fakeAgentOptions, fakeRuntime } from '../../src/agent/testing.js';
-import type { AgentOptions, TxResult } from '../../src/agent/types.js';
 import {
   type FaultOp,
   type Faults,
@@ -14,6 +12,8 @@ import {
 } from '../../src/host/memory-fs.js';
 import type { Host } from '../../src/host/ports.js';
 import { snapshotTree } from '../../src/host/testing.js';
+import { type FakeRuntime, fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
+import type { AgentOptions, TxResult } from '../../src/transaction/types.js';
 import { hostOn } from './fixture.js';
 
 export type Operation = (host: Host, opts: AgentOptions) => Promise<TxResult>;

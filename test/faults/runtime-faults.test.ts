@@ -1,18 +1,18 @@
-// The runtime failing after rollback and uninstall, not only after apply (src/agent/agent.test.ts
+// The runtime failing after rollback and uninstall, not only after apply (src/transaction/agent.test.ts
 // covers apply): the restart command failing, hanging past its timeout, or the runtime coming back
 // without its CRI plugin. Each must leave the node files exactly old or new, say what happened
 // (status, runtimeError, a diagnostic), clear or keep the journal consistently, and the next run
 // (recovery, then the operation again) must converge to the operation's clean result.
 import { describe, expect, test } from 'vitest';
-import { applyPlan } from '../../src/agent/apply.js';
-import { rollbackLast } from '../../src/agent/rollback.js';
-import { recoverHost } from '../../src/agent/session.js';
-import { fakeAgentOptions, fakeProbe, fakeRuntime } from '../../src/agent/testing.js';
-import type { TxResult } from '../../src/agent/types.js';
-import { exitCodeFor } from '../../src/agent/types.js';
-import { uninstallAll } from '../../src/agent/uninstall.js';
 import { type MemoryTree, memoryFs } from '../../src/host/memory-fs.js';
 import type { Host } from '../../src/host/ports.js';
+import { applyPlan } from '../../src/transaction/apply.js';
+import { rollbackLast } from '../../src/transaction/rollback.js';
+import { recoverHost } from '../../src/transaction/session.js';
+import { fakeAgentOptions, fakeProbe, fakeRuntime } from '../../src/transaction/testing.js';
+import type { TxResult } from '../../src/transaction/types.js';
+import { exitCodeFor } from '../../src/transaction/types.js';
+import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan, plan2 } from './fixture.js';
 import { nodeFiles } from './matrix.js';
 

@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import { checkHostsToml } from '../../src/formats/containerd-hosts-check.js';
+import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
 import { containerdHostsDir, renderContainerdHosts } from '../../src/render/containerd-hosts.js';
-import { checkHostsToml } from '../../src/render/containerd-hosts-check.js';
-import { DEFAULT_PATHS } from '../../src/render/paths.js';
 import type { RenderedFile } from '../../src/render/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from './containerd-golden.js';

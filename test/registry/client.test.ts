@@ -3,9 +3,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeTransport } from '../../src/host/http-transport.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import { parseAuthFile } from '../../src/registry/credentials.js';
-import { nodeTransport } from '../../src/registry/node-transport.js';
 import { makeCa, makeTempDir, pushImage, type Registry, startRegistry } from './harness.js';
 import { startTokenServer, type TokenServer } from './token-server.js';
 

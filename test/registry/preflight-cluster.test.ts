@@ -4,9 +4,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PreflightReport } from '../../src/checks/types.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
-import type { PreflightReport } from '../../src/preflight/types.js';
 import { FakeApiServer } from '../cluster/fake-apiserver.js';
 import { makeTempDir, pushImage, type Registry, startRegistry } from './harness.js';
 

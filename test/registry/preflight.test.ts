@@ -5,8 +5,8 @@
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreflightReport } from '../../src/checks/types.js';
 import { runCli } from '../../src/cli/testing.js';
-import type { PreflightReport } from '../../src/preflight/types.js';
 import { makeCa, makeTempDir, pushImage, type Registry, startRegistry } from './harness.js';
 
 const CASE = join(import.meta.dirname, '../golden/preflight/manifests');

@@ -4,11 +4,11 @@
 // regenerated with `UPDATE_GOLDEN=1 npx vitest run --project unit test/security/reliability-doc.test.ts`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { applyPlan } from '../../src/agent/apply.js';
-import { rollbackLast } from '../../src/agent/rollback.js';
-import { fakeAgentOptions, fakeRuntime } from '../../src/agent/testing.js';
-import { uninstallAll } from '../../src/agent/uninstall.js';
 import { memoryFs } from '../../src/host/memory-fs.js';
+import { applyPlan } from '../../src/transaction/apply.js';
+import { rollbackLast } from '../../src/transaction/rollback.js';
+import { fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
+import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan, plan2 } from '../faults/fixture.js';
 import { CASES as HOST_CASES } from '../hostile-host/cases.js';
 import { HOSTILE, placements } from './hostile-sets.js';
@@ -142,7 +142,7 @@ async function rows(): Promise<[string, number, string][]> {
       'restart failing/hanging/CRI plugin missing → rolled-back or rollback-failed + recovery; never "applied"',
     ],
     [
-      'Faults: runtime failing after apply (src/agent/agent.test.ts)',
+      'Faults: runtime failing after apply (src/transaction/agent.test.ts)',
       3,
       'files restored, restarted again, rolled-back (exit 3)',
     ],

@@ -3,13 +3,13 @@
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { rancherDesiredState, rancherTlsDir } from '../../src/distro/k3s-node.js';
+import { rancherDesiredState, rancherTlsDir } from '../../src/foreign/k3s-node.js';
+import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
 import { analyzeContainerdConfig } from '../../src/render/containerd-config.js';
 import { renderContainerdHosts, upstreamServer } from '../../src/render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../../src/render/containerd-legacy.js';
 import { containerdHostUrl } from '../../src/render/containerd-mirror-url.js';
 import { renderDockerDaemon } from '../../src/render/docker-daemon.js';
-import { DEFAULT_PATHS } from '../../src/render/paths.js';
 import { registriesConfDropInPath, renderRegistriesConf } from '../../src/render/registries-conf.js';
 import { mirrorLocation } from '../../src/render/registries-conf-limits.js';
 import type { RenderContext, RenderedFile } from '../../src/render/types.js';

@@ -3,12 +3,12 @@
 // validator accepted — defence in depth must not cost a legitimate configuration.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { rancherDesiredState } from '../../src/distro/k3s-node.js';
+import { rancherDesiredState } from '../../src/foreign/k3s-node.js';
+import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
 import { renderContainerdHosts } from '../../src/render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../../src/render/containerd-legacy.js';
 import { renderDockerDaemon } from '../../src/render/docker-daemon.js';
 import { unsafeNames } from '../../src/render/name-guard.js';
-import { DEFAULT_PATHS } from '../../src/render/paths.js';
 import { renderRegistriesConf } from '../../src/render/registries-conf.js';
 import type { RenderContext } from '../../src/render/types.js';
 import type { MirrorSet, Target } from '../../src/spec/types.js';

@@ -1,5 +1,5 @@
 // `mirrorctl agent`: the loop inside the DaemonSet pod (src/cluster/agent-loop.ts) wired to the real
-// filesystem, the node entry points (src/node/reconcile.ts: reconcileNode, uninstallNode) and, with
+// filesystem, the node entry points (src/planner/reconcile.ts: reconcileNode, uninstallNode) and, with
 // --gate-taint, the in-cluster API for removing the node's startup taint.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import type { NodeResult, ReconcileNode, UninstallNode } from '../../cluster/age
 import { type InClusterAccess, removeGateTaint } from '../../cluster/gate-taint.js';
 import { POD_PATHS, SPEC_KEYS } from '../../cluster/names.js';
 import { realSleep } from '../../cluster/retry.js';
-import { reconcileNode, uninstallNode } from '../../node/reconcile.js';
+import { reconcileNode, uninstallNode } from '../../planner/reconcile.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';

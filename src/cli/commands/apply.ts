@@ -1,11 +1,11 @@
 // `mirrorctl apply`: plan, then one transaction on the node (lock, backups, atomic writes, runtime
 // action only when needed, health check, automatic rollback).
 import { resolve } from 'node:path';
-import { exitCodeFor } from '../../agent/types.js';
 import { readLocalText } from '../../host/local-files.js';
-import { applyNode, applySavedPlan, nodeHost } from '../../node/reconcile.js';
 import { redactPlan } from '../../plan/redact.js';
 import { parsePlan } from '../../plan/schema.js';
+import { applyNode, applySavedPlan, nodeHost } from '../../planner/reconcile.js';
+import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';

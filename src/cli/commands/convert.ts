@@ -3,9 +3,9 @@
 // stdout or --output.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { FORMAT_NAMES, type Format, formatNamed } from '../../convert/formats.js';
-import { docToSpec, specDoc } from '../../convert/spec-doc.js';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { FORMAT_NAMES, type Format, formatNamed } from '../../foreign/convert-table.js';
+import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
 import { readLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import type { MirrorSet, SpecAssets } from '../../spec/types.js';

@@ -2,16 +2,16 @@
 // the distribution that owns the files and the registry settings already there — with reasons.
 // `--from-kubectl FILE` does the same per node from saved `kubectl get nodes -o wide|json` output.
 import { resolve } from 'node:path';
+import { detectRuntime } from '../../detect/detect.js';
+import { formatDetection, formatNodeTable, nodeTargetRows } from '../../detect/format-detection.js';
+import { parseKubectlNodes } from '../../detect/kubectl.js';
 import { formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { execRunner } from '../../host/exec-runner.js';
 import { nodeFs } from '../../host/node-fs.js';
-import { observeHost } from '../../host/observe.js';
 import { type Host, type Runner, silentLogger } from '../../host/ports.js';
 import { parseCommandsFile, scriptedRunner } from '../../host/scripted-runner.js';
-import { DEFAULT_PATHS } from '../../render/paths.js';
-import { detectRuntime } from '../../runtime/detect.js';
-import { formatDetection, formatNodeTable, nodeTargetRows } from '../../runtime/format-detection.js';
-import { parseKubectlNodes } from '../../runtime/kubectl.js';
+import { observeHost } from '../../planner/observe-host.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';

@@ -3,11 +3,11 @@
 // setup can be adopted and then managed by plan/apply. Whatever has no spec field is reported.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { importFromNode } from '../../convert/from-node.js';
-import { docToSpec, docToYaml, specDoc, specToDoc } from '../../convert/spec-doc.js';
 import { hasErrors } from '../../diagnostics.js';
+import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
+import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { nodeFs } from '../../host/node-fs.js';
-import { DEFAULT_PATHS } from '../../render/paths.js';
+import { importFromNode } from '../../planner/import-node.js';
 import { type CommandDef, optBool, optString } from '../command.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { ROOT_OPTION } from '../node-options.js';

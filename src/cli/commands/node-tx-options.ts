@@ -3,16 +3,16 @@
 // the --cluster delegation. Cluster code is imported lazily so a node-only build (or a broken
 // cluster module) fails only the --cluster path.
 import { resolve } from 'node:path';
-import { exitCodeFor, type TxResult } from '../../agent/index.js';
-import type { AgentOptions } from '../../agent/types.js';
 import type { Host, Logger } from '../../host/ports.js';
-import { agentOptions } from '../../node/agent-options.js';
-import { nodeHost } from '../../node/reconcile.js';
+import { nodeHost } from '../../planner/reconcile.js';
+import { exitCodeFor, type TxResult } from '../../transaction/index.js';
+import type { AgentOptions } from '../../transaction/types.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { parseDuration, ROOT_OPTION } from '../node-options.js';
 import { step, writeDiagnostics } from '../output.js';
+import { agentOptions } from '../runtime-wiring.js';
 
 export const STATE_DIR_OPTION: OptionDef = {
   flags: '--state-dir <path>',
@@ -138,12 +138,12 @@ export function writeTxResult(ctx: CliContext, o: OptionValues, r: TxResult): nu
 
 type ClusterVerb = 'clusterStatus' | 'clusterRollback' | 'clusterUninstall';
 
-/** Delegates to src/cluster/commands.ts, loaded only now. */
+/** Delegates to src/cli/cluster-commands.ts, loaded only now. */
 export async function runClusterVerb(ctx: CliContext, o: OptionValues, verb: ClusterVerb): Promise<number> {
-  let cluster: typeof import('../../cluster/commands.js');
+  let cluster: typeof import('../cluster-commands.js');
   let kubeOpts: typeof import('./kube-options.js');
   try {
-    cluster = await import('../../cluster/commands.js');
+    cluster = await import('../cluster-commands.js');
     kubeOpts = await import('./kube-options.js');
   } catch (e) {
     throw new CliError(

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { BEFORE, hostOn, plan2 } from '../../../test/faults/fixture.js';
-import { applyPlan } from '../../agent/apply.js';
-import { fakeAgentOptions, fakeRuntime } from '../../agent/testing.js';
 import { materialize } from '../../host/materialize.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { snapshotTree } from '../../host/testing.js';
+import { applyPlan } from '../../transaction/apply.js';
+import { fakeAgentOptions, fakeRuntime } from '../../transaction/testing.js';
 import type { CliContext } from '../context.js';
 import { main } from '../main.js';
 

@@ -1,6 +1,6 @@
 // `mirrorctl nodes`: the cluster inventory — runtime and version per node, the target mirrorctl
 // will write, the distribution, and mirrorctl's state with the applied revision.
-import type { OutputFormat } from '../../cluster/commands.js';
+import type { OutputFormat } from '../cluster-commands.js';
 import { type CommandDef, optString } from '../command.js';
 import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
 
@@ -24,7 +24,7 @@ Exit codes: 0 every node with an agent is in sync, 1 otherwise.`,
   examples: ['mirrorctl nodes', 'mirrorctl nodes -o wide -l node-role.kubernetes.io/worker'],
   async run(ctx, _args, opts) {
     const selector = optString(opts, 'selector');
-    const { clusterStatus } = await import('../../cluster/commands.js');
+    const { clusterStatus } = await import('../cluster-commands.js');
     return clusterStatus(ctx, {
       kube: await kubeFromOptions(ctx, opts),
       output: (optString(opts, 'output') ?? 'text') as OutputFormat,

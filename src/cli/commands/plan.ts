@@ -1,9 +1,9 @@
 // `mirrorctl plan`: observe the node, render, and show what apply would change and which runtime
 // action it would need. Changes nothing.
 
-import { planNode } from '../../node/plan-node.js';
-import { nodeHost } from '../../node/reconcile.js';
 import { redactPlan } from '../../plan/redact.js';
+import { planNode } from '../../planner/plan-node.js';
+import { nodeHost } from '../../planner/reconcile.js';
 import { type CommandDef, optString } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { PLAN_OPTIONS, planInput } from '../node-options.js';

@@ -3,22 +3,22 @@
 // `explain`. Exit 0 all pull, 1 some image would fail, 2 invalid input.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { type FoundImage, findInList, findInManifestDir, mergeFound } from '../../checks/collect.js';
+import { formatReportJson, formatReportText } from '../../checks/report.js';
+import { runPreflight, type TargetRuntime } from '../../checks/run.js';
+import { readCluster } from '../../cluster/image-source.js';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { nodeTransport } from '../../host/http-transport.js';
 import { nodeFs } from '../../host/node-fs.js';
-import { readCluster } from '../../preflight/cluster-source.js';
-import { type FoundImage, findInList, findInManifestDir, mergeFound } from '../../preflight/collect.js';
-import { createProgress } from '../../preflight/progress.js';
-import { formatReportJson, formatReportText } from '../../preflight/report.js';
-import { runPreflight, type TargetRuntime } from '../../preflight/run.js';
 import { createRegistryClient } from '../../registry/client.js';
 import { type CredentialStore, parseAuthFile } from '../../registry/credentials.js';
-import { nodeTransport } from '../../registry/node-transport.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, type OptionValues, optBool, optList, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { writeDiagnostics } from '../output.js';
+import { createProgress } from '../preflight-progress.js';
 import { VERSION } from '../version.js';
 
 export const preflightCommand: CommandDef = {

@@ -2,12 +2,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
-import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../distro/render-distro.js';
+import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../foreign/render-distro.js';
+import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
-import { desiredState, mainConfigPath } from '../../node/desired.js';
-import { skipInexpressible } from '../../node/plan-node.js';
-import { DEFAULT_PATHS } from '../../render/paths.js';
+import { desiredState, mainConfigPath } from '../../plan/desired.js';
+import { skipInexpressible } from '../../planner/plan-node.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, optBool, optString } from '../command.js';

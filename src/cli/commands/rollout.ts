@@ -6,13 +6,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Toleration } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import type { OutputFormat } from '../../cluster/commands.js';
-import { parseDuration } from '../../cluster/duration.js';
 import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
 import type { RolloutOptions, RolloutReport } from '../../cluster/rollout.js';
 import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseDuration } from '../../util/duration.js';
+import type { OutputFormat } from '../cluster-commands.js';
 import {
   type CommandDef,
   type OptionDef,
@@ -28,9 +28,9 @@ import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
 /** The Kubernetes client is heavy (≈800 modules): load it only when a cluster command runs, so
  *  node-level commands start fast. */
 const clusterModules = async () => ({
-  ...(await import('../../cluster/commands.js')),
+  ...(await import('../cluster-commands.js')),
   ...(await import('../../cluster/rollout.js')),
-  ...(await import('../../cluster/progress.js')),
+  ...(await import('../rollout-progress.js')),
 });
 
 const BUNDLE_RELATIVE = join('dist', 'agent', 'mirrorctl-agent.mjs');

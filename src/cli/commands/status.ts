@@ -1,7 +1,8 @@
 // `mirrorctl status`: this node's mirrorctl state — the last apply (spec name, hash, target), and
 // for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every node.
-import { isInSync, type NodeStatus, nodeStatus } from '../../agent/index.js';
+
 import { nodeFs } from '../../host/node-fs.js';
+import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/index.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';

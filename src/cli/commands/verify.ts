@@ -1,25 +1,25 @@
 // `mirrorctl verify`: the operator's proof on a node — config in force, mirrors answering for the
 // images the way the runtime will ask, and a real pull through the runtime's CRI.
 import { resolve } from 'node:path';
+import { criChecks, stateChecks } from '../../checks/verify-config.js';
+import { mirrorChecks, pullChecks } from '../../checks/verify-image.js';
+import { VERIFY_API_VERSION, type VerifyCheck, type VerifyReport } from '../../checks/verify-types.js';
+import { detectRuntime } from '../../detect/detect.js';
 import { hasErrors } from '../../diagnostics.js';
+import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { execRunner } from '../../host/exec-runner.js';
+import { nodeTransport } from '../../host/http-transport.js';
 import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
-import { observeHost } from '../../host/observe.js';
 import { silentLogger } from '../../host/ports.js';
-import { readText } from '../../node/observe-node.js';
+import { observeHost } from '../../planner/observe-host.js';
+import { readText } from '../../planner/observe-node.js';
 import { createRegistryClient } from '../../registry/client.js';
 import { type CredentialStore, parseAuthFile } from '../../registry/credentials.js';
-import { nodeTransport } from '../../registry/node-transport.js';
 import { analyzeContainerdConfig } from '../../render/containerd-config.js';
-import { DEFAULT_PATHS } from '../../render/paths.js';
-import { detectRuntime } from '../../runtime/detect.js';
 import { specHash } from '../../spec/hash.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
-import { criChecks, stateChecks } from '../../verify/config-checks.js';
-import { mirrorChecks, pullChecks } from '../../verify/image-checks.js';
-import { VERIFY_API_VERSION, type VerifyCheck, type VerifyReport } from '../../verify/types.js';
 import { type CommandDef, optList, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';

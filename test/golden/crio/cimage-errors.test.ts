@@ -1,7 +1,7 @@
-// containers/image's registries.conf rules, ported in src/explain/containers-registries.ts: every
+// containers/image's registries.conf rules, ported in src/formats/registries-conf.ts: every
 // refusal with its exact error string, checked against our loader and (as root) the real skopeo.
 import { describe, expect, it } from 'vitest';
-import { loadRegistriesConf } from '../../../src/explain/containers-registries.js';
+import { loadRegistriesConf } from '../../../src/formats/registries-conf.js';
 import { skopeoAvailable, skopeoInspect } from './skopeo.js';
 
 interface ErrorCase {

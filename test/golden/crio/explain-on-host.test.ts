@@ -2,7 +2,7 @@
 // mirrorctl's drop-in by prefix, and the explanation follows the merged result. Replayed with skopeo.
 import { describe, expect, it } from 'vitest';
 import { explainImage } from '../../../src/explain/explain-image.js';
-import { DEFAULT_PATHS } from '../../../src/render/paths.js';
+import { DEFAULT_PATHS } from '../../../src/formats/node-paths.js';
 import { registriesConfDropInPath, renderRegistriesConf } from '../../../src/render/registries-conf.js';
 import { entry, mirror, mirrorSet } from '../explain/spec-builder.js';
 import { skopeoAvailable, skopeoInspect } from './skopeo.js';

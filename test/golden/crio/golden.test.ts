@@ -4,8 +4,8 @@
 // skopeo (c/image 5.23.1) as a registries.conf.d drop-in. UPDATE_GOLDEN=1 rewrites expected/.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRegistriesConf } from '../../../src/explain/containers-registries.js';
-import { DEFAULT_PATHS } from '../../../src/render/paths.js';
+import { DEFAULT_PATHS } from '../../../src/formats/node-paths.js';
+import { loadRegistriesConf } from '../../../src/formats/registries-conf.js';
 import { renderRegistriesConf } from '../../../src/render/registries-conf.js';
 import { validateSpec } from '../../../src/spec/validate.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from '../containerd-golden.js';

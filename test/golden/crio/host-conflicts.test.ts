@@ -2,8 +2,8 @@
 // merge rule it warns about (a later file replaces a whole [[registry]] entry by prefix, §2.3) is
 // also replayed with the real skopeo, together with effectiveRegistriesConf.
 import { describe, expect, it } from 'vitest';
-import { findRegistry } from '../../../src/explain/cimage-resolve.js';
-import { analyzeRegistriesConf, effectiveRegistriesConf } from '../../../src/explain/registries-conf-host.js';
+import { analyzeRegistriesConf, effectiveRegistriesConf } from '../../../src/formats/registries-conf-host.js';
+import { findRegistry } from '../../../src/formats/registries-conf-resolve.js';
 import { skopeoAvailable, skopeoInspect } from './skopeo.js';
 
 const DIR = '/etc/containers/registries.conf.d';

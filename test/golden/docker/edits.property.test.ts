@@ -2,12 +2,12 @@
 // insecure-registries, keeps every other key in order, and undoing its edits restores the file.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PATHS } from '../../../src/formats/node-paths.js';
 import {
   type JsonValue,
   renderDockerDaemon,
   undoDaemonJsonEdits,
 } from '../../../src/render/docker-daemon.js';
-import { DEFAULT_PATHS } from '../../../src/render/paths.js';
 import { entry, mirror, mirrorSet } from '../explain/spec-builder.js';
 
 const key = fc.constantFrom(

@@ -4,8 +4,8 @@
 // _diagnostics.json, _modes.json and _edits.json (what the agent undoes). UPDATE_GOLDEN=1 rewrites.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PATHS } from '../../../src/formats/node-paths.js';
 import { renderDockerDaemon, undoDaemonJsonEdits } from '../../../src/render/docker-daemon.js';
-import { DEFAULT_PATHS } from '../../../src/render/paths.js';
 import { validateSpec } from '../../../src/spec/validate.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from '../containerd-golden.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { explainImage } from '../../../src/explain/explain-image.js';
 import { formatExplainText } from '../../../src/explain/format.js';
 import type { ExplainResult } from '../../../src/explain/types.js';
-import { DEFAULT_PATHS } from '../../../src/render/paths.js';
+import { DEFAULT_PATHS } from '../../../src/formats/node-paths.js';
 import { renderRegistriesConf } from '../../../src/render/registries-conf.js';
 import { TARGETS, type Target } from '../../../src/spec/types.js';
 import { validateSpec } from '../../../src/spec/validate.js';

@@ -1,0 +1,140 @@
+// preflight: for every image × target, resolve the runtime's request sequence with explain's
+// code (so tag vs digest, digest-only mirrors and fallback rules match), probe the endpoints in
+// that order like the runtime would, and classify. Each distinct URL is probed once.
+import type { Diagnostic } from '../diagnostics.js';
+import { explainImage } from '../explain/explain-image.js';
+import type { ManifestProbe, RegistryClient } from '../registry/client.js';
+import { parseImageRef } from '../registry/reference.js';
+import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import { mapLimit } from '../util/map-limit.js';
+import { classify } from './classify.js';
+import type { CollectedImage } from './collect.js';
+import { endpointFor, isCovered, repositoryOf } from './endpoint.js';
+import {
+  type ImageCheck,
+  PREFLIGHT_API_VERSION,
+  type PreflightReport,
+  type PreflightSummary,
+  type ProbedRequest,
+  type TargetCheck,
+} from './types.js';
+
+export interface TargetRuntime {
+  target: Target;
+  runtimeVersion?: string;
+}
+
+export interface PreflightInput {
+  spec: MirrorSet;
+  assets: SpecAssets;
+  images: CollectedImage[];
+  targets: TargetRuntime[];
+  client: RegistryClient;
+  concurrency: number;
+  /** Diagnostics gathered while collecting images; an error (an invalid ref) fails the report. */
+  diagnostics?: Diagnostic[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runPreflight(input: PreflightInput): Promise<PreflightReport> {
+  const probes = new Map<string, Promise<ManifestProbe>>();
+  const probeOnce = (url: string): Promise<ManifestProbe> => {
+    let p = probes.get(url);
+    if (!p) {
+      p = input.client.headManifest(url, repositoryOf(url), endpointFor(input.spec, input.assets, url));
+      probes.set(url, p);
+    }
+    return p;
+  };
+  const diagnostics: Diagnostic[] = [...(input.diagnostics ?? [])];
+  let done = 0;
+  input.onProgress?.(0, input.images.length);
+
+  const images = await mapLimit(input.images, input.concurrency, async (image): Promise<ImageCheck> => {
+    const targets: TargetCheck[] = [];
+    for (const t of input.targets) {
+      // The same resolution as `mirrorctl explain`, so the two can never disagree.
+      const opts =
+        t.runtimeVersion === undefined
+          ? { assets: input.assets }
+          : { assets: input.assets, runtimeVersion: t.runtimeVersion };
+      const explained = explainImage(input.spec, image.reference, t.target, opts);
+      for (const d of explained.diagnostics)
+        if (d.severity !== 'info') diagnostics.push({ ...d, target: t.target });
+      const requests: ProbedRequest[] = [];
+      let served = false;
+      for (const r of 'requests' in explained ? explained.requests : []) {
+        const base = { url: r.url, role: r.role, capability: r.capability };
+        // The runtime stops at the first endpoint that serves the manifest.
+        if (served) {
+          requests.push({ ...base, outcome: 'not-tried' });
+          continue;
+        }
+        const probe = await probeOnce(r.url);
+        requests.push(toProbed(base, probe));
+        served = probe.outcome === 'found';
+      }
+      const parsed = parseImageRef(image.reference);
+      targets.push(classify(t.target, requests, parsed.ok && isCovered(input.spec, parsed.ref, t.target)));
+    }
+    input.onProgress?.(++done, input.images.length);
+    return { reference: image.reference, origins: image.origins, targets };
+  });
+
+  const summary = summarize(images);
+  return {
+    apiVersion: PREFLIGHT_API_VERSION,
+    kind: 'PreflightReport',
+    spec: input.spec.name,
+    targets: input.targets.map((t) => t.target),
+    // Spec/render findings are reported, but only a pull that would fail fails preflight.
+    ok:
+      summary.missing + summary.unreachable === 0 &&
+      !(input.diagnostics ?? []).some((d) => d.severity === 'error'),
+    summary,
+    images,
+    diagnostics: dedupe(diagnostics),
+  };
+}
+
+function toProbed(
+  base: Pick<ProbedRequest, 'url' | 'role' | 'capability'>,
+  probe: ManifestProbe,
+): ProbedRequest {
+  const out: ProbedRequest = { ...base, outcome: probe.outcome, latencyMs: probe.latencyMs };
+  if (probe.httpStatus !== undefined) out.httpStatus = probe.httpStatus;
+  if (probe.outcome === 'found') out.digest = probe.digest;
+  if (probe.outcome === 'error' && probe.failure) out.failure = probe.failure;
+  if (probe.outcome === 'error' || probe.outcome === 'unauthorized') out.message = probe.message;
+  return out;
+}
+
+function summarize(images: ImageCheck[]): PreflightSummary {
+  const s: PreflightSummary = {
+    images: images.length,
+    checks: 0,
+    mirror: 0,
+    source: 0,
+    missing: 0,
+    unreachable: 0,
+    breaksWithoutFallback: 0,
+  };
+  for (const image of images) {
+    for (const t of image.targets) {
+      s.checks++;
+      s[t.status]++;
+      if (t.breaksWithoutFallback) s.breaksWithoutFallback++;
+    }
+  }
+  return s;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${d.target ?? ''}|${d.file ?? ''}|${d.line ?? ''}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

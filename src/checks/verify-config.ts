@@ -1,0 +1,111 @@
+// Step 1 of verify: is mirrorctl's configuration in force? Files as last applied (hashes), the
+// expected spec, and — through the CRI, the API kubelet uses — the runtime really loaded it.
+
+import type { CriClient } from '../host/cri-client.js';
+import type { HostFs } from '../host/ports.js';
+import { nodeStatus } from '../transaction/status.js';
+import type { VerifyCheck } from './verify-types.js';
+
+export async function stateChecks(fs: HostFs, stateDir: string, specHash?: string): Promise<VerifyCheck[]> {
+  const s = await nodeStatus(fs, stateDir);
+  const out: VerifyCheck[] = [];
+  if (!s.lastApply) {
+    out.push({
+      id: 'applied',
+      ok: false,
+      counted: true,
+      detail: 'mirrorctl has not applied a spec on this node',
+    });
+    return out;
+  }
+  const a = s.lastApply;
+  out.push({
+    id: 'applied',
+    ok: !s.pendingJournal,
+    counted: true,
+    detail: s.pendingJournal
+      ? `transaction ${s.pendingJournal.txid} (${s.pendingJournal.kind}) was interrupted: run mirrorctl apply again`
+      : `MirrorSet "${a.specName ?? '?'}" (${(a.specHash ?? '').slice(0, 12)}) applied at ${a.at}`,
+  });
+  const bad = s.files.filter((f) => f.state !== 'ok');
+  out.push({
+    id: 'files',
+    ok: bad.length === 0,
+    counted: true,
+    detail:
+      bad.length === 0
+        ? `${s.files.length} file(s) match the last apply (sha256)`
+        : bad.map((f) => `${f.path}: ${f.state}`).join('; '),
+  });
+  if (specHash) {
+    out.push({
+      id: 'spec',
+      ok: a.specHash === specHash,
+      counted: true,
+      detail:
+        a.specHash === specHash
+          ? 'the node runs this spec'
+          : `the node runs spec ${(a.specHash ?? '?').slice(0, 12)}, not ${specHash.slice(0, 12)}: run mirrorctl apply`,
+    });
+  }
+  return out;
+}
+
+/** containerd reports its CRI config in Status(verbose).info.config; CRI-O does not. */
+function configPathOf(info: Record<string, string>): string | undefined {
+  const raw = info.config;
+  if (!raw) return undefined;
+  try {
+    const cfg = JSON.parse(raw) as { registry?: { configPath?: unknown; config_path?: unknown } };
+    const v = cfg.registry?.configPath ?? cfg.registry?.config_path;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function criChecks(cri: CriClient, expectedHostsDir?: string): Promise<VerifyCheck[]> {
+  const t0 = Date.now();
+  const v = await cri.version();
+  if (!v.ok) {
+    return [
+      {
+        id: 'cri',
+        ok: false,
+        counted: true,
+        detail: `${v.error.kind}: ${v.error.details} (${cri.endpoint})`,
+      },
+    ];
+  }
+  const out: VerifyCheck[] = [
+    {
+      id: 'cri',
+      ok: true,
+      counted: true,
+      detail: `${v.value.runtimeName} ${v.value.runtimeVersion} answers on ${cri.endpoint}`,
+      latencyMs: Date.now() - t0,
+    },
+  ];
+  if (expectedHostsDir === undefined) return out;
+  const st = await cri.status(true);
+  const loaded = st.ok ? configPathOf(st.value.info) : undefined;
+  if (loaded === undefined) {
+    out.push({
+      id: 'config-path',
+      ok: true,
+      counted: false,
+      detail: 'the runtime does not report its registry config',
+    });
+  } else {
+    out.push({
+      id: 'config-path',
+      ok: loaded === expectedHostsDir,
+      counted: true,
+      detail:
+        loaded === expectedHostsDir
+          ? `CRI loaded config_path = "${loaded}"`
+          : `CRI runs with config_path = "${loaded}", expected "${expectedHostsDir}": restart containerd to load config.toml`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+// Wires the agent's ports for one node: runtime control (systemctl, nsenter in a pod, or the
+// operator's own commands), health (CRI for containerd/CRI-O, /_ping for dockerd), process probe.
+import path from 'node:path';
+import { SOCKETS } from '../detect/facts.js';
+import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/agent-ports.js';
+import { dockerRuntimeHealth } from '../host/docker-health.js';
+import type { Runner } from '../host/ports.js';
+import { processProbe } from '../host/process-probe.js';
+import { commandRuntimeControl, runsInPod } from '../transaction/runtime-control.js';
+import type { AgentOptions } from '../transaction/types.js';
+
+export interface ControlInput {
+  root: string;
+  restartCommand?: string;
+  reloadCommand?: string;
+  /** unix:///run/containerd/containerd.sock; default: the runtime's socket under root. */
+  criEndpoint?: string;
+  /** Node path of the detected CRI socket. */
+  detectedSocket?: string;
+  healthTimeoutMs: number;
+  env: Record<string, string | undefined>;
+  stateDir?: string;
+  /** Write files but leave the restart/reload to the operator (maintenance window, demo roots). */
+  deferAction?: boolean;
+}
+
+/** An operator's command is a shell line (`kill -HUP $(pidof crio)`), run by sh -c. */
+const shellLine = (cmd: string | undefined): string[] | undefined =>
+  cmd && cmd.trim() !== '' ? ['sh', '-c', cmd] : undefined;
+
+function healthFor(input: ControlInput): RuntimeHealth {
+  const under = (p: string) => path.join(input.root, p);
+  const cri = input.criEndpoint ?? `unix://${under(input.detectedSocket ?? SOCKETS.containerd[0])}`;
+  return {
+    check(service, timeoutMs): Promise<HealthResult> {
+      if (service === 'docker')
+        return dockerRuntimeHealth(under(SOCKETS.docker[1])).check(service, timeoutMs);
+      // gRPC is loaded only when a restart/reload happened: most applies (hosts.toml) never need it.
+      return import('../host/cri-health.js').then(({ criRuntimeHealth }) =>
+        criRuntimeHealth(cri).check(service, timeoutMs),
+      );
+    },
+  };
+}
+
+/** The action is reported, not performed: the files are in place, the runtime still runs the old config. */
+const deferredControl: RuntimeControl = {
+  perform: async (action) => ({
+    ok: true,
+    detail: `deferred (--no-runtime-action): run \`systemctl ${action.kind} ${action.service}\` to activate`,
+  }),
+};
+const notChecked: RuntimeHealth = {
+  check: async () => ({ ok: true, detail: 'not checked: runtime action deferred' }),
+};
+
+export function agentOptions(run: Runner, input: ControlInput): AgentOptions {
+  if (input.deferAction) {
+    return {
+      control: deferredControl,
+      health: notChecked,
+      probe: processProbe(),
+      ...(input.stateDir ? { stateDir: input.stateDir } : {}),
+    };
+  }
+  const restartCommand = shellLine(input.restartCommand);
+  const reloadCommand = shellLine(input.reloadCommand);
+  return {
+    control: commandRuntimeControl(run, {
+      inPod: runsInPod(input.env),
+      ...(restartCommand ? { restartCommand } : {}),
+      ...(reloadCommand ? { reloadCommand } : {}),
+    }),
+    health: healthFor(input),
+    probe: processProbe(),
+    healthTimeoutMs: input.healthTimeoutMs,
+    ...(input.stateDir ? { stateDir: input.stateDir } : {}),
+  };
+}

@@ -1,0 +1,155 @@
+// containerd's registry settings on a node → spec entries: certs.d/<host>/hosts.toml (the host
+// tables in order; a `server` other than the upstream means "no fallback", the way mirrorctl renders
+// it) and the legacy CRI `registry.mirrors`/`configs` of config.toml.
+import path from 'node:path/posix';
+import { parse as parseToml } from 'smol-toml';
+import type { Diagnostic } from '../diagnostics.js';
+import { registryTableKeys } from '../formats/containerd-config.js';
+import type { EntryDoc, MirrorDoc } from './spec-doc.js';
+import { mirrorFromHostUrl } from './talos-read.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** What containerd contacts when no hosts.toml says otherwise. */
+export const upstreamUrl = (host: string): string =>
+  host === 'docker.io' ? 'https://registry-1.docker.io' : `https://${host}`;
+
+const sameUrl = (a: string, b: string): boolean =>
+  a.replace(/\/+$/, '').replace(/\/v2$/, '') === b.replace(/\/+$/, '').replace(/\/v2$/, '');
+
+function tlsOf(t: Obj, dir: string): MirrorDoc['tls'] | undefined {
+  const tls: NonNullable<MirrorDoc['tls']> = {};
+  const abs = (p: string): string => (p.startsWith('/') ? p : path.join(dir, p));
+  if (t.skip_verify === true) tls.insecureSkipVerify = true;
+  if (typeof t.ca === 'string') tls.caFile = abs(t.ca);
+  else if (strings(t.ca)[0]) tls.caFile = abs(strings(t.ca)[0]!);
+  const client = t.client;
+  const pair = Array.isArray(client) && Array.isArray(client[0]) ? strings(client[0]) : strings(client);
+  if (typeof client === 'string') tls.certFile = abs(client);
+  else if (pair.length === 2) {
+    tls.certFile = abs(pair[0]!);
+    tls.keyFile = abs(pair[1]!);
+  }
+  return Object.keys(tls).length > 0 ? tls : undefined;
+}
+
+function hostMirror(url: string, t: Obj, dir: string): MirrorDoc {
+  const m = mirrorFromHostUrl(url, t.override_path === true);
+  const caps = strings(t.capabilities);
+  if (caps.length > 0 && caps.join() !== 'pull,resolve') {
+    if (caps.join() === 'pull') m.pullFrom = 'digest-only';
+    else m.capabilities = caps;
+  }
+  const tls = tlsOf(t, dir);
+  if (tls) m.tls = tls;
+  if (isObj(t.header))
+    m.headers = Object.fromEntries(
+      Object.entries(t.header).map(([k, v]) => [k, typeof v === 'string' ? [v] : strings(v)]),
+    );
+  if (typeof t.dial_timeout === 'string') m.dialTimeout = t.dial_timeout;
+  return m;
+}
+
+/** One hosts.toml → one entry; `dirName` is the certs.d directory (`_default` = every registry). */
+export function hostsTomlEntry(
+  dirName: string,
+  text: string,
+  file: string,
+): { entry?: EntryDoc; diagnostics: Diagnostic[] } {
+  let doc: Obj;
+  try {
+    doc = parseToml(text) as Obj;
+  } catch (e) {
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'import.hosts-toml.parse',
+          file,
+          message: `containerd cannot read it either: ${String(e).split('\n')[0]}`,
+        },
+      ],
+    };
+  }
+  const source = dirName === '_default' ? '*' : dirName;
+  const dir = path.dirname(file);
+  const mirrors: MirrorDoc[] = [];
+  const hosts = isObj(doc.host) ? doc.host : {};
+  for (const [url, t] of Object.entries(hosts))
+    if (isObj(t)) mirrors.push(hostMirror(url.includes('://') ? url : `https://${url}`, t, dir));
+  const server = typeof doc.server === 'string' ? doc.server : undefined;
+  const upstream = source === '*' ? undefined : upstreamUrl(source);
+  // mirrorctl's rendering of fallback: false: the last mirror is also `server`, so nothing else is
+  // contacted; a hand-made `server` that is not a listed host is one more mirror.
+  const fallback = server === undefined || (upstream !== undefined && sameUrl(server, upstream));
+  const listed = Object.keys(hosts).some((u) => sameUrl(u, server ?? ''));
+  if (!fallback && server !== undefined && !listed) mirrors.push(hostMirror(server, doc, dir));
+  if (mirrors.length === 0) return { diagnostics: [] };
+  return { entry: { source, ...(fallback ? {} : { fallback: false }), mirrors }, diagnostics: [] };
+}
+
+/** Legacy CRI mirrors of config.toml (containerd tries the upstream after the endpoints). */
+export function legacyEntries(
+  text: string,
+  file: string,
+): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
+  let doc: Obj;
+  try {
+    doc = parseToml(text) as Obj;
+  } catch (e) {
+    return {
+      entries: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'import.config-toml.parse',
+          file,
+          message: String(e).split('\n')[0] ?? '',
+        },
+      ],
+    };
+  }
+  const version = typeof doc.version === 'number' ? doc.version : 1;
+  let registry: unknown = doc;
+  for (const k of registryTableKeys(version)) registry = isObj(registry) ? registry[k] : undefined;
+  if (!isObj(registry) || !isObj(registry.mirrors)) return { entries: [], diagnostics: [] };
+  const configs = isObj(registry.configs) ? registry.configs : {};
+  const entries: EntryDoc[] = [];
+  for (const [host, m] of Object.entries(registry.mirrors)) {
+    if (!isObj(m)) continue;
+    const mirrors = strings(m.endpoint)
+      .filter((u) => host === '*' || !sameUrl(u, upstreamUrl(host)))
+      .map((u): MirrorDoc => {
+        // Legacy endpoints use their path verbatim as the API root; only an empty path means /v2.
+        const p = /^[a-z]+:\/\/[^/]+(\/.*)?$/.exec(u.replace(/\/+$/, ''))?.[1] ?? '';
+        const doc = mirrorFromHostUrl(u, p !== '' && p !== '/v2');
+        const h = /^[a-z]+:\/\/([^/]+)/.exec(u)?.[1] ?? u;
+        const c = configs[h];
+        const t = isObj(c) && isObj(c.tls) ? c.tls : undefined;
+        if (t) {
+          const tls: NonNullable<MirrorDoc['tls']> = {};
+          if (t.insecure_skip_verify === true) tls.insecureSkipVerify = true;
+          if (typeof t.ca_file === 'string') tls.caFile = t.ca_file;
+          if (typeof t.cert_file === 'string') tls.certFile = t.cert_file;
+          if (typeof t.key_file === 'string') tls.keyFile = t.key_file;
+          if (Object.keys(tls).length > 0) doc.tls = tls;
+        }
+        return doc;
+      });
+    if (mirrors.length > 0) entries.push({ source: host, mirrors });
+  }
+  const diagnostics: Diagnostic[] = Object.entries(configs)
+    .filter(([, c]) => isObj(c) && c.auth !== undefined)
+    .map(([h]) => ({
+      severity: 'warning' as const,
+      code: 'import.legacy.auth',
+      file,
+      field: `configs."${h}".auth`,
+      message: `credentials for ${h} are not part of a mirrorctl spec and were left out`,
+      hint: 'keep them in config.toml (or move them to the kubelet pull secret)',
+    }));
+  return { entries, diagnostics };
+}

@@ -1,0 +1,109 @@
+// config.toml `imports` drop-ins (runtime-semantics.md §1.7): containerd 2.2+ ships
+// `imports = ['/etc/containerd/conf.d/*.toml']`, so a registry setting may live in a drop-in.
+// On 1.x an imported `[plugins."X"]` table replaces the main file's whole table; on 2.x tables are
+// deep-merged per key. Later imports win in both cases.
+import { parse } from 'smol-toml';
+import { atLeast, type Version } from '../detect/version.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { registryTableKeys } from './containerd-config.js';
+
+export const CONTAINERD_DROPIN_DIR = '/etc/containerd/conf.d';
+
+export interface ContainerdDropIn {
+  path: string;
+  /** Listed in the main file's imports (exact path or `<dir>/*.toml`); otherwise containerd ignores it. */
+  imported: boolean;
+  configVersion?: number;
+  /** The drop-in has the CRI plugin table that holds `registry` for its version. */
+  hasRegistryPlugin: boolean;
+  configPath?: string;
+  legacyMirrorHosts: string[];
+}
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+const at = (t: unknown, keys: string[]): unknown =>
+  keys.reduce<unknown>((acc, k) => (isTable(acc) ? acc[k] : undefined), t);
+
+/** Only the two import forms containerd's own defaults use; other globs are reported as not imported. */
+export function isImported(path: string, imports: readonly string[]): boolean {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  return imports.includes(path) || (imports.includes(`${dir}/*.toml`) && path.endsWith('.toml'));
+}
+
+export function summarizeDropIns(
+  files: Record<string, string>,
+  imports: readonly string[],
+): { dropIns: ContainerdDropIn[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const dropIns = Object.keys(files)
+    .sort()
+    .map((path): ContainerdDropIn => {
+      const d: ContainerdDropIn = {
+        path,
+        imported: isImported(path, imports),
+        hasRegistryPlugin: false,
+        legacyMirrorHosts: [],
+      };
+      let doc: Table;
+      try {
+        doc = parse(files[path] ?? '');
+      } catch (err) {
+        diagnostics.push({
+          severity: d.imported ? 'error' : 'warning',
+          code: 'detect.containerd.dropin.syntax',
+          file: path,
+          message: `drop-in does not parse: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+          hint: d.imported
+            ? 'containerd refuses to start with it; fix or remove it'
+            : 'it is not imported, so containerd ignores it',
+        });
+        return d;
+      }
+      d.configVersion = typeof doc.version === 'number' ? doc.version : 1;
+      const keys = registryTableKeys(d.configVersion);
+      d.hasRegistryPlugin = isTable(at(doc, keys.slice(0, -1)));
+      const reg = at(doc, keys);
+      if (isTable(reg)) {
+        if (typeof reg.config_path === 'string' && reg.config_path !== '') d.configPath = reg.config_path;
+        if (isTable(reg.mirrors)) {
+          const mirrors = reg.mirrors;
+          d.legacyMirrorHosts = Object.keys(mirrors).filter((h) => {
+            const e = at(mirrors, [h, 'endpoint']);
+            return Array.isArray(e) && e.length > 0;
+          });
+        }
+      }
+      if (d.imported && d.legacyMirrorHosts.length) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'detect.containerd.legacy-mirrors',
+          file: path,
+          target: 'containerd',
+          message: `legacy registry.mirrors present for ${d.legacyMirrorHosts.join(', ')}; containerd refuses them together with config_path`,
+          hint: 'plan with --migrate-legacy, or remove them from this drop-in',
+        });
+      }
+      return d;
+    });
+  return { dropIns, diagnostics };
+}
+
+/**
+ * config_path after imports: the last imported drop-in with the CRI plugin table decides on 1.x
+ * (its table replaces the main one, even without config_path); on 2.x only one that sets it does.
+ */
+export function effectiveConfigPath(
+  main: string | undefined,
+  dropIns: readonly ContainerdDropIn[],
+  runtimeVersion: Version | undefined,
+): { configPath?: string; from?: string } {
+  const deepMerge = runtimeVersion !== undefined && atLeast(runtimeVersion, 2, 0);
+  let out: { configPath?: string; from?: string } = main ? { configPath: main } : {};
+  for (const d of dropIns) {
+    if (!d.imported || !d.hasRegistryPlugin) continue;
+    if (d.configPath) out = { configPath: d.configPath, from: d.path };
+    else if (!deepMerge) out = { from: d.path };
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+// containerd version gates (runtime-semantics.md §0.1). Renderers ask these instead of comparing
+// version numbers themselves, so each gate and its source live in one place.
+import { atLeast, parseVersion, type Version } from '../detect/version.js';
+
+/** Oldest containerd mirrorctl renders hosts.toml for: 1.5 lacks override_path, 1.4 lacks config_path. */
+export const OLDEST_CONTAINERD = '1.6.0';
+
+export interface ContainerdGates {
+  /** The version the gates were computed for (OLDEST_CONTAINERD when unknown). */
+  version: Version;
+  /** False when the caller did not know the version: gates then describe OLDEST_CONTAINERD. */
+  known: boolean;
+  /** CRI `registry.config_path` (hosts.toml directories): 1.5+. */
+  configPath: boolean;
+  /** hosts.toml `override_path`: 1.6+. */
+  overridePath: boolean;
+  /** `certs.d/_default` fallback directory: 1.6.17+ (and every 1.7/2.x). */
+  defaultDir: boolean;
+  /** hosts.toml without any `[host]` table is accepted: 1.7.32+ on 1.7, 2.0+ (never on 1.5/1.6). */
+  hostlessHostsToml: boolean;
+  /** hosts.toml `dial_timeout`: 2.0.7+ on 2.0, 2.1+. */
+  dialTimeout: boolean;
+  /** capability `referrers`: 2.2+ (earlier versions reject the whole file). */
+  referrers: boolean;
+  /** IPv6 literal registry hosts in image references: 1.7+. */
+  ipv6Hosts: boolean;
+  /** Config `version = 3` understood (`io.containerd.cri.v1.images`): 2.0+. */
+  configV3: boolean;
+  /** Config `version = 4`: 2.3+. */
+  configV4: boolean;
+  /** CRI pulls go through the transfer service, which reads config_path as ONE directory: 2.1+. */
+  transferServicePulls: boolean;
+  /** `use_local_image_pull` in `io.containerd.cri.v1.images`: 2.1+. */
+  useLocalImagePull: boolean;
+  /** Legacy `configs.<host>.tls` still honoured (removed in 2.0, ignored with a warning). */
+  legacyTlsConfigs: boolean;
+  /** `http://` host with TLS keys makes containerd try HTTPS first: 1.6.25+ (see §1.6). */
+  httpsFirstForHttpWithTls: boolean;
+  /** Highest config `version` this containerd accepts. */
+  maxConfigVersion: number;
+  /** Config version `containerd config default` writes (what a fresh node has). */
+  defaultConfigVersion: number;
+}
+
+/** Parses `1.6.20`, `v2.1.4`, `1.7.11-k3s2`, `1.6.20~ds1`; undefined for anything else. */
+export const parseContainerdVersion = (text: string): Version | undefined => parseVersion(text);
+
+/** Gates for a containerd version string; undefined or unparsable → the oldest supported version. */
+export function containerdGates(runtimeVersion?: string): ContainerdGates {
+  const parsed = runtimeVersion === undefined ? undefined : parseContainerdVersion(runtimeVersion);
+  const v = parsed ?? (parseVersion(OLDEST_CONTAINERD) as Version);
+  const is2 = v.major >= 2;
+  return {
+    version: v,
+    known: parsed !== undefined,
+    configPath: atLeast(v, 1, 5),
+    overridePath: atLeast(v, 1, 6),
+    defaultDir: atLeast(v, 1, 6, 17),
+    hostlessHostsToml: is2 || (v.major === 1 && v.minor === 7 && v.patch >= 32) || atLeast(v, 1, 8),
+    dialTimeout: atLeast(v, 2, 1) || (v.major === 2 && v.minor === 0 && v.patch >= 7),
+    referrers: atLeast(v, 2, 2),
+    ipv6Hosts: atLeast(v, 1, 7),
+    configV3: is2,
+    configV4: atLeast(v, 2, 3),
+    transferServicePulls: atLeast(v, 2, 1),
+    useLocalImagePull: atLeast(v, 2, 1),
+    legacyTlsConfigs: !is2,
+    httpsFirstForHttpWithTls: atLeast(v, 1, 6, 25),
+    maxConfigVersion: atLeast(v, 2, 3) ? 4 : is2 ? 3 : 2,
+    defaultConfigVersion: is2 ? 3 : 2,
+  };
+}

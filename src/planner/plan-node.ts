@@ -1,0 +1,164 @@
+// One node, from spec to plan: load the spec, observe and detect, render the target's desired
+// state, read current contents, build the plan. Effects only through `host` (and the local spec
+// reader); everything it decides is delegated to the pure modules.
+
+import { type Detection, detectRuntime } from '../detect/detect.js';
+import { type Diagnostic, hasErrors } from '../diagnostics.js';
+import { observeRancherNode, rancherFlavor } from '../foreign/k3s-node.js';
+import { nativeCommandHint } from '../foreign/native-hint.js';
+import { DEFAULT_PATHS } from '../formats/node-paths.js';
+import { fsErrorToDiagnostic } from '../host/fs-error.js';
+import type { Host } from '../host/ports.js';
+import { buildPlan } from '../plan/build.js';
+import { type DesiredOptions, desiredState, mainConfigPath } from '../plan/desired.js';
+import type { Plan } from '../plan/types.js';
+import type { NodePaths } from '../render/types.js';
+import { specHash } from '../spec/hash.js';
+import { loadSpec, type ReadText } from '../spec/load.js';
+import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import { observeHost } from './observe-host.js';
+import { ownedOnHost, readAll, readDropIns, readText } from './observe-node.js';
+
+export interface PlanNodeInput {
+  specFile: string;
+  readSpec: ReadText;
+  /** 'auto' = the detected target. */
+  runtime: 'auto' | Target;
+  /** Overrides the detected version (a --root that is not this machine's runtime). */
+  runtimeVersion?: string;
+  /** Run `containerd --version` etc. (false for a root prefix that is not this machine). */
+  runCommands: boolean;
+  containerdBin?: string;
+  paths?: NodePaths;
+  desired: DesiredOptions;
+  takeOver: boolean;
+  /** Downgrade "cannot express" errors for a target to warnings (the entry is left out). */
+  skipInexpressible: boolean;
+}
+
+export interface NodePlan {
+  /** Absent when the spec is invalid or the node cannot be planned for. */
+  plan?: Plan;
+  spec?: MirrorSet;
+  assets: SpecAssets;
+  detection?: Detection;
+  target?: Target;
+  diagnostics: Diagnostic[];
+  /** 2 invalid input / inexpressible, 5 conflict on the host, 0 otherwise. */
+  refusal: 0 | 2 | 5;
+}
+
+/** Codes of findings that are about the spec (exit 2) rather than the host (exit 5). */
+const isInputProblem = (d: Diagnostic): boolean =>
+  d.code.startsWith('spec.') || /^render\.(containerd|crio|docker|containerd-legacy|k3s|rke2)\./.test(d.code);
+
+/** A renderer error about one spec entry = that entry cannot be expressed for the target (the
+ *  renderer leaves the entry out of the files). */
+export const isInexpressible = (d: Diagnostic): boolean =>
+  d.severity === 'error' &&
+  /^render\.(containerd|containerd-legacy|crio|docker|k3s|rke2|openshift|talos|bottlerocket)\./.test(
+    d.code,
+  ) &&
+  (d.field ?? '').startsWith('spec.registries[');
+
+export function skipInexpressible(ds: Diagnostic[]): Diagnostic[] {
+  return ds.map((d) =>
+    isInexpressible(d)
+      ? { ...d, severity: 'warning', message: `${d.message} (entry skipped: --skip-inexpressible)` }
+      : d,
+  );
+}
+
+export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePlan> {
+  const paths = input.paths ?? DEFAULT_PATHS;
+  const loaded = await loadSpec(input.specFile, input.readSpec);
+  if (!loaded.spec || hasErrors(loaded.diagnostics)) {
+    return { assets: loaded.assets, diagnostics: loaded.diagnostics, refusal: 2 };
+  }
+  const set = loaded.spec;
+  try {
+    const facts = await observeHost(host, paths, {
+      runCommands: input.runCommands,
+      ...(input.containerdBin ? { bins: { containerd: input.containerdBin } } : {}),
+    });
+    // An explicit --runtime-version stands for what kubelet would report for this node.
+    const first = detectRuntime(facts, paths);
+    const wire = { containerd: 'containerd', crio: 'cri-o', docker: 'docker', unknown: undefined }[
+      first.runtime
+    ];
+    const detection =
+      input.runtimeVersion && wire
+        ? detectRuntime(facts, paths, { kubeletRuntimeVersion: `${wire}://${input.runtimeVersion}` })
+        : first;
+    const base = { spec: set, assets: loaded.assets, detection };
+    const target = input.runtime === 'auto' ? detection.target : input.runtime;
+    const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...detection.diagnostics];
+    if (!target) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'plan.runtime.not-found',
+        message: `no container runtime recognised on this node (${detection.reasons.join('; ') || 'nothing found'})`,
+        hint: 'pass --runtime containerd|crio|docker (and --runtime-version) for a root prefix, or check --root',
+      });
+      return { ...base, diagnostics, refusal: 5 };
+    }
+    // k3s/RKE2 regenerate containerd's files from registries.yaml: write that instead (issue 6).
+    const rancher = input.runtime === 'auto' ? rancherFlavor(detection.distribution) : undefined;
+    if (detection.managedBy && input.runtime === 'auto' && !rancher) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'plan.distribution.owns-files',
+        message: `${detection.distribution} owns the runtime's files and overwrites hand edits`,
+        hint: `${detection.managedBy.summary}; ${nativeCommandHint(detection.distribution)}`,
+      });
+      return { ...base, target, diagnostics, refusal: 5 };
+    }
+    const runtimeVersion = input.runtimeVersion ?? detection.version;
+    const mainPath = mainConfigPath(target, paths);
+    const desired = rancher
+      ? await observeRancherNode(host.fs, set, loaded.assets, rancher)
+      : desiredState({
+          set,
+          assets: loaded.assets,
+          target,
+          ...(runtimeVersion ? { runtimeVersion } : {}),
+          paths,
+          host: {
+            mainConfig: await readText(host.fs, mainPath),
+            dropIns: target === 'crio' ? await readDropIns(host.fs, paths.registriesConfDir) : [],
+          },
+          opts: input.desired,
+        });
+    const owned = await ownedOnHost(host.fs, paths, desired.hostsDir ?? paths.certsDir);
+    const rendered = input.skipInexpressible ? skipInexpressible(desired.diagnostics) : desired.diagnostics;
+    diagnostics.push(...owned.diagnostics, ...rendered);
+    const observed = await readAll(host.fs, [
+      ...desired.files.map((f) => f.path),
+      ...desired.edits.map((e) => e.path),
+      ...owned.paths,
+    ]);
+    const plan = buildPlan({
+      specHash: specHash(set),
+      specName: set.name,
+      target,
+      runtime: {
+        name: detection.runtime,
+        ...(runtimeVersion ? { version: runtimeVersion } : {}),
+        ...(detection.containerd?.configVersion ? { configVersion: detection.containerd.configVersion } : {}),
+      },
+      service: desired.service,
+      files: desired.files,
+      ownedNeeds: desired.ownedNeeds,
+      edits: desired.edits,
+      observed,
+      managedOnHost: owned.paths,
+      takeOver: input.takeOver,
+      diagnostics,
+    });
+    const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+    const refusal = errors.length === 0 ? 0 : errors.some(isInputProblem) ? 2 : 5;
+    return { ...base, target, plan, diagnostics: plan.diagnostics, refusal };
+  } catch (err) {
+    return { spec: set, assets: loaded.assets, diagnostics: [fsErrorToDiagnostic(err)], refusal: 5 };
+  }
+}

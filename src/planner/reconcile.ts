@@ -1,0 +1,162 @@
+// reconcileNode: the whole node-level job (plan, then apply unless dry-run) as one value-returning
+// call — what `mirrorctl apply` and the DaemonSet agent both run.
+
+import { agentOptions } from '../cli/runtime-wiring.js';
+import type { NodeResult, ReconcileInput, UninstallInput } from '../cluster/agent-protocol.js';
+import { execRunner } from '../host/exec-runner.js';
+import { nodeFs } from '../host/node-fs.js';
+import type { Host, Logger } from '../host/ports.js';
+import { silentLogger } from '../host/ports.js';
+import type { Plan } from '../plan/types.js';
+import { applyPlan, exitCodeFor, uninstallAll } from '../transaction/index.js';
+import type { TxResult } from '../transaction/types.js';
+import { type NodePlan, type PlanNodeInput, planNode } from './plan-node.js';
+
+export function nodeHost(root: string, log: Logger = silentLogger): Host {
+  return { fs: nodeFs({ root }), run: execRunner({ defaultTimeoutMs: 120_000 }), log, now: () => new Date() };
+}
+
+export interface ApplyNodeInput extends Omit<PlanNodeInput, 'readSpec'> {
+  root: string;
+  readSpec: PlanNodeInput['readSpec'];
+  restartCommand?: string;
+  reloadCommand?: string;
+  criEndpoint?: string;
+  healthTimeoutMs: number;
+  dryRun: boolean;
+  deferAction?: boolean;
+  env: Record<string, string | undefined>;
+}
+
+export interface ApplyNodeOutcome {
+  planned: NodePlan;
+  tx?: TxResult;
+  exitCode: number;
+}
+
+export async function applyNode(host: Host, input: ApplyNodeInput): Promise<ApplyNodeOutcome> {
+  const planned = await planNode(host, input);
+  if (!planned.plan || planned.refusal !== 0) return { planned, exitCode: planned.refusal || 2 };
+  if (input.dryRun) return { planned, exitCode: 0 };
+  const tx = await applyPlan(
+    planned.plan,
+    host,
+    agentOptions(host.run, {
+      root: input.root,
+      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+      ...(planned.detection?.socket ? { detectedSocket: planned.detection.socket } : {}),
+      healthTimeoutMs: input.healthTimeoutMs,
+      env: input.env,
+      ...(input.deferAction ? { deferAction: true } : {}),
+    }),
+  );
+  return { planned, tx, exitCode: exitCodeFor(tx) };
+}
+
+/** apply --plan FILE: the plan was made earlier (`plan -o json`); apply refuses if any file drifted. */
+export async function applySavedPlan(
+  host: Host,
+  plan: Plan,
+  input: Omit<ApplyNodeInput, keyof PlanNodeInput | 'dryRun'> & { dryRun?: boolean },
+): Promise<TxResult> {
+  return applyPlan(
+    plan,
+    host,
+    agentOptions(host.run, {
+      root: input.root,
+      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+      ...(plan.action.service === 'crio' ? { detectedSocket: '/run/crio/crio.sock' } : {}),
+      healthTimeoutMs: input.healthTimeoutMs,
+      env: input.env,
+      ...(input.deferAction ? { deferAction: true } : {}),
+    }),
+  );
+}
+
+const STATUS: Record<TxResult['status'], NodeResult['status']> = {
+  applied: 'applied',
+  unchanged: 'unchanged',
+  refused: 'failed',
+  failed: 'failed',
+  'rolled-back': 'rolled-back',
+  'rollback-failed': 'failed',
+};
+
+/** The agent protocol's entry point (src/cluster/agent-protocol.ts ReconcileNode). */
+export async function reconcileNode(input: ReconcileInput): Promise<NodeResult> {
+  const host = input.host ?? nodeHost(input.root);
+  const out = await applyNode(host, {
+    specFile: input.specFile,
+    // TLS files beside the spec (the agent pod's ConfigMap/Secret mounts) come from input.readFile.
+    readSpec: async (p) => (p === input.specFile ? input.specText : ((await input.readFile?.(p)) ?? null)),
+    runtime: input.runtime ?? 'auto',
+    runCommands: true,
+    desired: { migrateLegacy: false, keepConfigPathList: false },
+    takeOver: false,
+    skipInexpressible: false,
+    root: input.root,
+    ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+    ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+    ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+    healthTimeoutMs: input.healthTimeoutMs,
+    dryRun: input.dryRun,
+    env: process.env,
+  });
+  const plan = out.planned.plan;
+  const specHash = plan?.specHash;
+  const base = { ...(specHash ? { specHash } : {}), action: plan?.action.kind ?? 'none' } as const;
+  if (!plan || out.planned.refusal !== 0) {
+    return {
+      ...base,
+      status: out.planned.refusal === 2 ? 'invalid' : 'failed',
+      exitCode: out.exitCode,
+      message: out.planned.diagnostics.find((d) => d.severity === 'error')?.message ?? 'cannot plan',
+      diagnostics: out.planned.diagnostics,
+    };
+  }
+  if (!out.tx) {
+    const pending = plan.changes.length > 0;
+    return {
+      ...base,
+      status: pending ? 'applied' : 'unchanged',
+      exitCode: 0,
+      message: pending ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}` : 'in sync',
+      diagnostics: plan.diagnostics,
+    };
+  }
+  const tx = out.tx;
+  return {
+    ...base,
+    action: tx.action?.kind ?? base.action,
+    status: STATUS[tx.status],
+    exitCode: out.exitCode,
+    message: tx.runtimeError ?? tx.steps.at(-1)?.message ?? tx.status,
+    diagnostics: [...plan.diagnostics, ...tx.diagnostics],
+  };
+}
+
+export async function uninstallNode(input: UninstallInput): Promise<NodeResult> {
+  const host = input.host ?? nodeHost(input.root);
+  const tx = await uninstallAll(host, {
+    ...(input.dryRun ? { dryRun: true } : {}),
+    ...agentOptions(host.run, {
+      root: input.root,
+      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+      healthTimeoutMs: input.healthTimeoutMs,
+      env: process.env,
+    }),
+  });
+  return {
+    status: tx.status === 'applied' || tx.status === 'unchanged' ? tx.status : STATUS[tx.status],
+    action: tx.action?.kind ?? 'none',
+    exitCode: exitCodeFor(tx),
+    message: tx.runtimeError ?? tx.steps.at(-1)?.message ?? tx.status,
+    diagnostics: tx.diagnostics,
+  };
+}
