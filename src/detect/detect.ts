@@ -8,13 +8,13 @@ import {
   effectiveConfigPath,
   summarizeDropIns,
 } from '../formats/containerd-dropins.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import {
   type DaemonJsonSummary,
   type RegistriesConfSummary,
   summarizeDaemonJson,
   summarizeRegistriesConf,
 } from '../formats/other-configs.js';
-import type { NodePaths } from '../render/types.js';
 import type { Target } from '../spec/types.js';
 import { type Distribution, NATIVE_MECHANISMS, type NativeMechanism } from './distribution.js';
 import type { HostFacts } from './facts.js';

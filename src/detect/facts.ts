@@ -2,8 +2,8 @@
 // facts can be captured, shipped by the agent and replayed in tests. The probe list is data too.
 import type { Diagnostic } from '../diagnostics.js';
 import { CONTAINERD_DROPIN_DIR } from '../formats/containerd-dropins.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import type { FileType } from '../host/ports.js';
-import type { NodePaths } from '../render/types.js';
 
 export type VersionCommandId = 'containerd' | 'crio' | 'dockerd' | 'cri-dockerd';
 

@@ -2,7 +2,7 @@
 // returns a reason wins. Order encodes precedence, and each row says why it sits where it does.
 
 import { criDisabledIn } from '../formats/containerd-config.js';
-import type { NodePaths } from '../render/types.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import type { Distribution } from './distribution.js';
 import {
   type HostFacts,

@@ -1,8 +1,8 @@
 // explainImage: render the target's files from the spec, then resolve the image against those
 // files with each runtime's own rules. Pure; shared by `mirrorctl explain`, verify and preflight.
 
-import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import { type CImageConfig, loadRegistriesConf } from '../formats/registries-conf.js';
 import { effectiveRegistriesConf, type HostConfFile } from '../formats/registries-conf-host.js';
@@ -12,9 +12,10 @@ import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
 import { renderRegistriesConf } from '../render/registries-conf.js';
-import type { NodePaths, RenderContext } from '../render/types.js';
+import type { RenderContext } from '../render/types.js';
 import type { MirrorSet, RegistryEntry, SpecAssets, Target } from '../spec/types.js';
 import { applyTomlOps } from '../toml/ops.js';
+import { stringifyToml } from '../toml/stringify.js';
 import { explainContainerd } from './explain-containerd.js';
 import { explainContainerdLegacy } from './explain-containerd-legacy.js';
 import { explainCrio } from './explain-crio.js';
@@ -106,7 +107,7 @@ function resolve(set: MirrorSet, image: ExplainedImage, ctx: RenderContext, opts
       const r = renderContainerdLegacy(set, ctx, before);
       const after = applyTomlOps(before.parsed ?? {}, r.ops);
       const mirrors = analyzeContainerdConfig(
-        stringify(after),
+        stringifyToml(after),
         ctx.runtimeVersion,
         ctx.paths.containerdConfig,
       ).legacyMirrors;

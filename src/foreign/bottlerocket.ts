@@ -4,9 +4,10 @@
 // `settings.pki.<name>` bundle per CA. Bottlerocket writes the endpoints as containerd registry
 // CRI registry mirrors (legacy), which use an endpoint's path verbatim as the API root and append the
 // full repository: no repository renames.
-import { stringify } from 'smol-toml';
+
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+import { stringifyToml } from '../toml/stringify.js';
 
 export const BOTTLEROCKET_APPLY_COMMAND =
   'apiclient apply --from-file file:///path/to/bottlerocket-settings.toml   # from the admin/control container';
@@ -127,5 +128,5 @@ export function specToBottlerocket(
     `# Apply: ${BOTTLEROCKET_APPLY_COMMAND}`,
     '',
   ].join('\n');
-  return { text: `${header}${stringify({ settings })}\n`, diagnostics };
+  return { text: `${header}${stringifyToml({ settings })}\n`, diagnostics };
 }

@@ -2,8 +2,8 @@
 // files c/image would refuse (CRI-O then fails to start), a v1 main file, and entries whose prefix
 // mirrorctl's drop-in replaces or that replace it (whole-entry merge by prefix, runtime-semantics §2.3).
 import path from 'node:path/posix';
-import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
+import { stringifyToml } from '../toml/stringify.js';
 import {
   type CImageConfig,
   type CImageRegistry,
@@ -30,7 +30,7 @@ function v2Equivalent(config: CImageConfig): string {
     ...(r.insecure ? { insecure: true } : {}),
     ...(r.blocked ? { blocked: true } : {}),
   }));
-  return stringify(doc);
+  return stringifyToml(doc);
 }
 
 const describe = (r: CImageRegistry): string =>

@@ -2,6 +2,7 @@
 // own (config.toml, daemon.json), and what the runtime needs when each changes. Pure: every host file
 // it depends on is passed in as text.
 import type { Diagnostic } from '../diagnostics.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import { analyzeContainerdConfig, planConfigPath } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
@@ -11,7 +12,7 @@ import {
   registriesConfDropInPath,
   renderRegistriesConf,
 } from '../render/registries-conf.js';
-import type { NodePaths, RenderedFile } from '../render/types.js';
+import type { RenderedFile } from '../render/types.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { patchToml } from '../toml/patch.js';
 import type { FileEdit } from './build.js';

@@ -6,9 +6,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import { hostsTomlEntry, legacyEntries } from '../foreign/containerd.js';
 import { readDockerDaemon, readK3s } from '../foreign/foreign-read.js';
 import type { EntryDoc, MirrorDoc } from '../foreign/spec-doc.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import { effectiveRegistriesConf } from '../formats/registries-conf-host.js';
 import type { HostFs } from '../host/ports.js';
-import type { NodePaths } from '../render/types.js';
 import { readDropIns, readText } from './observe-node.js';
 
 export interface NodeImport {

@@ -10,9 +10,9 @@ import {
   type VersionCommand,
 } from '../detect/facts.js';
 import type { Diagnostic } from '../diagnostics.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import { decodeHostText, fsErrorToDiagnostic } from '../host/fs-error.js';
 import type { Host } from '../host/ports.js';
-import type { NodePaths } from '../render/types.js';
 
 export interface ObserveOptions {
   /** Explicit runtime binaries (`--containerd-bin` …), tried before the usual names. */

@@ -2,10 +2,10 @@
 // other registries.conf.d drop-ins, the files mirrorctl owns now, and current contents of paths.
 
 import type { Diagnostic } from '../diagnostics.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import { decodeHostText } from '../host/fs-error.js';
 import type { HostFs } from '../host/ports.js';
 import { isManaged } from '../render/header.js';
-import type { NodePaths } from '../render/types.js';
 import { agentStateSchema, ownedPaths, readJsonDoc, statePaths } from '../transaction/index.js';
 
 export async function readText(fs: HostFs, path: string): Promise<string | null> {

@@ -2,10 +2,11 @@
 // refuse with a reason (issue 3 conflict rules, runtime-semantics.md §1.2–1.4, §6). Pure.
 import type { Diagnostic } from '../diagnostics.js';
 import { containerdGates } from '../formats/containerd-versions.js';
+import type { TomlOp } from '../toml/ops.js';
 import { formatKeyPath } from '../toml/patch-keys.js';
 import type { ContainerdConfigAnalysis } from './containerd-config.js';
 import { legacyToHostsFiles } from './containerd-legacy-migrate.js';
-import type { RenderedFile, TomlOp } from './types.js';
+import type { RenderedFile } from './types.js';
 
 export interface ConfigPathOptions {
   /** The directory mirrorctl writes hosts.toml into (DEFAULT_PATHS.certsDir). */

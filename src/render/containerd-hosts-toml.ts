@@ -1,7 +1,9 @@
 // The hosts.toml model and its serialisation (smol-toml, never string templates), shared by the
 // spec renderer and the legacy-mirrors migration.
-import { stringify, type TomlTable } from 'smol-toml';
+
 import type { Capability } from '../spec/types.js';
+import type { TomlTable } from '../toml/parse.js';
+import { stringifyToml } from '../toml/stringify.js';
 
 /** Settings of one `[host."url"]` table (root-level keys when it is the `server`). */
 export interface HostSettings {
@@ -45,6 +47,6 @@ export function formatHostsToml(model: HostsTomlModel): string {
   if (model.server !== undefined) doc.server = model.server;
   if (model.root) Object.assign(doc, hostFields(model.root));
   doc.host = Object.fromEntries(model.hosts.map((h) => [h.url, hostFields(h)]));
-  const body = stringify(doc);
+  const body = stringifyToml(doc);
   return `${[...model.header, '', body].join('\n').trimEnd()}\n`;
 }

@@ -9,12 +9,13 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { containerdGates } from '../formats/containerd-versions.js';
 import type { MirrorSet, RegistryEntry } from '../spec/types.js';
+import type { TomlOp } from '../toml/ops.js';
 import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
 import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from './containerd-config.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
-import type { RenderContext, RenderedFile, RenderResult, TomlOp } from './types.js';
+import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 export interface LegacyRenderResult extends RenderResult {
   /** Edits of config.toml (apply with patchToml); files are TLS material referenced by absolute path. */

@@ -3,11 +3,11 @@
 // always speaks https://<host>/v2/ and rewrites references by prefix, so mirrors become locations;
 // whatever cannot be said that way is an error naming the entry and what would work instead.
 import path from 'node:path/posix';
-import { stringify } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadRegistriesConf } from '../formats/registries-conf.js';
 import { findRegistry } from '../formats/registries-conf-resolve.js';
 import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
+import { stringifyToml } from '../toml/stringify.js';
 import { versionAtLeast } from '../util/version-gate.js';
 import { managedHeader } from './header.js';
 import { unsafeNames } from './name-guard.js';
@@ -162,7 +162,7 @@ export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): Render
   const dropIn = registriesConfDropInPath(set, ctx);
   const build = (items: typeof rendered): string =>
     `${managedHeader(set.name)}\n${items
-      .map(({ r }) => `${r.comments.join('\n')}\n${stringify({ registry: [r.table] }).trimEnd()}`)
+      .map(({ r }) => `${r.comments.join('\n')}\n${stringifyToml({ registry: [r.table] }).trimEnd()}`)
       .join('\n\n')}\n`;
   const blocked = blockedMirrors(build(rendered), rendered, dropIn);
   diagnostics.push(...blocked.diagnostics);

@@ -1,5 +1,6 @@
 // Contract shared by every renderer: pure functions (spec, context) → files + diagnostics.
 import type { Diagnostic } from '../diagnostics.js';
+import type { NodePaths } from '../formats/node-paths.js';
 import type { SpecAssets, Target } from '../spec/types.js';
 
 export interface RenderContext {
@@ -13,15 +14,6 @@ export interface RenderContext {
   paths: NodePaths;
 }
 
-export interface NodePaths {
-  containerdConfig: string; // /etc/containerd/config.toml
-  certsDir: string; // /etc/containerd/certs.d
-  registriesConf: string; // /etc/containers/registries.conf
-  registriesConfDir: string; // /etc/containers/registries.conf.d
-  dockerDaemonJson: string; // /etc/docker/daemon.json
-  stateDir: string; // /var/lib/mirrorctl
-}
-
 /** A whole file mirrorctl owns (carries the managed header where the format has comments). */
 export interface RenderedFile {
   /** Absolute node path. */
@@ -31,11 +23,6 @@ export interface RenderedFile {
   /** Holds a private key or header values: redacted in plans, diffs and logs; written 0600. */
   secret?: boolean;
 }
-
-/** One edit of a file mirrorctl does not own (config.toml), applied format-preservingly. */
-export type TomlOp =
-  | { op: 'set'; keys: string[]; value: string | number | boolean | string[] }
-  | { op: 'delete'; keys: string[] };
 
 export interface RenderResult {
   files: RenderedFile[];

@@ -1,7 +1,11 @@
 // The meaning of a TomlOp on parsed data. patchToml must agree with it (property-tested), and the
 // planner uses it to predict the effective config without re-serialising anything.
-import type { TomlOp } from '../render/types.js';
 import { isTable, type TomlTable } from './parse.js';
+
+/** One edit of a file mirrorctl does not own (config.toml), applied format-preservingly. */
+export type TomlOp =
+  | { op: 'set'; keys: string[]; value: string | number | boolean | string[] }
+  | { op: 'delete'; keys: string[] };
 
 /** Returns a copy of `root` with the ops applied (missing tables are created for `set`). */
 export function applyTomlOps(root: TomlTable, ops: readonly TomlOp[]): TomlTable {

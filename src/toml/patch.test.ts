@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import type { TomlOp } from '../render/types.js';
+import type { TomlOp } from './ops.js';
 import { applyTomlOps } from './ops.js';
 import { getPath, isTable, parseToml, type TomlTable } from './parse.js';
 import { formatKeyPath, patchToml } from './patch.js';

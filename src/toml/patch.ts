@@ -3,8 +3,8 @@
 // stay byte-identical; new tables are written as standard `[a."b".c]` headers, never inline.
 import { edit, initSync, stringify } from '@rainbowatcher/toml-edit-js';
 import { diffLines } from 'diff';
-import type { TomlOp } from '../render/types.js';
 import { insertKeyUnderHeader, needsHeaderInsert } from './insert-key.js';
+import type { TomlOp } from './ops.js';
 import { applyTomlOps } from './ops.js';
 import { getPath, isTable, parseToml, tomlEqual } from './parse.js';
 import { formatKeyPath } from './patch-keys.js';
