@@ -1,9 +1,11 @@
 // Flags shared by the node-level verbs (plan, apply, render): one table, so help, env vars and
 // docs agree everywhere.
+
 import { resolve } from 'node:path';
 import { readLocalText } from '../host/local-files.js';
 import type { PlanNodeInput } from '../planner/plan-node.js';
 import { TARGETS, type Target } from '../spec/types.js';
+import { parseDuration } from '../util/duration.js';
 import { type OptionDef, type OptionValues, optBool, optString } from './command.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -76,11 +78,10 @@ export function planInput(opts: OptionValues, ctx: CliContext): PlanNodeInput & 
   };
 }
 
-/** `30s`, `2m`, `1500ms` → milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
-  if (!m)
+/** `30s`, `2m`, `1500ms` → milliseconds (the one duration syntax: util/duration.ts). */
+export function durationFlag(text: string, flag: string): number {
+  const { ms, diagnostics } = parseDuration(text, flag);
+  if (diagnostics.length > 0)
     throw new CliError(`${flag}: "${text}" is not a duration (e.g. 30s, 2m, 500ms)`, ExitCode.INVALID_INPUT);
-  const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000);
+  return ms;
 }

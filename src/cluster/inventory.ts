@@ -2,7 +2,9 @@
 // agent has no API token, so it cannot annotate its node): the log line of each agent pod, compared
 // with the revision published in the spec ConfigMap. Requests: nodes list, pods list, ConfigMap get,
 // one log read per agent pod.
+
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { mapLimit } from '../util/map-limit.js';
 import {
   type AgentResult,
   type Control,
@@ -86,24 +88,6 @@ export function buildRow(
     row.message = result.message;
   }
   return row;
-}
-
-/** Runs `fn` over items with at most `limit` in flight (log reads for thousands of pods). */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (t: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export async function collectInventory(

@@ -2,8 +2,9 @@
 // ("containerd://1.7.13", runtime-semantics.md §4) plus the hints that name a distribution. The one
 // place that adapts src/detect/version.ts to cluster mode.
 import type { V1Node } from '@kubernetes/client-node';
-import { atLeast, formatVersion, parseRuntimeVersion, type RuntimeKind } from '../detect/version.js';
+import { parseRuntimeVersion, type RuntimeKind } from '../detect/version.js';
 import type { Target } from '../spec/types.js';
+import { atLeast, formatVersion } from '../util/version.js';
 
 export interface NodeRuntime {
   runtime: RuntimeKind;

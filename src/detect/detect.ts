@@ -16,17 +16,12 @@ import {
   summarizeRegistriesConf,
 } from '../formats/other-configs.js';
 import type { Target } from '../spec/types.js';
+import { formatVersion, parseVersion, type Version } from '../util/version.js';
 import { type Distribution, NATIVE_MECHANISMS, type NativeMechanism } from './distribution.js';
 import type { HostFacts } from './facts.js';
 import { factView, RUNTIME_RULES, type RuntimeRule } from './runtimes.js';
 import { selectTarget } from './targets.js';
-import {
-  formatVersion,
-  parseRuntimeVersion,
-  parseVersion,
-  type RuntimeKind,
-  type Version,
-} from './version.js';
+import { parseRuntimeVersion, type RuntimeKind } from './version.js';
 
 export interface DetectOptions {
   /** kubelet's `containerRuntimeVersion` for this node (inventory): outranks binaries on the host. */

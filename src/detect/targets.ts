@@ -2,7 +2,8 @@
 // (runtime-semantics.md §0.1/§0.2/§6). Shared by host detection and by `detect --from-kubectl`.
 import type { Diagnostic } from '../diagnostics.js';
 import type { Target } from '../spec/types.js';
-import { atLeast, formatVersion, type RuntimeKind, type Version } from './version.js';
+import { atLeast, formatVersion, type Version } from '../util/version.js';
+import type { RuntimeKind } from './version.js';
 
 export interface TargetDecision {
   /** undefined when the runtime is unknown. */

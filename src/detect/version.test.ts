@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, formatVersion, parseRuntimeVersion, parseVersion } from './version.js';
+import { compareVersions, formatVersion, parseVersion } from '../util/version.js';
+import { parseRuntimeVersion } from './version.js';
 
 // containerRuntimeVersion strings as kubelet reports them (runtime-semantics.md §4).
 const cases = [

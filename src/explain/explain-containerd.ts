@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { fillDefaultHost, parseHostsToml, type RegistryHost } from '../formats/containerd-hosts.js';
 import { nsQuery } from '../render/containerd-mirror-url.js';
 import type { RenderedFile } from '../render/types.js';
-import { versionAtLeast } from '../util/version-gate.js';
+import { versionAtLeast } from '../util/version.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
 
 /** hostDirectory: the last ':' becomes `_…_` (`registry:5000` → `registry_5000_`). */

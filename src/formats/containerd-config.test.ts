@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVersion } from '../detect/version.js';
+import { parseVersion } from '../util/version.js';
 import { registryTableKeys, summarizeContainerdConfig } from './containerd-config.js';
 
 const v = (s: string) => parseVersion(s);

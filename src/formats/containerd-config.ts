@@ -2,7 +2,7 @@
 // its config version, which plugin table holds `registry` for that version, config_path, and
 // legacy mirrors/configs that conflict with config_path. Parsing only; the agent decides.
 import { parse, TomlError } from 'smol-toml';
-import { atLeast, type Version } from '../detect/version.js';
+import { atLeast, type Version } from '../util/version.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ContainerdDropIn } from './containerd-dropins.js';
 

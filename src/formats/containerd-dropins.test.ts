@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVersion } from '../detect/version.js';
+import { parseVersion } from '../util/version.js';
 import { effectiveConfigPath, isImported, summarizeDropIns } from './containerd-dropins.js';
 
 const CONF_D = ['/etc/containerd/conf.d/*.toml'];

@@ -3,7 +3,7 @@
 // On 1.x an imported `[plugins."X"]` table replaces the main file's whole table; on 2.x tables are
 // deep-merged per key. Later imports win in both cases.
 import { parse } from 'smol-toml';
-import { atLeast, type Version } from '../detect/version.js';
+import { atLeast, type Version } from '../util/version.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { registryTableKeys } from './containerd-config.js';
 

@@ -2,7 +2,7 @@
 // parseHostConfig, ConfigureHosts; 1.x: remotes/docker/config/hosts.go): ordered [host] tables,
 // then the root `server` last, with the /v2 and override_path rules and the implicit upstream.
 import { parse as parseToml } from 'smol-toml';
-import { versionAtLeast } from '../util/version-gate.js';
+import { versionAtLeast } from '../util/version.js';
 
 export interface RegistryHost {
   scheme: string;

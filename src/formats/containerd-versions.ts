@@ -1,6 +1,6 @@
 // containerd version gates (runtime-semantics.md §0.1). Renderers ask these instead of comparing
 // version numbers themselves, so each gate and its source live in one place.
-import { atLeast, parseVersion, type Version } from '../detect/version.js';
+import { atLeast, parseVersion, type Version } from '../util/version.js';
 
 /** Oldest containerd mirrorctl renders hosts.toml for: 1.5 lacks override_path, 1.4 lacks config_path. */
 export const OLDEST_CONTAINERD = '1.6.0';

@@ -3,7 +3,7 @@
 // uses every mirror for every pull and always falls back to the Hub.
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
-import { versionAtLeast } from '../util/version-gate.js';
+import { versionAtLeast } from '../util/version.js';
 import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 

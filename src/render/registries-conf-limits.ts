@@ -3,7 +3,7 @@
 // and gates wildcards (1.21) by version. Each refusal names the field and what would work instead.
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
-import { versionAtLeast } from '../util/version-gate.js';
+import { versionAtLeast } from '../util/version.js';
 import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 

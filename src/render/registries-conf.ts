@@ -8,7 +8,7 @@ import { loadRegistriesConf } from '../formats/registries-conf.js';
 import { findRegistry } from '../formats/registries-conf-resolve.js';
 import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
 import { stringifyToml } from '../toml/stringify.js';
-import { versionAtLeast } from '../util/version-gate.js';
+import { versionAtLeast } from '../util/version.js';
 import { managedHeader } from './header.js';
 import { unsafeNames } from './name-guard.js';
 import { err, mirrorLocation, mirrorProblems, sourceProblems } from './registries-conf-limits.js';

@@ -9,7 +9,7 @@ import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { PLAN_OPTIONS, parseDuration, planInput } from '../node-options.js';
+import { durationFlag, PLAN_OPTIONS, planInput } from '../node-options.js';
 import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { writePlanText } from '../plan-output.js';
 
@@ -82,7 +82,7 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
       ...(restart ? { restartCommand: restart } : {}),
       ...(reload ? { reloadCommand: reload } : {}),
       ...(cri ? { criEndpoint: cri } : {}),
-      healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+      healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
       dryRun: opts.dryRun === true,
       // commander turns --no-runtime-action into runtimeAction: false
       deferAction: opts.runtimeAction === false,
@@ -133,7 +133,7 @@ async function applySaved(ctx: CliContext, opts: OptionValues, file: string): Pr
     ...(restart ? { restartCommand: restart } : {}),
     ...(reload ? { reloadCommand: reload } : {}),
     ...(cri ? { criEndpoint: cri } : {}),
-    healthTimeoutMs: parseDuration(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+    healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
     deferAction: opts.runtimeAction === false,
     env: ctx.env,
   });

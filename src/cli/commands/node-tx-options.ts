@@ -10,7 +10,7 @@ import type { AgentOptions } from '../../transaction/types.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { parseDuration, ROOT_OPTION } from '../node-options.js';
+import { durationFlag, ROOT_OPTION } from '../node-options.js';
 import { step, writeDiagnostics } from '../output.js';
 import { agentOptions } from '../runtime-wiring.js';
 
@@ -96,7 +96,7 @@ export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opt
   const stateDir = optString(o, 'stateDir');
   const opts = agentOptions(host.run, {
     root,
-    healthTimeoutMs: parseDuration(optString(o, 'healthTimeout') ?? '30s', '--health-timeout'),
+    healthTimeoutMs: durationFlag(optString(o, 'healthTimeout') ?? '30s', '--health-timeout'),
     env: ctx.env,
     ...(restartCommand ? { restartCommand } : {}),
     ...(reloadCommand ? { reloadCommand } : {}),
