@@ -3,7 +3,6 @@
 // it names are what mirrorctl writes; the service restart makes k3s read it.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
-import type { HostFs } from '../host/ports.js';
 import type { FileEdit } from '../plan/build.js';
 import type { DesiredState } from '../plan/desired.js';
 import type { Service } from '../plan/types.js';
@@ -121,24 +120,3 @@ export function rancherDesiredState(input: RancherDesiredInput): RancherDesired 
 /** The distributions whose registries.yaml mirrorctl writes. */
 export const rancherFlavor = (d: string): RancherFlavor | undefined =>
   d === 'k3s' || d === 'rke2' ? d : undefined;
-
-/** Reads registries.yaml and the role markers through the Host port, then renders. */
-export async function observeRancherNode(
-  fs: HostFs,
-  set: MirrorSet,
-  assets: SpecAssets,
-  flavor: RancherFlavor,
-): Promise<RancherDesired> {
-  const bytes = await fs.readFile(registriesYamlPath(flavor));
-  const probes = ROLE_PROBES[flavor];
-  const present = new Set<string>();
-  for (const p of [...probes.agentUnit, ...probes.serverMarkers])
-    if ((await fs.stat(p)) !== null) present.add(p);
-  return rancherDesiredState({
-    set,
-    assets,
-    flavor,
-    existing: bytes === null ? null : new TextDecoder().decode(bytes),
-    service: rancherService(flavor, (p) => present.has(p)),
-  });
-}

@@ -4,7 +4,7 @@
 
 import { type Detection, detectRuntime } from '../detect/detect.js';
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
-import { observeRancherNode, rancherFlavor } from '../foreign/k3s-node.js';
+import { rancherFlavor } from '../foreign/k3s-node.js';
 import { nativeCommandHint } from '../foreign/native-hint.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
@@ -18,6 +18,7 @@ import { loadSpec, type ReadText } from '../spec/load.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { observeHost } from './observe-host.js';
 import { ownedOnHost, readAll, readDropIns, readText } from './observe-node.js';
+import { observeRancherNode } from './observe-rancher.js';
 
 export interface PlanNodeInput {
   specFile: string;
