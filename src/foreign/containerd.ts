@@ -5,8 +5,8 @@ import path from 'node:path/posix';
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import { registryTableKeys } from '../formats/containerd-config.js';
+import { mirrorFromHostUrl } from './containerd-host-url.js';
 import type { EntryDoc, MirrorDoc } from './spec-doc.js';
-import { mirrorFromHostUrl } from './talos-read.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -10,10 +10,9 @@ import { managedHeader } from '../render/header.js';
 import { unsafeNames } from '../render/name-guard.js';
 import type { RenderedFile } from '../render/types.js';
 import type { Mirror, MirrorSet, SpecAssets } from '../spec/types.js';
-import { type RancherFlavor, specToK3s, type TlsPathFor } from './k3s-model.js';
-import { patchRegistriesYaml } from './k3s-registries-yaml.js';
+import { specToK3s, type TlsPathFor } from './k3s.js';
+import { patchRegistriesYaml, type RancherFlavor, registriesYamlPath } from './k3s-registries-yaml.js';
 
-export const registriesYamlPath = (flavor: RancherFlavor): string => `/etc/rancher/${flavor}/registries.yaml`;
 /** TLS material mirrorctl writes for registries.yaml to name (k3s reads it by absolute path). */
 export const rancherTlsDir = (flavor: RancherFlavor): string => `/etc/rancher/${flavor}/mirrorctl`;
 

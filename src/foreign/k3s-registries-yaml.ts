@@ -1,9 +1,31 @@
-// Edits an existing registries.yaml with the yaml Document API, so everything mirrorctl does not own
-// (configs.*.auth, hand-made mirrors, comments) stays byte-for-byte where it was. Keys mirrorctl
+// k3s/RKE2 registries.yaml as a file: where it is, the part of its shape mirrorctl writes, and the
+// editor that changes an existing file with the yaml Document API, so everything mirrorctl does not
+// own (configs.*.auth, hand-made mirrors, comments) stays byte-for-byte where it was. Keys mirrorctl
 // writes carry a `mirrorctl:<spec>` comment: that is how a later run knows which ones it may remove.
 import { type Document, isMap, isScalar, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
-import type { K3sRegistries } from './k3s-model.js';
+
+export type RancherFlavor = 'k3s' | 'rke2';
+
+export const registriesYamlPath = (flavor: RancherFlavor): string => `/etc/rancher/${flavor}/registries.yaml`;
+
+export interface K3sMirror {
+  endpoint: string[];
+  rewrite?: Record<string, string>;
+}
+
+export interface K3sTls {
+  ca_file?: string;
+  cert_file?: string;
+  key_file?: string;
+  insecure_skip_verify?: boolean;
+}
+
+export interface K3sRegistries {
+  mirrors: Record<string, K3sMirror>;
+  /** Keyed by mirror host[:port]; only `tls` is ever written by mirrorctl. */
+  configs: Record<string, { tls: K3sTls }>;
+}
 
 export interface YamlPatch {
   /** undefined when the existing file cannot be parsed (see diagnostics). */

@@ -3,9 +3,14 @@
 // hand edits. The MCO turns IDMS mirrors into `pull-from-mirror = "digest-only"` and ITMS mirrors
 // into `"tag-only"`, sources/mirrors are c/image prefixes (no scheme, /v2 implied), and
 // NeverContactSource becomes `blocked = true`. CA bundles go through a ConfigMap in openshift-config
-// named by image.config's additionalTrustedCA, keyed `host..port`.
+// named by image.config's additionalTrustedCA, keyed `host..port`. Read back: IDMS, ITMS and the
+// deprecated ImageContentSourcePolicy; the YAML `convert` prints is openshift-documents.ts.
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+import { isRecord } from '../util/is-record.js';
+import { entryProblems } from './openshift-limits.js';
+import type { EntryDoc, MirrorDoc, ReadResult } from './spec-doc.js';
+import { readYamlDocs } from './yaml-docs.js';
 
 export interface KubeObject {
   apiVersion: string;
@@ -38,67 +43,6 @@ export const objectName = (set: MirrorSet): string => `mirrorctl-${set.name}`;
 export const caKey = (host: string): string => host.replace(/:(\d+)$/, '..$1');
 
 const appliesToOpenShift = (e: RegistryEntry): boolean => e.only === undefined || e.only.includes('crio');
-
-function entryProblems(e: RegistryEntry): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const at = `spec.registries[${e.index}]`;
-  const err = (
-    code: string,
-    field: string,
-    message: string,
-    hint: string,
-    severity: 'error' | 'warning' = 'error',
-  ) => out.push({ severity, code: `render.openshift.${code}`, field, target: 'openshift', message, hint });
-  if (e.source === '*')
-    err(
-      'wildcard',
-      `${at}.source`,
-      'ImageDigestMirrorSet sources name a registry or repository; "*" cannot be expressed',
-      'list the registries explicitly',
-    );
-  e.mirrors.forEach((m, j) => {
-    const f = `${at}.mirrors[${j}]`;
-    if (m.pathMode !== 'namespace')
-      err(
-        'path-mode',
-        `${f}.path`,
-        `OpenShift mirrors are repository prefixes reached at https://<host>/v2/; path mode ${m.pathMode} cannot be expressed`,
-        'serve the mirror at /v2 of its host and use path: namespace',
-      );
-    if (Object.keys(m.headers).length > 0)
-      err(
-        'headers',
-        `${f}.headers`,
-        'IDMS/ITMS have no request headers',
-        'put registry credentials in the cluster pull secret instead',
-      );
-    if (m.tls.certFile !== undefined || m.tls.keyFile !== undefined)
-      err(
-        'client-cert',
-        `${f}.tls`,
-        'OpenShift has no per-mirror client certificates in IDMS/ITMS',
-        'drop tls.certFile/keyFile for this target',
-        'warning',
-      );
-    if (m.dialTimeout !== undefined)
-      err(
-        'dial-timeout',
-        `${f}.dialTimeout`,
-        `IDMS/ITMS have no dial timeout; ${m.dialTimeout} is dropped`,
-        'remove dialTimeout for this target',
-        'warning',
-      );
-    if (m.capabilities.includes('push'))
-      err(
-        'capabilities',
-        `${f}.capabilities`,
-        'OpenShift mirrors are pull-only; the push capability is dropped',
-        'remove push for this target',
-        'warning',
-      );
-  });
-  return out;
-}
 
 const location = (m: Mirror): string => `${m.host}${m.path}`;
 
@@ -173,4 +117,127 @@ export function imageConfigPatch(
   if (missing.length > 0) spec.registrySources = { insecureRegistries: [...currentInsecure, ...missing] };
   if (out.trustedCaConfigMap) spec.additionalTrustedCA = { name: out.trustedCaConfigMap };
   return Object.keys(spec).length > 0 ? { spec } : undefined;
+}
+
+// Reading: a source with both a digest rule and a tag rule for the same mirror becomes one
+// `pullFrom: all` mirror; a mirror only in IDMS is digest-only, only in ITMS tag-only. Mirrors are
+// prefixes at https://<host>/v2, so they read back as namespace mirrors.
+
+interface Rule {
+  source: string;
+  mirrors: string[];
+  never: boolean;
+  kind: 'digest' | 'tag';
+}
+
+const RULE_FIELDS: Record<string, { field: string; kind: 'digest' | 'tag' }> = {
+  ImageDigestMirrorSet: { field: 'imageDigestMirrors', kind: 'digest' },
+  ImageTagMirrorSet: { field: 'imageTagMirrors', kind: 'tag' },
+  ImageContentSourcePolicy: { field: 'repositoryDigestMirrors', kind: 'digest' },
+};
+
+function rulesOf(obj: unknown, file: string): { rules: Rule[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const kind = isRecord(obj) && typeof obj.kind === 'string' ? obj.kind : '';
+  const def = RULE_FIELDS[kind];
+  if (!def || !isRecord(obj) || !isRecord(obj.spec))
+    return {
+      rules: [],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'convert.openshift.kind',
+          file,
+          message: `a document of kind "${kind || '?'}" is not an ImageDigestMirrorSet, ImageTagMirrorSet or ImageContentSourcePolicy; ignored`,
+        },
+      ],
+    };
+  const list = obj.spec[def.field];
+  const rules: Rule[] = [];
+  if (!Array.isArray(list)) return { rules, diagnostics };
+  list.forEach((r, i) => {
+    const field = `spec.${def.field}[${i}]`;
+    if (!isRecord(r) || typeof r.source !== 'string') {
+      diagnostics.push({
+        severity: 'error',
+        code: 'convert.openshift.rule',
+        file,
+        field,
+        message: 'a rule without a source string',
+      });
+      return;
+    }
+    const mirrors = Array.isArray(r.mirrors)
+      ? r.mirrors.filter((m): m is string => typeof m === 'string')
+      : [];
+    if (mirrors.length === 0) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'convert.openshift.no-mirrors',
+        file,
+        field,
+        message: `rule for ${r.source} has no mirrors (only a source policy); a mirrorctl entry needs at least one mirror, so it is left out`,
+      });
+      return;
+    }
+    rules.push({
+      source: r.source,
+      mirrors,
+      never: r.mirrorSourcePolicy === 'NeverContactSource',
+      kind: def.kind,
+    });
+  });
+  return { rules, diagnostics };
+}
+
+/** Merges digest and tag rules per source into spec entries (order of first appearance kept). */
+function rulesToEntries(rules: Rule[], file: string): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const bySource = new Map<string, { digest: string[]; tag: string[]; never: Set<boolean> }>();
+  for (const r of rules) {
+    const cur = bySource.get(r.source) ?? { digest: [], tag: [], never: new Set<boolean>() };
+    const list = r.kind === 'digest' ? cur.digest : cur.tag;
+    for (const m of r.mirrors) if (!list.includes(m)) list.push(m);
+    cur.never.add(r.never);
+    bySource.set(r.source, cur);
+  }
+  const entries: EntryDoc[] = [];
+  for (const [source, s] of bySource) {
+    if (s.never.size > 1)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'convert.openshift.policy-mixed',
+        file,
+        message: `${source}: some rules say NeverContactSource and others allow the source; the MCO blocks the source when any rule says Never, and so does the spec (fallback: false)`,
+      });
+    const order = [...s.digest, ...s.tag.filter((m) => !s.digest.includes(m))];
+    const mirrors: MirrorDoc[] = order.map((m) => {
+      const d = s.digest.includes(m);
+      const t = s.tag.includes(m);
+      return { url: `https://${m}`, ...(d && t ? {} : { pullFrom: d ? 'digest-only' : 'tag-only' }) };
+    });
+    entries.push({ source, ...(s.never.has(true) ? { fallback: false } : {}), mirrors });
+  }
+  if (rules.length > 0)
+    diagnostics.push({
+      severity: 'info',
+      code: 'convert.openshift.https-assumed',
+      file,
+      message:
+        'mirrors are written as https:// URLs; insecure registries and CAs live in image.config.openshift.io/cluster, which this file does not hold',
+      hint: 'switch a mirror to http:// or add tls.caFile in the spec if the cluster lists it as insecure or trusts a custom CA',
+    });
+  return { entries, diagnostics };
+}
+
+export function readOpenShift(text: string, file: string): ReadResult {
+  const parsed = readYamlDocs(text, file);
+  const diagnostics = [...parsed.diagnostics];
+  const rules = parsed.docs.flatMap((d) => {
+    const r = rulesOf(d, file);
+    diagnostics.push(...r.diagnostics);
+    return r.rules;
+  });
+  const merged = rulesToEntries(rules, file);
+  return { entries: merged.entries, diagnostics: [...diagnostics, ...merged.diagnostics] };
 }

@@ -9,6 +9,7 @@ import { specToBottlerocket } from './bottlerocket.js';
 import { rancherDesiredState } from './k3s-node.js';
 import { imageConfigPatch, specToOpenShift } from './openshift.js';
 import { specToTalos, TALOS_PATCH_COMMAND } from './talos.js';
+import { writeYamlDocs } from './yaml-docs.js';
 
 export const DISTRO_TARGETS = ['k3s', 'rke2', 'openshift', 'talos', 'bottlerocket'] as const;
 export type DistroTarget = (typeof DISTRO_TARGETS)[number];
@@ -28,8 +29,6 @@ export interface DistroRender {
   /** What to run with the documents (mirrorctl does not apply them on the node). */
   next?: string;
 }
-
-const docs = (list: unknown[]): string => list.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 
 export function renderDistro(
   target: DistroTarget,
@@ -51,7 +50,7 @@ export function renderDistro(
       const out = specToOpenShift(set, assets);
       const patch = imageConfigPatch(out);
       const files: DistroFile[] = [
-        { path: 'openshift-mirrors.yaml', content: docs(out.objects), mode: 0o644 },
+        { path: 'openshift-mirrors.yaml', content: writeYamlDocs(out.objects), mode: 0o644 },
       ];
       if (patch)
         files.push({ path: 'openshift-image-config-patch.yaml', content: stringify(patch), mode: 0o644 });
@@ -65,7 +64,7 @@ export function renderDistro(
       const r = specToTalos(set, assets);
       // Inline client keys make the patch a secret.
       return {
-        files: [{ path: 'talos-registry-mirrors.yaml', content: docs(r.docs), mode: 0o600 }],
+        files: [{ path: 'talos-registry-mirrors.yaml', content: writeYamlDocs(r.docs), mode: 0o600 }],
         diagnostics: r.diagnostics,
         next: TALOS_PATCH_COMMAND,
       };

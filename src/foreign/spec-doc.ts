@@ -30,6 +30,18 @@ export interface SpecDoc {
   spec: { registries: EntryDoc[] };
 }
 
+/** What a foreign format's reader returns: spec entries, and a Diagnostic for each thing it lost. */
+export interface ReadResult {
+  entries: EntryDoc[];
+  diagnostics: Diagnostic[];
+}
+
+/** What a foreign format's writer returns: the file, and a Diagnostic for each spec field it lost. */
+export interface Written {
+  text: string;
+  diagnostics: Diagnostic[];
+}
+
 export const specDoc = (name: string, registries: EntryDoc[]): SpecDoc => ({
   apiVersion: 'mirrorctl/v1',
   kind: 'MirrorSet',

@@ -2,9 +2,15 @@
 // (Talos ≥ 1.12: `RegistryMirrorConfig` + `RegistryTLSConfig` documents, siderolabs/talos
 // pkg/machinery/config/types/cri) for `talosctl patch mc --patch @file`. Talos writes containerd
 // hosts.toml from it, so the URL rules are containerd's (override_path, no repository renames).
+// Reading takes both those documents and the older `machine.registries.mirrors`/`config` of a
+// v1alpha1 machine config (or patch).
 import type { Diagnostic } from '../diagnostics.js';
 import { containerdHostUrl } from '../render/containerd-mirror-url.js';
 import type { MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+import { isRecord, type JsonRecord } from '../util/is-record.js';
+import { mirrorFromHostUrl } from './containerd-host-url.js';
+import type { EntryDoc, ReadResult, Written } from './spec-doc.js';
+import { readYamlDocs, writeYamlDocs } from './yaml-docs.js';
 
 export interface TalosEndpoint {
   url: string;
@@ -142,4 +148,120 @@ export function specToTalos(
     });
   }
   return { docs: [...mirrors, ...tls.values()], diagnostics };
+}
+
+/** `convert --to talos`: the patch documents under a header saying how to apply them. */
+export function writeTalos(set: MirrorSet, assets: SpecAssets): Written {
+  const r = specToTalos(set, assets);
+  const header = `# mirrorctl MirrorSet "${set.name}": Talos machine config patch (mirrorctl does not write files on Talos).\n# Apply: ${TALOS_PATCH_COMMAND}\n`;
+  return { text: `${header}${writeYamlDocs(r.docs)}`, diagnostics: r.diagnostics };
+}
+
+// Reading: documents and machine.registries alike; inline PEMs and auth are reported, not carried.
+interface Tls {
+  insecure: boolean;
+  hasCa: boolean;
+  hasClient: boolean;
+}
+
+const hostOf = (url: string): string => /^[a-z]+:\/\/([^/]+)/.exec(url)?.[1] ?? url;
+
+function collect(docs: unknown[]): {
+  mirrors: { name: string; endpoints: { url: string; overridePath: boolean }[]; skipFallback: boolean }[];
+  tls: Map<string, Tls>;
+  auth: string[];
+} {
+  const mirrors: {
+    name: string;
+    endpoints: { url: string; overridePath: boolean }[];
+    skipFallback: boolean;
+  }[] = [];
+  const tls = new Map<string, Tls>();
+  const auth: string[] = [];
+  const endpointsOf = (v: unknown, override: boolean): { url: string; overridePath: boolean }[] =>
+    Array.isArray(v)
+      ? v.flatMap((e) =>
+          typeof e === 'string'
+            ? [{ url: e, overridePath: override }]
+            : isRecord(e) && typeof e.url === 'string'
+              ? [{ url: e.url, overridePath: e.overridePath === true }]
+              : [],
+        )
+      : [];
+  const tlsOf = (t: JsonRecord): Tls => ({
+    insecure: t.insecureSkipVerify === true,
+    hasCa: t.ca !== undefined,
+    hasClient: t.clientIdentity !== undefined,
+  });
+  for (const d of docs) {
+    if (!isRecord(d)) continue;
+    if (d.kind === 'RegistryMirrorConfig' && typeof d.name === 'string')
+      mirrors.push({
+        name: d.name,
+        endpoints: endpointsOf(d.endpoints, false),
+        skipFallback: d.skipFallback === true,
+      });
+    else if (d.kind === 'RegistryTLSConfig' && typeof d.name === 'string') tls.set(d.name, tlsOf(d));
+    else if (d.kind === 'RegistryAuthConfig' && typeof d.name === 'string') auth.push(d.name);
+    const registries = isRecord(d.machine) ? d.machine.registries : undefined;
+    if (isRecord(registries)) {
+      if (isRecord(registries.mirrors))
+        for (const [name, m] of Object.entries(registries.mirrors))
+          if (isRecord(m))
+            mirrors.push({
+              name,
+              endpoints: endpointsOf(m.endpoints, m.overridePath === true),
+              skipFallback: m.skipFallback === true,
+            });
+      if (isRecord(registries.config))
+        for (const [host, c] of Object.entries(registries.config)) {
+          if (!isRecord(c)) continue;
+          if (isRecord(c.tls)) tls.set(host, tlsOf(c.tls));
+          if (c.auth !== undefined) auth.push(host);
+        }
+    }
+  }
+  return { mirrors, tls, auth };
+}
+
+function talosToEntries(docs: unknown[], file: string): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
+  const { mirrors, tls, auth } = collect(docs);
+  const diagnostics: Diagnostic[] = [];
+  const entries: EntryDoc[] = [];
+  for (const m of mirrors) {
+    if (m.endpoints.length === 0) continue;
+    const docs = m.endpoints.map((ep) => {
+      const doc = mirrorFromHostUrl(ep.url, ep.overridePath);
+      const t = tls.get(hostOf(ep.url));
+      if (t?.insecure) doc.tls = { insecureSkipVerify: true };
+      if (t?.hasCa || t?.hasClient)
+        diagnostics.push({
+          severity: 'warning',
+          code: 'convert.talos.inline-pem',
+          file,
+          field: `RegistryTLSConfig ${hostOf(ep.url)}`,
+          message:
+            'the CA/client certificate is inline PEM in the Talos config; the spec references files, so it is not carried over',
+          hint: 'save the PEM to a file and add tls.caFile (or certFile/keyFile) to the converted spec',
+        });
+      return doc;
+    });
+    entries.push({ source: m.name, ...(m.skipFallback ? { fallback: false } : {}), mirrors: docs });
+  }
+  for (const host of auth)
+    diagnostics.push({
+      severity: 'warning',
+      code: 'convert.talos.auth',
+      file,
+      field: host,
+      message: `credentials for ${host} are not part of a mirrorctl spec and were left out`,
+      hint: 'keep the auth document in the Talos machine config',
+    });
+  return { entries, diagnostics };
+}
+
+export function readTalos(text: string, file: string): ReadResult {
+  const parsed = readYamlDocs(text, file);
+  const r = talosToEntries(parsed.docs, file);
+  return { entries: r.entries, diagnostics: [...parsed.diagnostics, ...r.diagnostics] };
 }

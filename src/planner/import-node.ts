@@ -4,7 +4,8 @@
 // registries.yaml, registries.conf(.d), daemon.json. Each finding names the file it came from.
 import type { Diagnostic } from '../diagnostics.js';
 import { hostsTomlEntry, legacyEntries } from '../foreign/containerd.js';
-import { readDockerDaemon, readK3s } from '../foreign/foreign-read.js';
+import { readDockerDaemon } from '../foreign/docker.js';
+import { readK3s } from '../foreign/k3s.js';
 import type { EntryDoc, MirrorDoc } from '../foreign/spec-doc.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { effectiveRegistriesConf } from '../formats/registries-conf-host.js';

@@ -1,14 +1,13 @@
 // A k3s/RKE2 node's current state, read through the Host port: registries.yaml and the role markers
 // that say which unit to restart; the desired state itself is pure (foreign/k3s-node.ts).
 
-import type { RancherFlavor } from '../foreign/k3s-model.js';
 import {
   type RancherDesired,
   ROLE_PROBES,
   rancherDesiredState,
   rancherService,
-  registriesYamlPath,
 } from '../foreign/k3s-node.js';
+import { type RancherFlavor, registriesYamlPath } from '../foreign/k3s-registries-yaml.js';
 import type { HostFs } from '../host/ports.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 
