@@ -1,13 +1,18 @@
-// Library API: the pure core only (spec, render, plan). host/, agent/, cluster/ are not exported.
+// Library API: the pure core only (spec, formats, render, plan, foreign). host/, transaction/, planner/,
+// cluster/ and cli/ are not exported: they touch a disk, a node or the Kubernetes API.
 
-export { applyOpenShift, isOpenShiftCluster } from './cluster/openshift-apply.js';
 export * from './diagnostics.js';
 export { specToBottlerocket } from './foreign/bottlerocket.js';
 // Distribution-native targets and format conversion (issue 6).
 export { FORMAT_NAMES, FORMATS, type Format, formatNamed } from './foreign/convert-table.js';
-export { type K3sRegistries, type RancherFlavor, specToK3s } from './foreign/k3s-model.js';
-export { rancherDesiredState, rancherService, registriesYamlPath } from './foreign/k3s-node.js';
-export { patchRegistriesYaml } from './foreign/k3s-registries-yaml.js';
+export { specToK3s } from './foreign/k3s.js';
+export { rancherDesiredState, rancherService } from './foreign/k3s-node.js';
+export {
+  type K3sRegistries,
+  patchRegistriesYaml,
+  type RancherFlavor,
+  registriesYamlPath,
+} from './foreign/k3s-registries-yaml.js';
 export { imageConfigPatch, type OpenShiftOutput, specToOpenShift } from './foreign/openshift.js';
 export { DISTRO_TARGETS, renderDistro } from './foreign/render-distro.js';
 export { docToSpec, docToYaml, type SpecDoc, specToDoc } from './foreign/spec-doc.js';
@@ -15,7 +20,6 @@ export { specToTalos } from './foreign/talos.js';
 export { checkHostsToml } from './formats/containerd-hosts-check.js';
 export { type ContainerdGates, containerdGates } from './formats/containerd-versions.js';
 export * from './plan/types.js';
-export { importFromNode, type NodeImport } from './planner/import-node.js';
 export {
   analyzeContainerdConfig,
   type ConfigPathOptions,
