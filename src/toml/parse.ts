@@ -60,3 +60,22 @@ export function tomlEqual(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return Object.is(a, b);
 }
+
+/**
+ * For readers that quote the parser's own words (registries.conf reproduces c/image's error text,
+ * detection summaries print it): a syntax error is the first line of smol-toml's message, verbatim
+ * ("Invalid TOML document: …"), with its line/column, instead of parseToml's `toml.parse` Diagnostic.
+ * Never throws: a file nested deep enough to overflow the parser's stack is reported the same way.
+ */
+export function parseTomlVerbatim(
+  text: string,
+): { ok: true; value: TomlTable } | { ok: false; error: string; line?: number; column?: number } {
+  try {
+    return { ok: true, value: parse(text) };
+  } catch (err) {
+    const error = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
+    return err instanceof TomlError
+      ? { ok: false, error, line: err.line, column: err.column }
+      : { ok: false, error };
+  }
+}
