@@ -3,7 +3,8 @@
 // first failed tick and the next tick that answered. After a failure the gRPC channel is replaced,
 // so the figure measures the runtime, not grpc-js's reconnect backoff (kubelet's channel backs off
 // too, which would only make the seed's restart look worse).
-import { type CriClient, criClient } from '../src/host/cri-client.js';
+import { criClient } from '../src/host/cri-client.js';
+import type { CriClient } from '../src/host/cri-port.js';
 
 const PERIOD_MS = 50;
 const PROBE_IMAGE = 'docker.io/library/busybox:1.36';

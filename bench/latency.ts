@@ -2,8 +2,10 @@
 // changes on an enabled node), through the built CLI and in-process, and the CLI's cold start as a
 // ratio to kubectl's on this machine.
 import { existsSync, realpathSync } from 'node:fs';
+import { nodeHost } from '../src/cli/node-host.js';
+import { txOptions } from '../src/cli/runtime-wiring.js';
 import { readLocalText } from '../src/host/local-files.js';
-import { type ApplyNodeInput, applyNode, nodeHost } from '../src/planner/reconcile.js';
+import { type ApplyNodeInput, applyNode } from '../src/planner/reconcile.js';
 import { median, medians, type Timed, timedRun, timedRuns } from './measure.js';
 import { type BenchNode, CLI, SERVICE, specYaml, writeSpec } from './node.js';
 import { ms, type Row, unmeasured, verdict } from './table.js';
@@ -67,7 +69,7 @@ export async function latency(node: BenchNode): Promise<Row[]> {
   for (let i = -1; i < RUNS; i++) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const out = await applyNode(host, inProcessInput(i % 2 ? a : b));
+    const out = await applyNode(host, inProcessInput(i % 2 ? a : b), txOptions);
     const t = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     if (out.exitCode !== 0) throw new Error(`in-process apply exited ${out.exitCode}`);

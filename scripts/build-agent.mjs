@@ -14,10 +14,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
 export const DEFAULT_OUTFILE = join(root, 'dist', 'agent', 'mirrorctl-agent.mjs');
 
-// Entry: the agent verb's own argument parsing plus the node entry points (reconcileNode, uninstallNode).
+// Entry: the agent verb's own argument parsing plus the node entry points (reconcileNode, uninstallNode)
+// wired to the real adapters by the composition root.
 const ENTRY = `
 import { runAgentCli } from './src/cli/commands/agent-cli.ts';
-import * as nodeEntry from './src/planner/reconcile.ts';
+import * as nodeEntry from './src/cli/node-host.ts';
 process.exitCode = await runAgentCli(process.argv.slice(2), nodeEntry);
 `;
 
@@ -59,10 +60,8 @@ await import(pathToFileURL(file).href);
 export async function buildAgentBundle(outfile = DEFAULT_OUTFILE) {
   const work = mkdtempSync(join(tmpdir(), 'mirrorctl-build-'));
   const plain = join(work, 'agent.mjs');
-  if (!existsSync(join(root, 'src', 'planner', 'reconcile.ts')))
-    throw new Error(
-      'src/planner/reconcile.ts (reconcileNode) does not exist yet: the agent cannot be bundled',
-    );
+  if (!existsSync(join(root, 'src', 'cli', 'node-host.ts')))
+    throw new Error('src/cli/node-host.ts (reconcileNode) does not exist yet: the agent cannot be bundled');
   await build({
     stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'agent-entry.ts' },
     bundle: true,

@@ -1,7 +1,7 @@
 // Step 1 of verify: is mirrorctl's configuration in force? Files as last applied (hashes), the
 // expected spec, and — through the CRI, the API kubelet uses — the runtime really loaded it.
 
-import type { CriClient } from '../host/cri-client.js';
+import type { CriClient } from '../host/cri-port.js';
 import type { HostFs } from '../host/ports.js';
 import { nodeStatus } from '../transaction/status.js';
 import type { VerifyCheck } from './verify-types.js';

@@ -1,6 +1,6 @@
 // Steps 2 and 3 of verify: probe the mirrors for each image exactly as the runtime would request it
 // (preflight's resolution = explain's), then pull through the runtime's CRI and time it.
-import type { CriClient } from '../host/cri-client.js';
+import type { CriClient } from '../host/cri-port.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { runPreflight } from './run.js';

@@ -2,10 +2,10 @@
 // call these with --cluster. Each returns the exit code and writes results to ctx.stdout.
 import { stringify } from 'yaml';
 import { collectInventory, type NodeRow } from '../cluster/inventory.js';
-import type { Kube } from '../cluster/kube.js';
 import { AGENT_NAME, LABELS, SPEC_CONFIGMAP, TLS_SECRET } from '../cluster/names.js';
 import { historyFrom, type RolloutOptions, type RolloutReport, runRollout } from '../cluster/rollout.js';
 import { formatDiagnostics } from '../diagnostics.js';
+import type { Kube } from '../host/kube-port.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, progressWriter } from './rollout-progress.js';

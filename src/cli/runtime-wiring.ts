@@ -1,28 +1,15 @@
-// Wires the agent's ports for one node: runtime control (systemctl, nsenter in a pod, or the
-// operator's own commands), health (CRI for containerd/CRI-O, /_ping for dockerd), process probe.
+// Builds the transaction's runtime ports for one node (a TxWiring, src/planner/node-entry.ts): runtime
+// control (systemctl, nsenter in a pod, or the operator's own commands), health (CRI for
+// containerd/CRI-O, /_ping for dockerd), process probe.
 import path from 'node:path';
 import { SOCKETS } from '../detect/facts.js';
-import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/agent-ports.js';
 import { dockerRuntimeHealth } from '../host/docker-health.js';
 import type { Runner } from '../host/ports.js';
 import { processProbe } from '../host/process-probe.js';
+import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/runtime-port.js';
+import type { ControlInput, TxWiring } from '../planner/node-entry.js';
 import { commandRuntimeControl, runsInPod } from '../transaction/runtime-control.js';
-import type { AgentOptions } from '../transaction/types.js';
-
-export interface ControlInput {
-  root: string;
-  restartCommand?: string;
-  reloadCommand?: string;
-  /** unix:///run/containerd/containerd.sock; default: the runtime's socket under root. */
-  criEndpoint?: string;
-  /** Node path of the detected CRI socket. */
-  detectedSocket?: string;
-  healthTimeoutMs: number;
-  env: Record<string, string | undefined>;
-  stateDir?: string;
-  /** Write files but leave the restart/reload to the operator (maintenance window, demo roots). */
-  deferAction?: boolean;
-}
+import type { TxOptions } from '../transaction/types.js';
 
 /** An operator's command is a shell line (`kill -HUP $(pidof crio)`), run by sh -c. */
 const shellLine = (cmd: string | undefined): string[] | undefined =>
@@ -54,7 +41,7 @@ const notChecked: RuntimeHealth = {
   check: async () => ({ ok: true, detail: 'not checked: runtime action deferred' }),
 };
 
-export function agentOptions(run: Runner, input: ControlInput): AgentOptions {
+export const txOptions: TxWiring = (run: Runner, input: ControlInput): TxOptions => {
   if (input.deferAction) {
     return {
       control: deferredControl,
@@ -76,4 +63,4 @@ export function agentOptions(run: Runner, input: ControlInput): AgentOptions {
     healthTimeoutMs: input.healthTimeoutMs,
     ...(input.stateDir ? { stateDir: input.stateDir } : {}),
   };
-}
+};

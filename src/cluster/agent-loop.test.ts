@@ -1,8 +1,9 @@
 // The agent loop over an in-memory file view: acts once per control document, waits for its wave,
 // exits once after a failure, re-announces its last result after a container restart.
 import { describe, expect, it } from 'vitest';
+import type { NodeResult, ReconcileInput } from '../planner/node-entry.js';
 import { type AgentIo, runAgent } from './agent-loop.js';
-import type { Control, NodeResult, ReconcileInput } from './agent-protocol.js';
+import type { Control } from './agent-protocol.js';
 import { specRevision } from './names.js';
 
 const SPEC = 'apiVersion: mirrorctl/v1\n';

@@ -2,53 +2,8 @@
 // so the CLI talks to it through the spec ConfigMap (mounted at /config; kubelet refreshes it in
 // place) and the agent answers through its readiness (the result file) and one JSON line per result
 // in its log, which the CLI reads with a single log request when the pod's readiness or restart count
-// changes.
+// changes. What the agent hands the node entry points and gets back: src/planner/node-entry.ts.
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics.js';
-import type { Host } from '../host/ports.js';
-import type { Target } from '../spec/types.js';
-
-/** The lead's node-level entry point (src/planner/reconcile.ts); the agent receives it as a parameter so
- *  this layer does not depend on the node internals. With dryRun, `status` is 'applied' when changes
- *  are pending and `action` is the action applying would take. */
-export interface ReconcileInput {
-  specText: string;
-  specFile: string;
-  root: string;
-  runtime?: 'auto' | Target;
-  restartCommand?: string;
-  reloadCommand?: string;
-  criEndpoint?: string;
-  healthTimeoutMs: number;
-  dryRun: boolean;
-  /** Reads a TLS file the spec names (null = missing); without it only the spec itself is readable. */
-  readFile?: (path: string) => Promise<string | null>;
-  host?: Host;
-}
-
-export interface NodeResult {
-  status: 'applied' | 'unchanged' | 'rolled-back' | 'failed' | 'invalid';
-  specHash?: string;
-  action: 'none' | 'reload' | 'restart';
-  exitCode: number;
-  message: string;
-  diagnostics: Diagnostic[];
-}
-
-export type ReconcileNode = (input: ReconcileInput) => Promise<NodeResult>;
-
-/** Restores every file mirrorctl wrote on the node (node-level `uninstall`). */
-export interface UninstallInput {
-  root: string;
-  restartCommand?: string;
-  reloadCommand?: string;
-  criEndpoint?: string;
-  healthTimeoutMs: number;
-  /** Report whether anything would be restored (status 'applied') or not ('unchanged'), change nothing. */
-  dryRun?: boolean;
-  host?: Host;
-}
-export type UninstallNode = (input: UninstallInput) => Promise<NodeResult>;
 
 /** Control document (`control.json` in the spec ConfigMap), written by the CLI only. */
 export const controlSchema = z.object({

@@ -1,16 +1,14 @@
 // One decision of the agent (pure apart from the injected reconcile/uninstall): given the control
 // document and spec the kubelet mounted, and what this agent did last, what to do now. Shared by the
 // real agent loop and the cluster simulator in the tests, so both speak the same protocol.
+import type { NodeResult, ReconcileNode, UninstallNode } from '../planner/node-entry.js';
 import {
   type AgentResult,
   type AgentStatus,
   type Control,
-  type NodeResult,
   nodeAllowed,
   RESULT_KIND,
-  type ReconcileNode,
   SUCCEEDED,
-  type UninstallNode,
 } from './agent-protocol.js';
 import { specRevision } from './names.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { V1Node, V1Pod } from '../host/kube-port.js';
 import { type ClusterReader, readCluster, targetsOfNodes } from './image-source.js';
-import type { V1Node, V1Pod } from './kube.js';
 
 const node = (name: string, runtime: string, images: string[][] = []): V1Node => ({
   metadata: { name },

@@ -7,8 +7,8 @@ import { type FoundImage, imagesOfPodSpec } from '../checks/collect.js';
 import type { TargetRuntime } from '../checks/run.js';
 import { selectTarget } from '../detect/targets.js';
 import { parseRuntimeVersion } from '../detect/version.js';
+import type { Kube, V1Node, V1Pod } from '../host/kube-port.js';
 import type { Target } from '../spec/types.js';
-import type { Kube, V1Node, V1Pod } from './kube.js';
 
 export type ClusterReader = Pick<Kube, 'listNodes' | 'listPods' | 'list'>;
 

@@ -4,6 +4,7 @@
 // one log read per agent pod.
 
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Kube } from '../host/kube-port.js';
 import { mapLimit } from '../util/map-limit.js';
 import {
   type AgentResult,
@@ -12,7 +13,6 @@ import {
   lastResultLine,
   SUCCEEDED,
 } from './agent-protocol.js';
-import type { Kube } from './kube.js';
 import { AGENT_SELECTOR, SPEC_CONFIGMAP, SPEC_KEYS } from './names.js';
 import { nodeReady, nodeRoles, nodeRuntime } from './node-runtime.js';
 

@@ -1,29 +1,33 @@
-// The Kube port over @kubernetes/client-node 1.4: kubeconfig resolution like kubectl
-// (--kubeconfig, then KUBECONFIG, then in-cluster, then ~/.kube/config), --context, -n, and every
-// call wrapped in retries for transient answers. The only file importing the client library's values.
+// The Kube port (src/host/kube-port.ts) over @kubernetes/client-node 1.4, on a kubeconfig the CLI
+// loaded (src/host/pooled-kubeconfig.ts): -n, and every call wrapped in retries for transient
+// answers. With pooled-kubeconfig.ts, the only file importing the client library's values.
 import {
   ApiException,
   CoreV1Api,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
-import { PooledKubeConfig } from '../host/pooled-kubeconfig.js';
-import { type Kube, KubeError, type ListOptions, type ObjectRef, type PatchType } from './kube.js';
+import { type Kube, KubeError, type ListOptions, type ObjectRef, type PatchType } from '../host/kube-port.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js';
 import { resumableWatch } from './watch-resume.js';
 
 export interface KubeClientOptions {
-  kubeconfig?: string;
-  context?: string;
   namespace?: string;
   retry?: RetryOptions;
-  /** Environment for KUBECONFIG lookup (the CLI passes its own, tests a generated kubeconfig). */
-  env?: Record<string, string | undefined>;
 }
+
+/** A loaded kubeconfig with one pooled connection agent and a plain GET for pod logs: the composition
+ *  root builds it (src/host/pooled-kubeconfig.ts loadKubeConfig) and passes it in. */
+export type PooledConfig = KubeConfig & {
+  /** Whether getText can be used (no proxy). */
+  readonly direct: boolean;
+  getText(path: string): Promise<string>;
+};
 
 const PATCH_TYPES: Record<PatchType, string> = {
   merge: PatchStrategy.MergePatch,
@@ -46,18 +50,7 @@ export function toKubeError(err: unknown): KubeError {
   return new KubeError(typeof e?.message === 'string' ? e.message : String(err), status);
 }
 
-export function loadKubeConfig(opts: KubeClientOptions): PooledKubeConfig {
-  const kc = new PooledKubeConfig();
-  const fromEnv = opts.env?.KUBECONFIG;
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else if (fromEnv) kc.loadFromFile(fromEnv.split(':')[0] ?? fromEnv);
-  else kc.loadFromDefault();
-  if (opts.context) kc.setCurrentContext(opts.context);
-  return kc;
-}
-
-export function createKubeClient(opts: KubeClientOptions = {}): Kube {
-  const kc = loadKubeConfig(opts);
+export function createKubeClient(kc: PooledConfig, opts: KubeClientOptions = {}): Kube {
   const core = kc.makeApiClient(CoreV1Api);
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const watcher = new Watch(kc);

@@ -2,9 +2,9 @@
 // true or its container restarts (the agent's two signals), so a rollout costs about one log read per
 // node and one more for nodes that wait for a restart wave — never a GET per node per poll.
 import type { V1Pod } from '@kubernetes/client-node';
+import type { Kube, WatchHandle } from '../host/kube-port.js';
 import { mapLimit } from '../util/map-limit.js';
 import { type AgentResult, lastResultLine } from './agent-protocol.js';
-import type { Kube, WatchHandle } from './kube.js';
 
 interface PodView {
   pod: string;

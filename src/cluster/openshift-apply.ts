@@ -5,8 +5,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
 import { imageConfigPatch, OPENSHIFT_CONFIG_NS, objectName, specToOpenShift } from '../foreign/openshift.js';
+import { type Kube, KubeError, type ObjectRef } from '../host/kube-port.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
-import { type Kube, KubeError, type ObjectRef, upsert } from './kube.js';
+import { upsert } from './kube-apply.js';
 import { nodeRuntime } from './node-runtime.js';
 
 export const IMAGE_CONFIG: ObjectRef = {

@@ -1,6 +1,6 @@
 // Retries for API calls: 429 (throttled, honouring Retry-After), 500/502/503/504 and dropped
 // connections are transient on a busy API server; anything else is an answer and is returned.
-import { KubeError } from './kube.js';
+import { KubeError } from '../host/kube-port.js';
 
 export interface RetryOptions {
   retries: number;

@@ -5,6 +5,7 @@
 // one ConfigMap patch per phase, and one or two log reads per node.
 import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
+import type { Kube } from '../host/kube-port.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import {
   type AgentResult,
@@ -17,7 +18,7 @@ import {
   SUCCEEDED,
 } from './agent-protocol.js';
 import { selectorString } from './inventory.js';
-import { type Kube, refOf, upsert } from './kube.js';
+import { refOf, upsert } from './kube-apply.js';
 import { buildManifests, buildSpecConfigMap, redactSecrets } from './manifests.js';
 import { AGENT_SELECTOR, LABELS, SPEC_CONFIGMAP, SPEC_KEYS, specRevision, TLS_SECRET } from './names.js';
 import { nodeReady, nodeRuntime } from './node-runtime.js';

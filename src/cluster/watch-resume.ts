@@ -2,7 +2,7 @@
 // load balancers), so on every close we reconnect from the last resourceVersion seen (bookmarks
 // included), and when that version is too old (410 Gone) we relist and replay the difference as
 // events — the same contract client-go's reflector gives informers.
-import type { ListResult, WatchEvent, WatchHandle } from './kube.js';
+import type { ListResult, WatchEvent, WatchHandle } from '../host/kube-port.js';
 import { backoffMs, type RetryOptions } from './retry.js';
 
 export interface Versioned {

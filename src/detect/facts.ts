@@ -3,7 +3,10 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { CONTAINERD_DROPIN_DIR } from '../formats/containerd-dropins.js';
 import type { NodePaths } from '../formats/node-paths.js';
-import type { FileType } from '../host/ports.js';
+
+/** lstat's kind of a path: what HostFacts record and HostFs.stat answers (src/host/ports.ts takes it
+ *  from here, so the pure core needs nothing from host/). */
+export type FileType = 'file' | 'dir' | 'symlink' | 'other';
 
 export type VersionCommandId = 'containerd' | 'crio' | 'dockerd' | 'cri-dockerd';
 

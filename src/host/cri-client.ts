@@ -1,5 +1,5 @@
-// Small typed client for the Kubernetes CRI API (runtime.v1) over a unix socket: what kubelet
-// calls, so `verify` and the e2e suite pull exactly the way a node does (`ctr` ignores config_path).
+// The CRI port (src/host/cri-port.ts) over gRPC and a unix socket: runtime.v1, what kubelet calls, so
+// `verify` and the e2e suite pull exactly the way a node does (`ctr` ignores config_path).
 // Errors are values: every call resolves to CriResult, never rejects.
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON, type MethodDefinition } from '@grpc/proto-loader';
@@ -7,86 +7,13 @@ import protobuf from 'protobufjs';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { CRI_API_PROTO } from './cri-api-proto.js';
-
-/** Why a CRI call failed, in the terms an operator acts on. */
-export type CriErrorKind =
-  /** The socket answered but has no runtime.v1 service: the CRI plugin is not loaded. */
-  | 'unimplemented'
-  /** Nothing listens on the socket (runtime down, wrong path). */
-  | 'unavailable'
-  | 'deadline-exceeded'
-  | 'not-found'
-  /** Any other gRPC status, e.g. a pull that failed at the registry. */
-  | 'failed';
-
-export interface CriError {
-  kind: CriErrorKind;
-  /** Numeric gRPC status code (12 = UNIMPLEMENTED, 14 = UNAVAILABLE, …). */
-  grpcCode: number;
-  /** gRPC status details: the runtime's own error text (e.g. containerd's pull error). */
-  details: string;
-  /** Full method path, e.g. `/runtime.v1.ImageService/PullImage`. */
-  method: string;
-  endpoint: string;
-}
-
-export type CriResult<T> = { ok: true; value: T } | { ok: false; error: CriError };
-
-export interface CriVersion {
-  version: string;
-  runtimeName: string;
-  runtimeVersion: string;
-  runtimeApiVersion: string;
-}
-
-export interface CriCondition {
-  type: string;
-  status: boolean;
-  reason: string;
-  message: string;
-}
-
-export interface CriStatus {
-  conditions: CriCondition[];
-  /** Verbose only: JSON strings keyed by topic (containerd: `config`, `golang`, …). */
-  info: Record<string, string>;
-}
-
-export interface CriImage {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  size: string;
-}
-
-/** Registry credentials as kubelet passes them from an image pull secret. */
-export interface CriAuth {
-  username?: string;
-  password?: string;
-  auth?: string;
-  serverAddress?: string;
-  identityToken?: string;
-  registryToken?: string;
-}
+import type { CriClient, CriError, CriErrorKind, CriResult, CriVersion } from './cri-port.js';
 
 export interface CriClientOptions {
   /** Deadline of every call but PullImage. Default 10 s. */
   callDeadlineMs?: number;
   /** Deadline of PullImage (kubelet has none; a stuck mirror must not hang verify). Default 5 min. */
   pullDeadlineMs?: number;
-}
-
-export interface CriClient {
-  readonly endpoint: string;
-  version(): Promise<CriResult<CriVersion>>;
-  status(verbose?: boolean): Promise<CriResult<CriStatus>>;
-  /** Resolves to the runtime's image reference (an image ID on containerd). */
-  pullImage(ref: string, auth?: CriAuth): Promise<CriResult<string>>;
-  /** null when the image is not present (the CRI answers with an empty image). */
-  imageStatus(ref: string): Promise<CriResult<CriImage | null>>;
-  listImages(): Promise<CriResult<CriImage[]>>;
-  removeImage(ref: string): Promise<CriResult<void>>;
-  close(): void;
 }
 
 const versionSchema = z.object({

@@ -1,8 +1,9 @@
 // RuntimeHealth over the CRI socket: the runtime is healthy when runtime.v1 Version answers and
 // Status reports RuntimeReady (what kubelet needs). `unimplemented` means the CRI plugin did not
 // load (e.g. containerd with both `mirrors` and `config_path`): the runtime is up but useless.
-import type { HealthResult, RuntimeHealth } from './agent-ports.js';
+
 import { criClient, waitForCri } from './cri-client.js';
+import type { HealthResult, RuntimeHealth } from './runtime-port.js';
 
 export function criRuntimeHealth(endpoint: string): RuntimeHealth {
   return {

@@ -1,7 +1,7 @@
 // RuntimeHealth for dockerd: GET /_ping on its API socket answers "OK" once the daemon serves again
 // (dockerd has no CRI; cri-dockerd nodes are checked here too because the reload is dockerd's).
 import { request } from 'node:http';
-import type { HealthResult, RuntimeHealth } from './agent-ports.js';
+import type { HealthResult, RuntimeHealth } from './runtime-port.js';
 
 function ping(socketPath: string): Promise<string> {
   return new Promise((resolve, reject) => {

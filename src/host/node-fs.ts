@@ -4,8 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { FileType } from '../detect/facts.js';
 import { HostFsError, MAX_READ_BYTES } from './fs-error.js';
-import type { FileStat, FileType, HostFs } from './ports.js';
+import type { FileStat, HostFs } from './ports.js';
 import { type EntryKind, type LinkLookup, resolveInRoot, splitNodePath } from './resolve-in-root.js';
 import { TEMP_MARKER } from './temp-names.js';
 

@@ -6,7 +6,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeError } from '../cluster/kube.js';
+import { KubeError } from './kube-port.js';
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 
@@ -87,4 +87,23 @@ export class PooledKubeConfig extends KubeConfig {
       req.end();
     });
   }
+}
+
+export interface KubeConfigSource {
+  kubeconfig?: string;
+  context?: string;
+  /** Environment for KUBECONFIG lookup (the CLI passes its own, tests a generated kubeconfig). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Kubeconfig resolution like kubectl: --kubeconfig, then KUBECONFIG, then in-cluster, then
+ *  ~/.kube/config; then --context. */
+export function loadKubeConfig(opts: KubeConfigSource): PooledKubeConfig {
+  const kc = new PooledKubeConfig();
+  const fromEnv = opts.env?.KUBECONFIG;
+  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+  else if (fromEnv) kc.loadFromFile(fromEnv.split(':')[0] ?? fromEnv);
+  else kc.loadFromDefault();
+  if (opts.context) kc.setCurrentContext(opts.context);
+  return kc;
 }

@@ -1,7 +1,7 @@
 // The only doors to the outside world. Everything above host/ receives these as parameters
 // (no module mocking, no DI container): applyPlan(plan, host), observeHost(host, …).
 
-export type FileType = 'file' | 'dir' | 'symlink' | 'other';
+import type { FileType } from '../detect/facts.js';
 
 export interface FileStat {
   type: FileType;

@@ -1,7 +1,7 @@
 // ProcessProbe over /proc: a lock holder is alive when its pid exists with the same start time
 // (pids are recycled; the start time in /proc/<pid>/stat is not).
 import { readFileSync } from 'node:fs';
-import type { ProcessIdentity, ProcessProbe } from './agent-ports.js';
+import type { ProcessIdentity, ProcessProbe } from './runtime-port.js';
 
 /** Field 22 (starttime) of /proc/<pid>/stat; the comm field (2) may hold spaces and parens. */
 export function readStartTime(pid: number): string | null {

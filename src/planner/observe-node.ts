@@ -6,7 +6,8 @@ import type { NodePaths } from '../formats/node-paths.js';
 import { decodeHostText } from '../host/fs-error.js';
 import type { HostFs } from '../host/ports.js';
 import { isManaged } from '../render/header.js';
-import { agentStateSchema, ownedPaths, readJsonDoc, statePaths } from '../transaction/index.js';
+import { ownedPaths } from '../transaction/history.js';
+import { readJsonDoc, statePaths, txStateSchema } from '../transaction/state-files.js';
 
 export async function readText(fs: HostFs, path: string): Promise<string | null> {
   const bytes = await fs.readFile(path);
@@ -35,7 +36,7 @@ export async function ownedOnHost(
 ): Promise<{ paths: string[]; diagnostics: Diagnostic[] }> {
   const owned = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  const state = await readJsonDoc(fs, statePaths(paths.stateDir).state, agentStateSchema);
+  const state = await readJsonDoc(fs, statePaths(paths.stateDir).state, txStateSchema);
   if (state.ok && state.value) for (const p of ownedPaths(state.value)) owned.add(p);
   if (!state.ok) diagnostics.push(state.diagnostic);
   for (const dir of (await fs.readDir(hostsDir)) ?? []) {

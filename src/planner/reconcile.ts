@@ -1,20 +1,13 @@
 // reconcileNode: the whole node-level job (plan, then apply unless dry-run) as one value-returning
-// call — what `mirrorctl apply` and the DaemonSet agent both run.
-
-import { agentOptions } from '../cli/runtime-wiring.js';
-import type { NodeResult, ReconcileInput, UninstallInput } from '../cluster/agent-protocol.js';
-import { execRunner } from '../host/exec-runner.js';
-import { nodeFs } from '../host/node-fs.js';
-import type { Host, Logger } from '../host/ports.js';
-import { silentLogger } from '../host/ports.js';
+// call — what `mirrorctl apply` and the DaemonSet agent both run. The real Host and runtime ports
+// come in as parameters (src/cli/node-host.ts wires them); nothing here builds an adapter.
+import type { Host } from '../host/ports.js';
 import type { Plan } from '../plan/types.js';
-import { applyPlan, exitCodeFor, uninstallAll } from '../transaction/index.js';
-import type { TxResult } from '../transaction/types.js';
+import { applyPlan } from '../transaction/apply.js';
+import { exitCodeFor, type TxResult } from '../transaction/types.js';
+import { uninstallAll } from '../transaction/uninstall.js';
+import type { NodeResult, NodeWiring, ReconcileInput, TxWiring, UninstallInput } from './node-entry.js';
 import { type NodePlan, type PlanNodeInput, planNode } from './plan-node.js';
-
-export function nodeHost(root: string, log: Logger = silentLogger): Host {
-  return { fs: nodeFs({ root }), run: execRunner({ defaultTimeoutMs: 120_000 }), log, now: () => new Date() };
-}
 
 export interface ApplyNodeInput extends Omit<PlanNodeInput, 'readSpec'> {
   root: string;
@@ -34,14 +27,18 @@ export interface ApplyNodeOutcome {
   exitCode: number;
 }
 
-export async function applyNode(host: Host, input: ApplyNodeInput): Promise<ApplyNodeOutcome> {
+export async function applyNode(
+  host: Host,
+  input: ApplyNodeInput,
+  wire: TxWiring,
+): Promise<ApplyNodeOutcome> {
   const planned = await planNode(host, input);
   if (!planned.plan || planned.refusal !== 0) return { planned, exitCode: planned.refusal || 2 };
   if (input.dryRun) return { planned, exitCode: 0 };
   const tx = await applyPlan(
     planned.plan,
     host,
-    agentOptions(host.run, {
+    wire(host.run, {
       root: input.root,
       ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
       ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
@@ -60,11 +57,12 @@ export async function applySavedPlan(
   host: Host,
   plan: Plan,
   input: Omit<ApplyNodeInput, keyof PlanNodeInput | 'dryRun'> & { dryRun?: boolean },
+  wire: TxWiring,
 ): Promise<TxResult> {
   return applyPlan(
     plan,
     host,
-    agentOptions(host.run, {
+    wire(host.run, {
       root: input.root,
       ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
       ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
@@ -86,26 +84,30 @@ const STATUS: Record<TxResult['status'], NodeResult['status']> = {
   'rollback-failed': 'failed',
 };
 
-/** The agent protocol's entry point (src/cluster/agent-protocol.ts ReconcileNode). */
-export async function reconcileNode(input: ReconcileInput): Promise<NodeResult> {
-  const host = input.host ?? nodeHost(input.root);
-  const out = await applyNode(host, {
-    specFile: input.specFile,
-    // TLS files beside the spec (the agent pod's ConfigMap/Secret mounts) come from input.readFile.
-    readSpec: async (p) => (p === input.specFile ? input.specText : ((await input.readFile?.(p)) ?? null)),
-    runtime: input.runtime ?? 'auto',
-    runCommands: true,
-    desired: { migrateLegacy: false, keepConfigPathList: false },
-    takeOver: false,
-    skipInexpressible: false,
-    root: input.root,
-    ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
-    ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
-    ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
-    healthTimeoutMs: input.healthTimeoutMs,
-    dryRun: input.dryRun,
-    env: process.env,
-  });
+/** The agent's entry point (ReconcileNode, src/planner/node-entry.ts), once given its wiring. */
+export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): Promise<NodeResult> {
+  const host = input.host ?? wiring.host(input.root);
+  const out = await applyNode(
+    host,
+    {
+      specFile: input.specFile,
+      // TLS files beside the spec (the agent pod's ConfigMap/Secret mounts) come from input.readFile.
+      readSpec: async (p) => (p === input.specFile ? input.specText : ((await input.readFile?.(p)) ?? null)),
+      runtime: input.runtime ?? 'auto',
+      runCommands: true,
+      desired: { migrateLegacy: false, keepConfigPathList: false },
+      takeOver: false,
+      skipInexpressible: false,
+      root: input.root,
+      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+      healthTimeoutMs: input.healthTimeoutMs,
+      dryRun: input.dryRun,
+      env: process.env,
+    },
+    wiring.txOptions,
+  );
   const plan = out.planned.plan;
   const specHash = plan?.specHash;
   const base = { ...(specHash ? { specHash } : {}), action: plan?.action.kind ?? 'none' } as const;
@@ -139,11 +141,11 @@ export async function reconcileNode(input: ReconcileInput): Promise<NodeResult> 
   };
 }
 
-export async function uninstallNode(input: UninstallInput): Promise<NodeResult> {
-  const host = input.host ?? nodeHost(input.root);
+export async function uninstallNode(input: UninstallInput, wiring: NodeWiring): Promise<NodeResult> {
+  const host = input.host ?? wiring.host(input.root);
   const tx = await uninstallAll(host, {
     ...(input.dryRun ? { dryRun: true } : {}),
-    ...agentOptions(host.run, {
+    ...wiring.txOptions(host.run, {
       root: input.root,
       ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
       ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),

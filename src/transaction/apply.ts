@@ -1,4 +1,4 @@
-// applyPlan: the node agent's entry point for `apply`. Re-reads every file the plan touches and
+// applyPlan: the transaction engine's entry point for `apply`. Re-reads every file the plan touches and
 // refuses on drift (the plan was computed against other bytes), skips changes already in place,
 // then runs one transaction (transaction.ts) under the lock (session.ts).
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
@@ -9,7 +9,7 @@ import { orderOps } from './order.js';
 import { runSession } from './session.js';
 import { sha256Of } from './state-files.js';
 import { runTransaction, type TxOp } from './transaction.js';
-import type { AgentOptions, TxResult } from './types.js';
+import type { TxOptions, TxResult } from './types.js';
 
 const dec = new TextDecoder();
 
@@ -39,7 +39,7 @@ function preflightChange(c: FileChange, now: Uint8Array | null): TxOp | 'skip' |
   return { path: c.path, after: { data: c.content, mode: c.mode }, owned: c.owned, secret };
 }
 
-export async function applyPlan(plan: Plan, host: Host, opts: AgentOptions): Promise<TxResult> {
+export async function applyPlan(plan: Plan, host: Host, opts: TxOptions): Promise<TxResult> {
   if (plan.apiVersion !== PLAN_API_VERSION)
     return resultOf(
       'apply',

@@ -12,7 +12,7 @@ import {
   statePaths,
   writeJsonDoc,
 } from './state-files.js';
-import { AgentError } from './types.js';
+import { TxError } from './types.js';
 
 export async function createBackup(
   fs: HostFs,
@@ -73,7 +73,7 @@ export async function restoreBackup(
     if (now?.type === 'file' && now.mode === e.mode && (await currentSha(fs, e.path)) === e.sha256) continue;
     const bytes = await fs.readFile(p.backupFile(manifest.txid, e.path));
     if (bytes === null || sha256Of(bytes) !== e.sha256)
-      throw new AgentError(
+      throw new TxError(
         'agent.backup.damaged',
         e.path,
         `backup in ${p.backupDir(manifest.txid)} is missing or damaged`,

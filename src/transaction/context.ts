@@ -5,11 +5,11 @@ import { fsErrorToDiagnostic } from '../host/fs-error.js';
 import type { Host } from '../host/ports.js';
 import type { HeldLock } from './lock.js';
 import { DEFAULT_STATE_DIR } from './state-files.js';
-import { AgentError, type AgentOptions, type StepReport, type TxKind, type TxResult } from './types.js';
+import { type StepReport, TxError, type TxKind, type TxOptions, type TxResult } from './types.js';
 
 export interface TxContext {
   host: Host;
-  opts: AgentOptions;
+  opts: TxOptions;
   stateDir: string;
   lock: HeldLock;
   steps: StepReport[];
@@ -17,9 +17,9 @@ export interface TxContext {
   hadState: boolean;
 }
 
-export const stateDirOf = (opts: AgentOptions): string => opts.stateDir ?? DEFAULT_STATE_DIR;
-export const healthTimeout = (opts: AgentOptions): number => opts.healthTimeoutMs ?? 30_000;
-export const actionTimeout = (opts: AgentOptions): number => opts.actionTimeoutMs ?? 90_000;
+export const stateDirOf = (opts: TxOptions): string => opts.stateDir ?? DEFAULT_STATE_DIR;
+export const healthTimeout = (opts: TxOptions): number => opts.healthTimeoutMs ?? 30_000;
+export const actionTimeout = (opts: TxOptions): number => opts.actionTimeoutMs ?? 90_000;
 
 /** Records a step (✓/✗ on stderr) and, when it succeeded, gives the test hook its chance. */
 export async function report(
@@ -38,7 +38,7 @@ export const newTxid = (now: Date): string =>
   `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 
 export function toDiagnostic(err: unknown, fallbackPath?: string): Diagnostic {
-  if (err instanceof AgentError)
+  if (err instanceof TxError)
     return {
       severity: 'error',
       code: err.code,

@@ -1,23 +1,23 @@
 // Queries over state.json's history: what mirrorctl expects each file to hold now, which paths it
 // owns, and the last apply that can still be undone.
 import type { RuntimeAction } from '../plan/types.js';
-import type { AgentState, FileRecord, TxRecord } from './state-files.js';
+import type { FileRecord, TxRecord, TxState } from './state-files.js';
 
 /** The latest recorded state of every path mirrorctl has written (later transactions win). */
-export function expectedFiles(state: AgentState): Map<string, FileRecord> {
+export function expectedFiles(state: TxState): Map<string, FileRecord> {
   const out = new Map<string, FileRecord>();
   for (const tx of state.history) for (const f of tx.files) out.set(f.path, f);
   return out;
 }
 
 /** Paths mirrorctl owns on the host now (present and written as owned): input to buildPlan. */
-export const ownedPaths = (state: AgentState): string[] =>
+export const ownedPaths = (state: TxState): string[] =>
   [...expectedFiles(state).values()]
     .filter((f) => f.owned && f.sha256 !== null)
     .map((f) => f.path)
     .sort();
 
-export const lastUndoableApply = (state: AgentState): TxRecord | undefined =>
+export const lastUndoableApply = (state: TxState): TxRecord | undefined =>
   state.history.findLast((h) => h.kind === 'apply' && h.undone !== true);
 
 /** The last apply still in effect (for status: spec hash and name). */

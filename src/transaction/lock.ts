@@ -4,8 +4,8 @@
 // state (a failed first apply) can leave the tree exactly as it found it.
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import type { ProcessIdentity, ProcessProbe } from '../host/agent-ports.js';
 import type { HostFs } from '../host/ports.js';
+import type { ProcessIdentity, ProcessProbe } from '../host/runtime-port.js';
 import { ancestorsOf, readJsonDoc, removeEmptyDirs, statePaths } from './state-files.js';
 
 const lockSchema = z.object({

@@ -6,11 +6,11 @@ import { isTempName } from '../host/temp-names.js';
 import { readManifest, restoreBackup } from './backup.js';
 import { report, type TxContext, toDiagnostic } from './context.js';
 import {
-  type AgentState,
   journalSchema,
   readJsonDoc,
   removeTree,
   statePaths,
+  type TxState,
   writeJsonDoc,
 } from './state-files.js';
 import { performAction } from './transaction.js';
@@ -26,10 +26,10 @@ async function removeTempFiles(ctx: TxContext, dirs: readonly string[]): Promise
 }
 
 export type RecoverOutcome =
-  | { ok: true; report?: RecoveryReport; state: AgentState | null }
+  | { ok: true; report?: RecoveryReport; state: TxState | null }
   | { ok: false; report?: RecoveryReport; diagnostic: ReturnType<typeof toDiagnostic> };
 
-export async function recoverInterrupted(ctx: TxContext, state: AgentState | null): Promise<RecoverOutcome> {
+export async function recoverInterrupted(ctx: TxContext, state: TxState | null): Promise<RecoverOutcome> {
   const { fs } = ctx.host;
   const p = statePaths(ctx.stateDir);
   // A crash inside the very first journal write leaves only its temp file.

@@ -7,9 +7,9 @@ import { currentSha, readManifest } from './backup.js';
 import { report, resultOf, type TxContext } from './context.js';
 import { lastUndoableApply } from './history.js';
 import { runSession } from './session.js';
-import { type AgentState, type BackupManifest, statePaths } from './state-files.js';
+import { type BackupManifest, statePaths, type TxState } from './state-files.js';
 import { runTransaction, type TxOp } from './transaction.js';
-import { AgentError, type AgentOptions, type TxResult } from './types.js';
+import { TxError, type TxOptions, type TxResult } from './types.js';
 
 /** Ops that put every entry of a manifest back (skipping files already right). */
 export async function restoreOps(
@@ -30,11 +30,7 @@ export async function restoreOps(
       continue;
     const data = await ctx.host.fs.readFile(p.backupFile(manifest.txid, e.path));
     if (data === null)
-      throw new AgentError(
-        'agent.backup.damaged',
-        e.path,
-        `backup in ${p.backupDir(manifest.txid)} is missing`,
-      );
+      throw new TxError('agent.backup.damaged', e.path, `backup in ${p.backupDir(manifest.txid)} is missing`);
     // Restored originals keep their own mode, even when the new file was a 0600 secret.
     ops.push({ path: e.path, after: { data, mode: e.mode }, ...meta, secret: false });
   }
@@ -60,8 +56,8 @@ export async function checkDrift(
   return out;
 }
 
-export async function rollbackLast(host: Host, opts: AgentOptions): Promise<TxResult> {
-  return runSession(host, opts, 'rollback', async (ctx, state: AgentState) => {
+export async function rollbackLast(host: Host, opts: TxOptions): Promise<TxResult> {
+  return runSession(host, opts, 'rollback', async (ctx, state: TxState) => {
     const last = lastUndoableApply(state);
     if (!last) {
       await report(ctx, 'preflight', true, 'no apply to roll back');

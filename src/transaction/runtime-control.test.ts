@@ -6,7 +6,7 @@ import { snapshotTree } from '../host/testing.js';
 import type { RuntimeAction } from '../plan/types.js';
 import { applyPlan } from './apply.js';
 import { commandRuntimeControl, controlArgv, runsInPod } from './runtime-control.js';
-import { fakeAgentOptions, fakeRuntime } from './testing.js';
+import { fakeRuntime, fakeTxOptions } from './testing.js';
 
 const restart: RuntimeAction = { kind: 'restart', service: 'containerd', reason: 'r' };
 const reload: RuntimeAction = { kind: 'reload', service: 'crio', reason: 'r' };
@@ -62,7 +62,7 @@ describe('real restart commands through execRunner', () => {
       perform: async (a: RuntimeAction, timeoutMs: number) =>
         ++calls === 1 ? real.perform(a, timeoutMs) : { ok: true as const, detail: 'ok' },
     };
-    const r = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt, { control, actionTimeoutMs: 300 }));
+    const r = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt, { control, actionTimeoutMs: 300 }));
     expect(r.status).toBe('rolled-back');
     expect(r.runtimeError).toMatch(error);
     expect(calls).toBe(2);

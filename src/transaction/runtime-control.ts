@@ -1,8 +1,9 @@
 // Default RuntimeControl: `systemctl restart|reload <unit>`, through `nsenter -t 1 -m -u -i -n -p`
 // when the agent runs in a pod (hostPID), or the operator's own argv (--restart-command /
 // --reload-command; tests use these to restart a containerd they started).
-import type { ControlResult, RuntimeControl } from '../host/agent-ports.js';
+
 import type { Runner } from '../host/ports.js';
+import type { ControlResult, RuntimeControl } from '../host/runtime-port.js';
 import type { RuntimeAction, Service } from '../plan/types.js';
 
 export const NSENTER_HOST = ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--'] as const;

@@ -1,21 +1,18 @@
-// Runs one agent command under the lock: acquire (taking over a dead holder's), recover an
+// Runs one transaction command under the lock: acquire (taking over a dead holder's), recover an
 // interrupted transaction, read state.json, run the body, release. Shared by apply, rollback and
 // uninstall so all three are locked and recoverable the same way.
 import type { Host } from '../host/ports.js';
 import { report, resultOf, stateDirOf, type TxContext, toDiagnostic } from './context.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { recoverInterrupted } from './recover.js';
-import { type AgentState, agentStateSchema, emptyState, readJsonDoc, statePaths } from './state-files.js';
-import type { AgentOptions, StepReport, TxKind, TxResult } from './types.js';
+import { emptyState, readJsonDoc, statePaths, type TxState, txStateSchema } from './state-files.js';
+import type { StepReport, TxKind, TxOptions, TxResult } from './types.js';
 
-export type SessionBody = (
-  ctx: TxContext,
-  state: AgentState,
-) => Promise<TxResult & { cleanupDirs?: string[] }>;
+export type SessionBody = (ctx: TxContext, state: TxState) => Promise<TxResult & { cleanupDirs?: string[] }>;
 
 export async function runSession(
   host: Host,
-  opts: AgentOptions,
+  opts: TxOptions,
   kind: TxKind,
   body: SessionBody,
 ): Promise<TxResult> {
@@ -39,7 +36,7 @@ export async function runSession(
 
   let cleanupDirs: string[] = [];
   try {
-    const read = await readJsonDoc(host.fs, statePaths(stateDir).state, agentStateSchema);
+    const read = await readJsonDoc(host.fs, statePaths(stateDir).state, txStateSchema);
     if (!read.ok) return resultOf(kind, 'refused', steps, [read.diagnostic]);
     const ctx: TxContext = { host, opts, stateDir, lock, steps, hadState: read.value !== null };
     const rec = await recoverInterrupted(ctx, read.value);
@@ -65,5 +62,5 @@ export async function runSession(
 }
 
 /** Only recovery: take the lock, finish or undo an interrupted transaction, release. */
-export const recoverHost = (host: Host, opts: AgentOptions, kind: TxKind = 'apply'): Promise<TxResult> =>
+export const recoverHost = (host: Host, opts: TxOptions, kind: TxKind = 'apply'): Promise<TxResult> =>
   runSession(host, opts, kind, async (ctx) => resultOf(kind, 'unchanged', ctx.steps, []));

@@ -81,15 +81,15 @@ export const txRecordSchema = z.object({
 });
 export type TxRecord = z.infer<typeof txRecordSchema>;
 
-export const agentStateSchema = z.object({
+export const txStateSchema = z.object({
   apiVersion: z.literal('mirrorctl/state-v1'),
   history: z.array(txRecordSchema),
   /** State-dir ancestors mirrorctl created, removed again by uninstall. */
   stateDirCreated: z.array(z.string()),
 });
-export type AgentState = z.infer<typeof agentStateSchema>;
+export type TxState = z.infer<typeof txStateSchema>;
 
-export const emptyState = (stateDirCreated: string[] = []): AgentState => ({
+export const emptyState = (stateDirCreated: string[] = []): TxState => ({
   apiVersion: 'mirrorctl/state-v1',
   history: [],
   stateDirCreated,

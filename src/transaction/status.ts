@@ -5,13 +5,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { HostFs } from '../host/ports.js';
 import { currentSha } from './backup.js';
 import { expectedFiles, lastApply } from './history.js';
-import {
-  agentStateSchema,
-  DEFAULT_STATE_DIR,
-  journalSchema,
-  readJsonDoc,
-  statePaths,
-} from './state-files.js';
+import { DEFAULT_STATE_DIR, journalSchema, readJsonDoc, statePaths, txStateSchema } from './state-files.js';
 
 export type FileDrift = 'ok' | 'modified' | 'missing' | 'reappeared' | 'unreadable';
 
@@ -45,7 +39,7 @@ export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Prom
     const j = journal.value;
     out.pendingJournal = { txid: j.txid, kind: j.kind, phase: j.phase };
   }
-  const read = await readJsonDoc(fs, p.state, agentStateSchema);
+  const read = await readJsonDoc(fs, p.state, txStateSchema);
   if (!read.ok) {
     out.diagnostics.push(read.diagnostic);
     return out;

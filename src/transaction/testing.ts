@@ -1,4 +1,4 @@
-// Test doubles for the agent's runtime ports: a scripted runtime (restart/reload outcomes and
+// Test doubles for the transaction's runtime ports (src/host/runtime-port.ts): a scripted runtime (restart/reload outcomes and
 // health answers, every call recorded) and a process probe with a fixed set of live processes.
 import type {
   ControlResult,
@@ -7,9 +7,9 @@ import type {
   ProcessProbe,
   RuntimeControl,
   RuntimeHealth,
-} from '../host/agent-ports.js';
+} from '../host/runtime-port.js';
 import type { RuntimeAction } from '../plan/types.js';
-import type { AgentOptions } from './types.js';
+import type { TxOptions } from './types.js';
 
 export interface FakeRuntime {
   control: RuntimeControl;
@@ -53,7 +53,7 @@ export function fakeProbe(
   };
 }
 
-export const fakeAgentOptions = (rt: FakeRuntime, extra: Partial<AgentOptions> = {}): AgentOptions => ({
+export const fakeTxOptions = (rt: FakeRuntime, extra: Partial<TxOptions> = {}): TxOptions => ({
   control: rt.control,
   health: rt.health,
   probe: fakeProbe(),

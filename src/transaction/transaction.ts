@@ -15,7 +15,6 @@ import {
   toDiagnostic,
 } from './context.js';
 import {
-  type AgentState,
   type BackupManifest,
   type Journal,
   removeEmptyDirs,
@@ -23,9 +22,10 @@ import {
   sha256Of,
   statePaths,
   type TxRecord,
+  type TxState,
   writeJsonDoc,
 } from './state-files.js';
-import { AgentError, type TxKind, type TxResult } from './types.js';
+import { TxError, type TxKind, type TxResult } from './types.js';
 
 export interface TxOp {
   path: string;
@@ -46,7 +46,7 @@ export interface TxSpec {
   /** Fields of the history record besides the ones derived here. */
   record: Pick<TxRecord, 'specHash' | 'specName' | 'target' | 'undoes'>;
   /** Further state changes made atomically with the commit (e.g. mark an apply undone). */
-  updateState?: (s: AgentState) => AgentState;
+  updateState?: (s: TxState) => TxState;
 }
 
 class RuntimeFailure extends Error {}
@@ -78,11 +78,11 @@ async function verifyOps(ctx: TxContext, ops: readonly TxOp[]): Promise<void> {
   for (const op of ops) {
     const want = op.after === null ? null : sha256Of(op.after.data);
     if ((await currentSha(ctx.host.fs, op.path)) !== want)
-      throw new AgentError('agent.verify.mismatch', op.path, 'reads back different from what was written');
+      throw new TxError('agent.verify.mismatch', op.path, 'reads back different from what was written');
   }
 }
 
-export async function runTransaction(ctx: TxContext, state: AgentState, spec: TxSpec): Promise<TxResult> {
+export async function runTransaction(ctx: TxContext, state: TxState, spec: TxSpec): Promise<TxResult> {
   const { fs } = ctx.host;
   const p = statePaths(ctx.stateDir);
   const txid = newTxid(ctx.host.now());
@@ -181,7 +181,7 @@ export async function runTransaction(ctx: TxContext, state: AgentState, spec: Tx
   });
 }
 
-function commitState(state: AgentState, spec: TxSpec, txid: string, now: Date): AgentState {
+function commitState(state: TxState, spec: TxSpec, txid: string, now: Date): TxState {
   const record: TxRecord = {
     txid,
     kind: spec.kind,
@@ -202,7 +202,7 @@ function commitState(state: AgentState, spec: TxSpec, txid: string, now: Date): 
 /** Restores the backups of a failed transaction and brings the runtime back if it was touched. */
 async function undo(
   ctx: TxContext,
-  state: AgentState,
+  state: TxState,
   spec: TxSpec,
   journal: Journal,
   manifest: BackupManifest,

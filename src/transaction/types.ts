@@ -1,7 +1,7 @@
-// Inputs and results of the agent's transactions (apply, rollback, uninstall). Results are values:
+// Inputs and results of the transactions (apply, rollback, uninstall). Results are values:
 // nothing here throws for an expected failure; exitCodeFor maps a result to the CLI exit code.
 import type { Diagnostic } from '../diagnostics.js';
-import type { ProcessProbe, RuntimeControl, RuntimeHealth } from '../host/agent-ports.js';
+import type { ProcessProbe, RuntimeControl, RuntimeHealth } from '../host/runtime-port.js';
 import type { RuntimeAction } from '../plan/types.js';
 
 export type TxKind = 'apply' | 'rollback' | 'uninstall';
@@ -47,7 +47,7 @@ export interface TxResult {
   diagnostics: Diagnostic[];
 }
 
-export interface AgentOptions {
+export interface TxOptions {
   control: RuntimeControl;
   health: RuntimeHealth;
   probe: ProcessProbe;
@@ -75,8 +75,8 @@ const EXIT: Record<TxStatus, number> = {
 /** 0 applied/unchanged, 3 failed but host restored, 4 rollback failed, 5 refused before writing. */
 export const exitCodeFor = (r: Pick<TxResult, 'status'>): number => EXIT[r.status];
 
-/** An expected agent failure raised deep in a step (damaged backup …); caught into a Diagnostic. */
-export class AgentError extends Error {
+/** An expected transaction failure raised deep in a step (damaged backup …); caught into a Diagnostic. */
+export class TxError extends Error {
   constructor(
     readonly code: string,
     readonly file: string,
@@ -84,6 +84,6 @@ export class AgentError extends Error {
     readonly hint?: string,
   ) {
     super(message);
-    this.name = 'AgentError';
+    this.name = 'TxError';
   }
 }

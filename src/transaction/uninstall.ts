@@ -12,9 +12,9 @@ import { checkDrift, restoreOps } from './rollback.js';
 import { runSession } from './session.js';
 import { type BackupManifest, removeTree, statePaths, writeJsonDoc } from './state-files.js';
 import { runTransaction, type TxOp } from './transaction.js';
-import type { AgentOptions, TxResult } from './types.js';
+import type { TxOptions, TxResult } from './types.js';
 
-export interface UninstallOptions extends AgentOptions {
+export interface UninstallOptions extends TxOptions {
   /** Report what would be restored, change nothing. */
   dryRun?: boolean;
 }

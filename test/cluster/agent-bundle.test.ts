@@ -1,5 +1,6 @@
 // The shipped agent: scripts/build-agent.mjs builds it (≤ 1 MiB, self-extracting), and the real file
-// runs the real node entry point (src/planner/reconcile.ts) in a child process against a temp root.
+// runs the real node entry point (src/cli/node-host.ts → src/planner/reconcile.ts) in a child process
+// against a temp root.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

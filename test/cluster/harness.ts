@@ -2,9 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kube } from '../../src/cluster/kube.js';
 import { createKubeClient } from '../../src/cluster/kube-client.js';
 import { realSleep } from '../../src/cluster/retry.js';
+import type { Kube } from '../../src/host/kube-port.js';
+import { loadKubeConfig } from '../../src/host/pooled-kubeconfig.js';
 import { FakeApiServer } from './fake-apiserver.js';
 import { SimCluster, type SimNode } from './sim-cluster.js';
 
@@ -23,7 +24,9 @@ export async function startHarness(nodes: SimNode[]): Promise<Harness> {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'mirrorctl-kube-')), 'config');
   writeFileSync(kubeconfig, server.kubeconfig());
   // Tiny backoff: the tests assert retries happen, not how long they wait.
-  const kube = createKubeClient({ kubeconfig, retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep } });
+  const kube = createKubeClient(loadKubeConfig({ kubeconfig }), {
+    retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep },
+  });
   return { server, sim, kube, kubeconfig, close: () => server.stop() };
 }
 

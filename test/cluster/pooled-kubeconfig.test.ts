@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { KubeError } from '../../src/cluster/kube.js';
+import { KubeError } from '../../src/host/kube-port.js';
 import { PooledKubeConfig } from '../../src/host/pooled-kubeconfig.js';
 import { makePki } from './tls-pki.js';
 

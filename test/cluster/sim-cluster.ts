@@ -2,14 +2,10 @@
 // controller that creates one agent pod per matching node, and agents that run the real agent
 // decision code (agent-tick.ts) against a scripted node (needs a restart or not, fails, hangs).
 // Kubelet's part is played by updating pod readiness/restart count and appending pod log lines.
-import {
-  type AgentResult,
-  type Control,
-  controlSchema,
-  type NodeResult,
-} from '../../src/cluster/agent-protocol.js';
+import { type AgentResult, type Control, controlSchema } from '../../src/cluster/agent-protocol.js';
 import { pendingKey, runTick } from '../../src/cluster/agent-tick.js';
 import { AGENT_NAME, SPEC_CONFIGMAP, SPEC_KEYS } from '../../src/cluster/names.js';
+import type { NodeResult } from '../../src/planner/node-entry.js';
 import type { FakeApiServer, Obj } from './fake-apiserver.js';
 
 export interface NodeBehavior {

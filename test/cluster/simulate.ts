@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKubeClient } from '../../src/cluster/kube-client.js';
 import { runRollout } from '../../src/cluster/rollout.js';
+import { loadKubeConfig } from '../../src/host/pooled-kubeconfig.js';
 
 export interface SimulationResult {
   nodes: number;
@@ -35,7 +36,7 @@ export async function simulateRollout(o: {
     child.send({ nodes: o.nodes, restartEvery: o.restartEvery ?? 10 });
     const { kubeconfig } = await ready;
     writeFileSync(join(dir, 'config'), kubeconfig);
-    const kube = createKubeClient({ kubeconfig: join(dir, 'config') });
+    const kube = createKubeClient(loadKubeConfig({ kubeconfig: join(dir, 'config') }));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const report = await runRollout(

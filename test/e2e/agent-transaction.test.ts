@@ -7,17 +7,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RuntimeControl } from '../../src/host/agent-ports.js';
 import { criRuntimeHealth } from '../../src/host/cri-health.js';
 import { execRunner } from '../../src/host/exec-runner.js';
 import { nodeFs } from '../../src/host/node-fs.js';
 import { type Host, silentLogger } from '../../src/host/ports.js';
 import { processProbe } from '../../src/host/process-probe.js';
+import type { RuntimeControl } from '../../src/host/runtime-port.js';
 import { snapshotTree } from '../../src/host/testing.js';
 import { sha256 } from '../../src/plan/build.js';
 import { PLAN_API_VERSION, type Plan } from '../../src/plan/types.js';
 import { applyPlan } from '../../src/transaction/apply.js';
-import type { AgentOptions } from '../../src/transaction/types.js';
+import type { TxOptions as AgentOptions } from '../../src/transaction/types.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
 import {
   baseContainerdConfig,

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CriAuth } from '../../src/host/cri-client.js';
+import type { CriAuth } from '../../src/host/cri-port.js';
 import {
   baseContainerdConfig,
   containerdBinaries,

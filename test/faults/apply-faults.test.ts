@@ -7,7 +7,7 @@ import { snapshotTree } from '../../src/host/testing.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
 import { recoverHost } from '../../src/transaction/session.js';
-import { fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
+import { fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan, plan2 } from './fixture.js';
 import {
@@ -22,7 +22,7 @@ import {
 async function appliedTree(...plans: (typeof plan)[]): Promise<MemoryTree> {
   const fs = memoryFs(BEFORE);
   for (const p of plans)
-    expect((await applyPlan(p, hostOn(fs), fakeAgentOptions(fakeRuntime()))).status).toBe('applied');
+    expect((await applyPlan(p, hostOn(fs), fakeTxOptions(fakeRuntime()))).status).toBe('applied');
   return fs.snapshot();
 }
 
@@ -45,7 +45,7 @@ describe.each(Object.keys(scenarios))('%s under faults', (name) => {
         await expectConsistent(o);
         seen.add(o.result?.status ?? 'crash');
         // Whatever happened, the next run converges to the new tree.
-        const again = await s.run(hostOn(o.fs), fakeAgentOptions(fakeRuntime()));
+        const again = await s.run(hostOn(o.fs), fakeTxOptions(fakeRuntime()));
         expect(['applied', 'unchanged']).toContain(again.status);
         expect(await nodeFiles(o.fs)).toEqual(clean.after);
       }
@@ -66,7 +66,7 @@ describe.each(Object.keys(scenarios))('%s under faults', (name) => {
       if (o.result?.status === 'rollback-failed') {
         expect(o.result.diagnostics.some((d) => d.code === 'agent.rollback.failed')).toBe(true);
         expect(await o.fs.stat('/var/lib/mirrorctl/journal.json')).not.toBeNull();
-        const rec = await recoverHost(hostOn(o.fs), fakeAgentOptions(fakeRuntime()));
+        const rec = await recoverHost(hostOn(o.fs), fakeTxOptions(fakeRuntime()));
         expect(rec.recovered?.outcome).toBe('rolled-back');
         expect(await nodeFiles(o.fs)).toEqual(await nodeFiles(memoryFs(s.start)));
       } else await expectConsistent(o);
@@ -82,7 +82,7 @@ describe.each(Object.keys(scenarios))('%s under faults', (name) => {
       const crashed = await runWithFaults(s, { crashAfter: n }, clean.after);
       const fs = memoryFs(crashed.fs.snapshot());
       const rt = fakeRuntime();
-      const rec = await recoverHost(hostOn(fs), fakeAgentOptions(rt));
+      const rec = await recoverHost(hostOn(fs), fakeTxOptions(rt));
       expect(rec.status).toBe('unchanged');
       const tree = await nodeFiles(fs);
       const which = JSON.stringify(tree) === JSON.stringify(old) ? 'old' : 'new';
@@ -102,7 +102,7 @@ describe.each(Object.keys(scenarios))('%s under faults', (name) => {
         if (n > 3) expect(full).toEqual(pristine);
       }
       // And the operation then completes.
-      const again = await s.run(hostOn(fs), fakeAgentOptions(fakeRuntime()));
+      const again = await s.run(hostOn(fs), fakeTxOptions(fakeRuntime()));
       expect(['applied', 'unchanged']).toContain(again.status);
       expect(await nodeFiles(fs)).toEqual(clean.after);
     }

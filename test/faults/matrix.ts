@@ -12,11 +12,11 @@ import {
 } from '../../src/host/memory-fs.js';
 import type { Host } from '../../src/host/ports.js';
 import { snapshotTree } from '../../src/host/testing.js';
-import { type FakeRuntime, fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
-import type { AgentOptions, TxResult } from '../../src/transaction/types.js';
+import { type FakeRuntime, fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
+import type { TxOptions, TxResult } from '../../src/transaction/types.js';
 import { hostOn } from './fixture.js';
 
-export type Operation = (host: Host, opts: AgentOptions) => Promise<TxResult>;
+export type Operation = (host: Host, opts: TxOptions) => Promise<TxResult>;
 
 /** Node files only: the state dir is checked separately (journal/lock must be gone). */
 export const nodeFiles = (fs: MemoryFs) => snapshotTree(fs, { exclude: ['/var'] });
@@ -31,7 +31,7 @@ export async function cleanRun(
   s: Scenario,
 ): Promise<{ counts: ReturnType<MemoryFs['counts']>; after: Record<string, string> }> {
   const fs = memoryFs(s.start);
-  const r = await s.run(hostOn(fs), fakeAgentOptions(fakeRuntime()));
+  const r = await s.run(hostOn(fs), fakeTxOptions(fakeRuntime()));
   expect(r.status).toBe('applied');
   return { counts: fs.counts(), after: await nodeFiles(fs) };
 }
@@ -52,7 +52,7 @@ export async function runWithFaults(
   const rt = fakeRuntime();
   let result: TxResult | undefined;
   try {
-    result = await s.run(hostOn(fs), fakeAgentOptions(rt));
+    result = await s.run(hostOn(fs), fakeTxOptions(rt));
   } catch {
     // Only a simulated crash may escape (the "process" died).
     expect(faults.crashAfter).toBeDefined();

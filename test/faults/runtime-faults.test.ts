@@ -9,7 +9,7 @@ import type { Host } from '../../src/host/ports.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
 import { recoverHost } from '../../src/transaction/session.js';
-import { fakeAgentOptions, fakeProbe, fakeRuntime } from '../../src/transaction/testing.js';
+import { fakeProbe, fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
 import type { TxResult } from '../../src/transaction/types.js';
 import { exitCodeFor } from '../../src/transaction/types.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
@@ -19,11 +19,11 @@ import { nodeFiles } from './matrix.js';
 async function appliedTree(...plans: (typeof plan)[]): Promise<MemoryTree> {
   const fs = memoryFs(BEFORE);
   for (const p of plans)
-    expect((await applyPlan(p, hostOn(fs), fakeAgentOptions(fakeRuntime()))).status).toBe('applied');
+    expect((await applyPlan(p, hostOn(fs), fakeTxOptions(fakeRuntime()))).status).toBe('applied');
   return fs.snapshot();
 }
 
-type Run = (h: Host, o: ReturnType<typeof fakeAgentOptions>) => Promise<TxResult>;
+type Run = (h: Host, o: ReturnType<typeof fakeTxOptions>) => Promise<TxResult>;
 const OPERATIONS: Record<string, () => Promise<{ start: MemoryTree; run: Run }>> = {
   rollback: async () => ({ start: await appliedTree(plan), run: (h, o) => rollbackLast(h, o) }),
   uninstall: async () => ({ start: await appliedTree(plan, plan2), run: (h, o) => uninstallAll(h, o) }),
@@ -56,7 +56,7 @@ describe.each(Object.keys(OPERATIONS))('%s when the runtime fails', (name) => {
   test.each(FAULTS)('$name', async (f) => {
     const op = await OPERATIONS[name]!();
     const cleanFs = memoryFs(op.start);
-    const clean = await op.run(hostOn(cleanFs), fakeAgentOptions(fakeRuntime()));
+    const clean = await op.run(hostOn(cleanFs), fakeTxOptions(fakeRuntime()));
     expect(clean.status).toBe('applied');
     expect(clean.action?.kind).toBe('restart'); // the fault really hits a restart
     const oldTree = await nodeFiles(memoryFs(op.start));
@@ -66,7 +66,7 @@ describe.each(Object.keys(OPERATIONS))('%s when the runtime fails', (name) => {
     const rt = fakeRuntime();
     rt.controlResults.push(...f.control);
     rt.healthResults.push(...f.health);
-    const r = await op.run(hostOn(fs), fakeAgentOptions(rt));
+    const r = await op.run(hostOn(fs), fakeTxOptions(rt));
     const tree = await nodeFiles(fs);
     // Never silently "applied", and the result says what the runtime did.
     expect(r.status).not.toBe('applied');
@@ -80,13 +80,13 @@ describe.each(Object.keys(OPERATIONS))('%s when the runtime fails', (name) => {
       expect(r.status).toBe('rollback-failed');
       // The journal is kept so the next run can finish the undo.
       expect(await fs.stat('/var/lib/mirrorctl/journal.json')).not.toBeNull();
-      const rec = await recoverHost(hostOn(fs), fakeAgentOptions(fakeRuntime()));
+      const rec = await recoverHost(hostOn(fs), fakeTxOptions(fakeRuntime()));
       expect(rec.recovered?.outcome).toBe('rolled-back');
       expect(await nodeFiles(fs)).toEqual(oldTree);
     }
     expect(await fs.stat('/var/lib/mirrorctl/lock')).toBeNull();
     // Once the runtime behaves, the same operation converges to the clean result.
-    const again = await op.run(hostOn(fs), fakeAgentOptions(fakeRuntime()));
+    const again = await op.run(hostOn(fs), fakeTxOptions(fakeRuntime()));
     expect(['applied', 'unchanged']).toContain(again.status);
     expect(await nodeFiles(fs)).toEqual(newTree);
   });
@@ -100,7 +100,7 @@ describe.each(Object.keys(OPERATIONS))('%s and the lock', (name) => {
     const fs = memoryFs({ ...op.start, '/var/lib/mirrorctl/lock': lock });
     const before = fs.snapshot();
     const rt = fakeRuntime();
-    const r = await op.run(hostOn(fs), fakeAgentOptions(rt, { probe: fakeProbe(undefined, [held]) }));
+    const r = await op.run(hostOn(fs), fakeTxOptions(rt, { probe: fakeProbe(undefined, [held]) }));
     expect(r.status).toBe('refused');
     expect(r.diagnostics[0]?.code).toBe('agent.lock.held');
     expect(fs.snapshot()).toEqual(before);
@@ -109,9 +109,9 @@ describe.each(Object.keys(OPERATIONS))('%s and the lock', (name) => {
   test('held by a dead process: taken over, the operation completes', async () => {
     const op = await OPERATIONS[name]!();
     const cleanFs = memoryFs(op.start);
-    await op.run(hostOn(cleanFs), fakeAgentOptions(fakeRuntime()));
+    await op.run(hostOn(cleanFs), fakeTxOptions(fakeRuntime()));
     const fs = memoryFs({ ...op.start, '/var/lib/mirrorctl/lock': lock });
-    const r = await op.run(hostOn(fs), fakeAgentOptions(fakeRuntime()));
+    const r = await op.run(hostOn(fs), fakeTxOptions(fakeRuntime()));
     expect(r.status).toBe('applied');
     expect(r.steps[0]?.message).toContain('taken over from dead pid 777');
     expect(await nodeFiles(fs)).toEqual(await nodeFiles(cleanFs));

@@ -15,20 +15,20 @@ import { snapshotTree } from '../../src/host/testing.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
 import { recoverHost } from '../../src/transaction/session.js';
-import { fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
-import type { AgentOptions, TxResult } from '../../src/transaction/types.js';
+import { fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
+import type { TxOptions, TxResult } from '../../src/transaction/types.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan } from './fixture.js';
 
 const base = mkdtempSync(join(tmpdir(), 'mirrorctl-sigkill-'));
 afterAll(() => execFileSync('rm', ['-rf', base]));
-const CHILD = join(base, 'agent-child.mjs');
+const CHILD = join(base, 'tx-child.mjs');
 let seq = 0;
 
 // One bundle instead of `--import tsx` per spawn: a child then starts in ~0.1 s, not seconds.
 beforeAll(async () => {
   await build({
-    entryPoints: [join(import.meta.dirname, 'agent-child.ts')],
+    entryPoints: [join(import.meta.dirname, 'tx-child.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 
 type Op = 'apply' | 'rollback' | 'uninstall';
-const inProcess: Record<Op, (h: Host, o: AgentOptions) => Promise<TxResult>> = {
+const inProcess: Record<Op, (h: Host, o: TxOptions) => Promise<TxResult>> = {
   apply: (h, o) => applyPlan(plan, h, o),
   rollback: rollbackLast,
   uninstall: uninstallAll,
@@ -50,7 +50,7 @@ async function startRoot(op: Op): Promise<string> {
   const root = join(base, `${op}-${++seq}`);
   materialize(root, BEFORE);
   if (op !== 'apply')
-    expect((await applyPlan(plan, hostOn(nodeFs({ root })), fakeAgentOptions(fakeRuntime()))).status).toBe(
+    expect((await applyPlan(plan, hostOn(nodeFs({ root })), fakeTxOptions(fakeRuntime()))).status).toBe(
       'applied',
     );
   return root;
@@ -105,7 +105,7 @@ describe.each(['apply', 'rollback', 'uninstall'] as const)('SIGKILL during %s', 
       const killed = await runChild(root, op, stepName);
       expect(killed.paused).toBe(true);
       // THEN the next run (this process) takes the lock over and recovers
-      const opts: AgentOptions = { ...fakeAgentOptions(fakeRuntime()), probe: processProbe() };
+      const opts: TxOptions = { ...fakeTxOptions(fakeRuntime()), probe: processProbe() };
       const rec = await recoverHost(hostOn(nodeFs({ root })), opts);
       expect(rec.status, JSON.stringify(rec.diagnostics)).toBe('unchanged');
       expect(rec.steps[0]?.message).toContain('taken over from dead pid');

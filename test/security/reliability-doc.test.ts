@@ -7,7 +7,7 @@ import { expect, test } from 'vitest';
 import { memoryFs } from '../../src/host/memory-fs.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
-import { fakeAgentOptions, fakeRuntime } from '../../src/transaction/testing.js';
+import { fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
 import { BEFORE, hostOn, plan, plan2 } from '../faults/fixture.js';
 import { CASES as HOST_CASES } from '../hostile-host/cases.js';
@@ -28,15 +28,15 @@ async function faultCounts(): Promise<{ io: number; sticky: number; crash: numbe
   const ops = {
     apply: {
       setup: [] as (typeof plan)[],
-      run: (fs: ReturnType<typeof memoryFs>) => applyPlan(plan, hostOn(fs), fakeAgentOptions(fakeRuntime())),
+      run: (fs: ReturnType<typeof memoryFs>) => applyPlan(plan, hostOn(fs), fakeTxOptions(fakeRuntime())),
     },
     rollback: {
       setup: [plan],
-      run: (fs: ReturnType<typeof memoryFs>) => rollbackLast(hostOn(fs), fakeAgentOptions(fakeRuntime())),
+      run: (fs: ReturnType<typeof memoryFs>) => rollbackLast(hostOn(fs), fakeTxOptions(fakeRuntime())),
     },
     uninstall: {
       setup: [plan, plan2],
-      run: (fs: ReturnType<typeof memoryFs>) => uninstallAll(hostOn(fs), fakeAgentOptions(fakeRuntime())),
+      run: (fs: ReturnType<typeof memoryFs>) => uninstallAll(hostOn(fs), fakeTxOptions(fakeRuntime())),
     },
   };
   let io = 0;
@@ -45,7 +45,7 @@ async function faultCounts(): Promise<{ io: number; sticky: number; crash: numbe
   let sigkill = 0;
   for (const op of Object.values(ops)) {
     const prep = memoryFs(BEFORE);
-    for (const p of op.setup) await applyPlan(p, hostOn(prep), fakeAgentOptions(fakeRuntime()));
+    for (const p of op.setup) await applyPlan(p, hostOn(prep), fakeTxOptions(fakeRuntime()));
     const fs = memoryFs(prep.snapshot());
     const r = await op.run(fs);
     const c = fs.counts();

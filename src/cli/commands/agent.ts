@@ -1,17 +1,18 @@
 // `mirrorctl agent`: the loop inside the DaemonSet pod (src/cluster/agent-loop.ts) wired to the real
-// filesystem, the node entry points (src/planner/reconcile.ts: reconcileNode, uninstallNode) and, with
+// filesystem, the node entry points (src/cli/node-host.ts: reconcileNode, uninstallNode) and, with
 // --gate-taint, the in-cluster API for removing the node's startup taint.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type AgentIo, runAgent } from '../../cluster/agent-loop.js';
-import type { NodeResult, ReconcileNode, UninstallNode } from '../../cluster/agent-protocol.js';
-import { type InClusterAccess, removeGateTaint } from '../../cluster/gate-taint.js';
+import { removeGateTaint } from '../../cluster/gate-taint.js';
 import { POD_PATHS, SPEC_KEYS } from '../../cluster/names.js';
 import { realSleep } from '../../cluster/retry.js';
-import { reconcileNode, uninstallNode } from '../../planner/reconcile.js';
+import { inClusterCall, readInClusterAccess } from '../../host/in-cluster-https.js';
+import { replaceLocalText, tryReadLocalText } from '../../host/local-files.js';
+import type { NodeResult, ReconcileNode, UninstallNode } from '../../planner/node-entry.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { reconcileNode, uninstallNode } from '../node-host.js';
 
 export interface NodeEntry {
   reconcileNode: ReconcileNode;
@@ -27,30 +28,14 @@ const missingUninstall: UninstallNode = async (): Promise<NodeResult> => ({
 });
 
 const fileIo = (ctx: CliContext): AgentIo => ({
-  readText: async (path) => readFile(path, 'utf8').catch(() => undefined),
-  writeText: async (path, text) => {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(`${path}.tmp`, text);
-    // rename is atomic: the readiness probe never reads a half-written file
-    const { rename } = await import('node:fs/promises');
-    await rename(`${path}.tmp`, path);
-  },
+  readText: tryReadLocalText,
+  // rename is atomic: the readiness probe never reads a half-written file
+  writeText: replaceLocalText,
   print: (line) => ctx.stdout.write(`${line}\n`),
   log: (message) => ctx.stderr.write(`${message}\n`),
   sleep: realSleep,
   now: () => new Date(),
 });
-
-async function inClusterAccess(env: CliContext['env']): Promise<InClusterAccess | undefined> {
-  const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
-  const [token, ca] = await Promise.all([
-    readFile(join(dir, 'token'), 'utf8'),
-    readFile(join(dir, 'ca.crt'), 'utf8'),
-  ]).catch(() => []);
-  const host = env.KUBERNETES_SERVICE_HOST;
-  if (!token || !ca || !host) return undefined;
-  return { host, port: env.KUBERNETES_SERVICE_PORT ?? '443', token: token.trim(), ca };
-}
 
 export async function runAgentCommand(ctx: CliContext, o: OptionValues, entry: NodeEntry): Promise<number> {
   const specFile = resolve(ctx.cwd, optString(o, 'spec') ?? `${POD_PATHS.configDir}/${SPEC_KEYS.spec}`);
@@ -60,7 +45,7 @@ export async function runAgentCommand(ctx: CliContext, o: OptionValues, entry: N
     return ExitCode.INVALID_INPUT;
   }
   const gateTaint = optString(o, 'gateTaint');
-  const access = gateTaint ? await inClusterAccess(ctx.env) : undefined;
+  const access = gateTaint ? await readInClusterAccess(ctx.env) : undefined;
   if (gateTaint && !access)
     ctx.stderr.write('⚠ --gate-taint without a service-account token: the taint stays\n');
   const healthTimeoutMs = Number(optString(o, 'healthTimeout') ?? '30') * 1000;
@@ -73,7 +58,9 @@ export async function runAgentCommand(ctx: CliContext, o: OptionValues, entry: N
       once: optBool(o, 'once'),
       pollMs: 2000,
       minWorkingMs: 10_000,
-      ...(gateTaint && access ? { onSucceeded: () => removeGateTaint(access, node, gateTaint) } : {}),
+      ...(gateTaint && access
+        ? { onSucceeded: () => removeGateTaint(inClusterCall(access), node, gateTaint) }
+        : {}),
     },
     fileIo(ctx),
     {
@@ -83,7 +70,7 @@ export async function runAgentCommand(ctx: CliContext, o: OptionValues, entry: N
       specFile,
       healthTimeoutMs,
       // The spec's TLS files, mounted beside it from the spec ConfigMap and the mirrorctl-tls Secret.
-      readFile: async (path) => readFile(path, 'utf8').catch(() => null),
+      readFile: async (path) => (await tryReadLocalText(path)) ?? null,
       ...(optString(o, 'restartCommand') ? { restartCommand: optString(o, 'restartCommand') } : {}),
       ...(optString(o, 'reloadCommand') ? { reloadCommand: optString(o, 'reloadCommand') } : {}),
       ...(optString(o, 'criEndpoint') ? { criEndpoint: optString(o, 'criEndpoint') } : {}),

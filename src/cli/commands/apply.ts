@@ -4,14 +4,16 @@ import { resolve } from 'node:path';
 import { readLocalText } from '../../host/local-files.js';
 import { redactPlan } from '../../plan/redact.js';
 import { parsePlan } from '../../plan/schema.js';
-import { applyNode, applySavedPlan, nodeHost } from '../../planner/reconcile.js';
+import { applyNode, applySavedPlan } from '../../planner/reconcile.js';
 import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { nodeHost } from '../node-host.js';
 import { durationFlag, PLAN_OPTIONS, planInput } from '../node-options.js';
 import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { writePlanText } from '../plan-output.js';
+import { txOptions } from '../runtime-wiring.js';
 
 export const APPLY_CONTROL_OPTIONS = [
   {
@@ -77,17 +79,21 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
     const restart = optString(opts, 'restartCommand');
     const reload = optString(opts, 'reloadCommand');
     const cri = optString(opts, 'criEndpoint');
-    const out = await applyNode(host, {
-      ...input,
-      ...(restart ? { restartCommand: restart } : {}),
-      ...(reload ? { reloadCommand: reload } : {}),
-      ...(cri ? { criEndpoint: cri } : {}),
-      healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
-      dryRun: opts.dryRun === true,
-      // commander turns --no-runtime-action into runtimeAction: false
-      deferAction: opts.runtimeAction === false,
-      env: ctx.env,
-    });
+    const out = await applyNode(
+      host,
+      {
+        ...input,
+        ...(restart ? { restartCommand: restart } : {}),
+        ...(reload ? { reloadCommand: reload } : {}),
+        ...(cri ? { criEndpoint: cri } : {}),
+        healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+        dryRun: opts.dryRun === true,
+        // commander turns --no-runtime-action into runtimeAction: false
+        deferAction: opts.runtimeAction === false,
+        env: ctx.env,
+      },
+      txOptions,
+    );
     writeDiagnostics(ctx, out.planned.diagnostics);
     if (!json) writePlanText(ctx, out.planned);
     if (out.tx) {
@@ -128,15 +134,20 @@ async function applySaved(ctx: CliContext, opts: OptionValues, file: string): Pr
   const restart = optString(opts, 'restartCommand');
   const reload = optString(opts, 'reloadCommand');
   const cri = optString(opts, 'criEndpoint');
-  const tx = await applySavedPlan(nodeHost(root, consoleLog(ctx)), parsed.plan, {
-    root,
-    ...(restart ? { restartCommand: restart } : {}),
-    ...(reload ? { reloadCommand: reload } : {}),
-    ...(cri ? { criEndpoint: cri } : {}),
-    healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
-    deferAction: opts.runtimeAction === false,
-    env: ctx.env,
-  });
+  const tx = await applySavedPlan(
+    nodeHost(root, consoleLog(ctx)),
+    parsed.plan,
+    {
+      root,
+      ...(restart ? { restartCommand: restart } : {}),
+      ...(reload ? { reloadCommand: reload } : {}),
+      ...(cri ? { criEndpoint: cri } : {}),
+      healthTimeoutMs: durationFlag(optString(opts, 'healthTimeout') ?? '30s', '--health-timeout'),
+      deferAction: opts.runtimeAction === false,
+      env: ctx.env,
+    },
+    txOptions,
+  );
   writeDiagnostics(ctx, tx.diagnostics);
   if (optString(opts, 'output') === 'json')
     writeDoc(ctx, 'json', { status: tx.status, exitCode: exitCodeFor(tx), result: tx });

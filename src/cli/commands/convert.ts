@@ -1,12 +1,11 @@
 // `mirrorctl convert --from FORMAT --to FORMAT FILE`: between the spec and the formats operators
 // already hold. Diagnostics (stderr) say exactly what the conversion lost; the result goes to
 // stdout or --output.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { FORMAT_NAMES, type Format, formatNamed } from '../../foreign/convert-table.js';
 import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
-import { readLocalText } from '../../host/local-files.js';
+import { readLocalText, writeLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import type { MirrorSet, SpecAssets } from '../../spec/types.js';
 import { type CommandDef, optString } from '../command.js';
@@ -114,7 +113,7 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
     ];
     writeDiagnostics(ctx, diagnostics);
     const out = optString(opts, 'output');
-    if (out) await writeFile(resolve(ctx.cwd, out), written.text, { mode: 0o600 });
+    if (out) await writeLocalText(resolve(ctx.cwd, out), written.text, 0o600);
     else ctx.stdout.write(written.text);
     return hasErrors(diagnostics) ? ExitCode.INVALID_INPUT : ExitCode.OK;
   },

@@ -2,12 +2,12 @@
 // make for the image, resolved from the files mirrorctl would write (hosts.toml, registries.conf
 // drop-in, daemon.json, legacy config.toml) with that runtime's own rules. Proof of intent, no I/O
 // beyond reading the spec (and --containerd-config).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
 import { explainImage, parseExplainImage } from '../../explain/explain-image.js';
 import { formatExplainText } from '../../explain/format.js';
 import type { ExplainResult } from '../../explain/types.js';
+import { readLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, optString } from '../command.js';
@@ -18,9 +18,8 @@ export const EXPLAIN_API_VERSION = 'mirrorctl/explain-v1';
 
 async function readTextOrNull(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readLocalText(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new CliError(`${path}: ${(err as Error).message}`, ExitCode.INVALID_INPUT, 'cli.file.unreadable');
   }
 }

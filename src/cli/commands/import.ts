@@ -1,11 +1,11 @@
 // `mirrorctl import --from-node`: the registry settings already on a node (hosts.toml, legacy CRI
 // mirrors, registries.yaml, registries.conf(.d), daemon.json) as one spec on stdout, so a hand-made
 // setup can be adopted and then managed by plan/apply. Whatever has no spec field is reported.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { hasErrors } from '../../diagnostics.js';
 import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
+import { writeLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { importFromNode } from '../../planner/import-node.js';
 import { type CommandDef, optBool, optString } from '../command.js';
@@ -50,7 +50,7 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
       );
     const text = docToYaml(specToDoc(converted.spec));
     const out = optString(opts, 'output');
-    if (out) await writeFile(resolve(ctx.cwd, out), text);
+    if (out) await writeLocalText(resolve(ctx.cwd, out), text);
     else ctx.stdout.write(text);
     return ExitCode.OK;
   },

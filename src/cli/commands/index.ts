@@ -33,5 +33,5 @@ export const commands: CommandDef[] = [
   nodesCommand,
   rolloutCommand,
   agentCommand,
-  completionCommand,
+  completionCommand(() => commands),
 ];

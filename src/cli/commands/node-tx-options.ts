@@ -4,15 +4,14 @@
 // cluster module) fails only the --cluster path.
 import { resolve } from 'node:path';
 import type { Host, Logger } from '../../host/ports.js';
-import { nodeHost } from '../../planner/reconcile.js';
-import { exitCodeFor, type TxResult } from '../../transaction/index.js';
-import type { AgentOptions } from '../../transaction/types.js';
+import { exitCodeFor, type TxOptions, type TxResult } from '../../transaction/types.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { nodeHost } from '../node-host.js';
 import { durationFlag, ROOT_OPTION } from '../node-options.js';
 import { step, writeDiagnostics } from '../output.js';
-import { agentOptions } from '../runtime-wiring.js';
+import { txOptions } from '../runtime-wiring.js';
 
 export const STATE_DIR_OPTION: OptionDef = {
   flags: '--state-dir <path>',
@@ -87,14 +86,14 @@ export function stepLogger(ctx: CliContext): Logger {
   };
 }
 
-export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opts: AgentOptions } {
+export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opts: TxOptions } {
   const root = rootOf(ctx, o);
   const host = nodeHost(root, stepLogger(ctx));
   const restartCommand = optString(o, 'restartCommand');
   const reloadCommand = optString(o, 'reloadCommand');
   const criEndpoint = optString(o, 'criEndpoint');
   const stateDir = optString(o, 'stateDir');
-  const opts = agentOptions(host.run, {
+  const opts = txOptions(host.run, {
     root,
     healthTimeoutMs: durationFlag(optString(o, 'healthTimeout') ?? '30s', '--health-timeout'),
     env: ctx.env,

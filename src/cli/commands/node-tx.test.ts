@@ -9,7 +9,7 @@ import { materialize } from '../../host/materialize.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { snapshotTree } from '../../host/testing.js';
 import { applyPlan } from '../../transaction/apply.js';
-import { fakeAgentOptions, fakeRuntime } from '../../transaction/testing.js';
+import { fakeRuntime, fakeTxOptions } from '../../transaction/testing.js';
 import type { CliContext } from '../context.js';
 import { main } from '../main.js';
 
@@ -34,7 +34,7 @@ function io() {
 async function appliedRoot(name: string): Promise<string> {
   const root = join(base, name);
   materialize(root, BEFORE);
-  const r = await applyPlan(plan2, hostOn(nodeFs({ root })), fakeAgentOptions(fakeRuntime()));
+  const r = await applyPlan(plan2, hostOn(nodeFs({ root })), fakeTxOptions(fakeRuntime()));
   expect(r.status).toBe('applied');
   return root;
 }

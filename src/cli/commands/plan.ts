@@ -3,9 +3,9 @@
 
 import { redactPlan } from '../../plan/redact.js';
 import { planNode } from '../../planner/plan-node.js';
-import { nodeHost } from '../../planner/reconcile.js';
 import { type CommandDef, optString } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { nodeHost } from '../node-host.js';
 import { PLAN_OPTIONS, planInput } from '../node-options.js';
 import { writeDiagnostics, writeDoc } from '../output.js';
 import { writePlanText } from '../plan-output.js';

@@ -1,7 +1,6 @@
 // `mirrorctl preflight`: before cutting a cluster off the internet, check that every image it
 // runs can be pulled through the mirrors, per target runtime, with the same request sequence as
 // `explain`. Exit 0 all pull, 1 some image would fail, 2 invalid input.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type FoundImage, findInList, findInManifestDir, mergeFound } from '../../checks/collect.js';
 import { formatReportJson, formatReportText } from '../../checks/report.js';
@@ -9,6 +8,7 @@ import { runPreflight, type TargetRuntime } from '../../checks/run.js';
 import { readCluster } from '../../cluster/image-source.js';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { nodeTransport } from '../../host/http-transport.js';
+import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { createRegistryClient } from '../../registry/client.js';
 import { type CredentialStore, parseAuthFile } from '../../registry/credentials.js';
@@ -20,6 +20,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { writeDiagnostics } from '../output.js';
 import { createProgress } from '../preflight-progress.js';
 import { VERSION } from '../version.js';
+import { connectKube } from './kube-options.js';
 
 export const preflightCommand: CommandDef = {
   name: 'preflight',
@@ -70,15 +71,6 @@ Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
   run: runPreflightCommand,
 };
 
-async function readTextOrNull(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 const positiveInt = (opts: OptionValues, key: string, flag: string, min: number): number => {
   const raw = optString(opts, key) ?? '';
   const n = Number(raw);
@@ -115,14 +107,14 @@ async function runPreflightCommand(ctx: CliContext, _args: string[], opts: Optio
   const timeoutMs = positiveInt(opts, 'timeout', '--timeout', 1) * 1000;
   const retries = positiveInt(opts, 'retries', '--retries', 0);
 
-  const loaded = await loadSpec(resolve(ctx.cwd, specFile), readTextOrNull);
+  const loaded = await loadSpec(resolve(ctx.cwd, specFile), readLocalText);
   if (!loaded.spec || hasErrors(loaded.diagnostics)) return fail(ctx, loaded.diagnostics);
 
   let credentials: CredentialStore | undefined;
   const authFile = optString(opts, 'authFile');
   if (authFile) {
     const path = resolve(ctx.cwd, authFile);
-    const text = await readTextOrNull(path);
+    const text = await readLocalText(path);
     if (text === null)
       return fail(ctx, [
         {
@@ -214,7 +206,7 @@ async function collect(
   const list = optString(opts, 'images');
   if (list) {
     const path = resolve(ctx.cwd, list);
-    const text = await readTextOrNull(path);
+    const text = await readLocalText(path);
     if (text === null)
       return {
         found: [],
@@ -240,8 +232,7 @@ async function collect(
   const context = optString(opts, 'context');
   try {
     // Loaded on demand: the Kubernetes client is heavy and only --cluster needs it.
-    const { createKubeClient } = await import('../../cluster/kube-client.js');
-    const kube = createKubeClient({
+    const kube = await connectKube({
       env: ctx.env,
       ...(kubeconfig ? { kubeconfig: resolve(ctx.cwd, kubeconfig) } : {}),
       ...(context ? { context } : {}),

@@ -1,10 +1,9 @@
 // `mirrorctl render`: the files a target reads, written under --out as they would sit on the node.
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../foreign/render-distro.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
-import { readLocalText } from '../../host/local-files.js';
+import { mkdirLocal, readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { desiredState, mainConfigPath } from '../../plan/desired.js';
 import { skipInexpressible } from '../../planner/plan-node.js';
@@ -75,7 +74,7 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
         optBool(opts, 'skipInexpressible') ? skipInexpressible(diagnostics) : diagnostics,
       );
       if (hasErrors(diagnostics) && !optBool(opts, 'skipInexpressible')) return ExitCode.INVALID_INPUT;
-      await mkdir(resolve(ctx.cwd, out), { recursive: true });
+      await mkdirLocal(resolve(ctx.cwd, out));
       const fs = nodeFs({ root: resolve(ctx.cwd, out) });
       for (const f of r.files) {
         await fs.writeFileAtomic(f.path.startsWith('/') ? f.path : `/${f.path}`, f.content, f.mode);
@@ -99,7 +98,7 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
     writeDiagnostics(ctx, diagnostics);
     if (hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
     const outDir = resolve(ctx.cwd, out);
-    await mkdir(outDir, { recursive: true });
+    await mkdirLocal(outDir);
     const fs = nodeFs({ root: outDir });
     const files = [
       ...state.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode })),

@@ -1,6 +1,6 @@
 // `mirrorctl rollback`: undo the last apply on this node exactly, from its backups (journaled,
 // with the runtime action that apply needed); --cluster rolls the previous spec out everywhere.
-import { rollbackLast } from '../../transaction/index.js';
+import { rollbackLast } from '../../transaction/rollback.js';
 import type { CommandDef } from '../command.js';
 import {
   CLUSTER_OPTIONS,

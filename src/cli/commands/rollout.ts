@@ -1,7 +1,6 @@
 // `mirrorctl rollout -f SPEC`: publish the spec to the cluster and drive the agent DaemonSet through
 // canary, no-restart and restart waves (src/cluster/rollout.ts). --dry-run prints the manifests and
 // the wave plan and writes nothing.
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Toleration } from '@kubernetes/client-node';
@@ -10,6 +9,7 @@ import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
 import type { RolloutOptions, RolloutReport } from '../../cluster/rollout.js';
 import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { tryReadLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import { parseDuration } from '../../util/duration.js';
 import type { OutputFormat } from '../cluster-commands.js';
@@ -43,7 +43,7 @@ export async function findAgentBundle(explicit: string | undefined): Promise<str
         join(dirname(fileURLToPath(import.meta.url)), ...Array(up).fill('..'), BUNDLE_RELATIVE),
       );
   for (const c of candidates) {
-    const text = await readFile(c, 'utf8').catch(() => undefined);
+    const text = await tryReadLocalText(c);
     if (text !== undefined) return text;
   }
   return {
@@ -148,8 +148,8 @@ export async function rolloutOptions(
 async function clusterSpec(
   path: string,
 ): Promise<{ tls?: TlsShipment; openshift?: RolloutOptions['openshift']; diagnostics: Diagnostic[] }> {
-  const loaded = await loadSpec(path, (p) => readFile(p, 'utf8').catch(() => null));
-  const specText = await readFile(path, 'utf8').catch(() => undefined);
+  const loaded = await loadSpec(path, async (p) => (await tryReadLocalText(p)) ?? null);
+  const specText = await tryReadLocalText(path);
   if (!loaded.spec || specText === undefined) return { diagnostics: loaded.diagnostics };
   return {
     tls: shipTlsAssets(specText, loaded.assets),

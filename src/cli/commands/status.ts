@@ -2,7 +2,7 @@
 // for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every node.
 
 import { nodeFs } from '../../host/node-fs.js';
-import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/index.js';
+import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/status.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,6 +1,6 @@
 // `mirrorctl uninstall`: restore every original byte-for-byte across all transactions and remove
 // mirrorctl's state from the node; --cluster does it on every node through the agent DaemonSet.
-import { uninstallAll } from '../../transaction/index.js';
+import { uninstallAll } from '../../transaction/uninstall.js';
 import { type CommandDef, optBool } from '../command.js';
 import {
   CLUSTER_OPTIONS,

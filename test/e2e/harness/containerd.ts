@@ -4,13 +4,8 @@
 // service manager would. CRI is reached through src/host/cri-client.ts, the way kubelet does.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CriClient,
-  type CriResult,
-  type CriVersion,
-  criClient,
-  waitForCri,
-} from '../../../src/host/cri-client.js';
+import { criClient, waitForCri } from '../../../src/host/cri-client.js';
+import type { CriClient, CriResult, CriVersion } from '../../../src/host/cri-port.js';
 import { type Daemon, startDaemon } from './daemon.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');

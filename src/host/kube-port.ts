@@ -1,6 +1,6 @@
-// The Kube port: the few Kubernetes API calls cluster mode makes. Everything in src/cluster above
-// this file takes a `Kube` as a parameter; kube-client.ts is the one adapter (over
-// @kubernetes/client-node) and the tests drive that same adapter against a fake API server.
+// The Kube port: the few Kubernetes API calls cluster mode makes. Everything in src/cluster takes a
+// `Kube` as a parameter; src/cluster/kube-client.ts is the one adapter (over @kubernetes/client-node)
+// and the tests drive that same adapter against a fake API server. KubeCall is the agent's tiny one.
 import type { KubernetesObject, V1Node, V1Pod } from '@kubernetes/client-node';
 
 export type { KubernetesObject, V1Node, V1Pod };
@@ -58,13 +58,6 @@ export interface Kube {
   requestCount(): number;
 }
 
-export const refOf = (obj: KubernetesObject): ObjectRef => ({
-  apiVersion: obj.apiVersion ?? 'v1',
-  kind: obj.kind ?? '',
-  name: obj.metadata?.name ?? '',
-  ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
-});
-
 /** An API failure with its HTTP status (0 = no answer), as the adapter reports it. */
 export class KubeError extends Error {
   constructor(
@@ -77,14 +70,10 @@ export class KubeError extends Error {
   }
 }
 
-/** Create, or merge-patch when it already exists: idempotent "apply" without server-side apply. */
-export async function upsert(kube: Kube, obj: KubernetesObject): Promise<'created' | 'updated'> {
-  try {
-    await kube.create(obj);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof KubeError) || err.status !== 409) throw err;
-  }
-  await kube.patch(refOf(obj), obj, 'merge');
-  return 'updated';
-}
+/** One authenticated request to the API server (src/host/in-cluster-https.ts): what the agent pod
+ *  uses, because the full client library is not bundled with it. Rejects when there is no answer. */
+export type KubeCall = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; text: string }>;

@@ -14,9 +14,9 @@ import { snapshotTree } from '../host/testing.js';
 import { applyPlan } from './apply.js';
 import { ownedPaths } from './history.js';
 import { rollbackLast } from './rollback.js';
-import { agentStateSchema, readJsonDoc } from './state-files.js';
+import { readJsonDoc, txStateSchema } from './state-files.js';
 import { nodeStatus } from './status.js';
-import { fakeAgentOptions, fakeProbe, fakeRuntime } from './testing.js';
+import { fakeProbe, fakeRuntime, fakeTxOptions } from './testing.js';
 import { exitCodeFor } from './types.js';
 import { uninstallAll } from './uninstall.js';
 
@@ -27,7 +27,7 @@ describe('applyPlan', () => {
   test('applies in order, restarts once, records state; a second apply changes and restarts nothing', async () => {
     const fs = freshFs();
     const rt = fakeRuntime();
-    const r = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const r = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(r.status).toBe('applied');
     expect(exitCodeFor(r)).toBe(0);
     expect(rt.calls).toEqual(['restart containerd', 'health containerd']);
@@ -45,10 +45,10 @@ describe('applyPlan', () => {
     expect(tree['/etc/containerd/certs.d/old.io/hosts.toml']).toBeUndefined();
     expect(JSON.stringify(r)).not.toContain('PRIVATE-KEY-BYTES');
 
-    const again = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const again = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(again.status).toBe('unchanged');
     expect(rt.calls).toHaveLength(2);
-    const state = await readJsonDoc(fs, '/var/lib/mirrorctl/state.json', agentStateSchema);
+    const state = await readJsonDoc(fs, '/var/lib/mirrorctl/state.json', txStateSchema);
     expect(state.ok && state.value && ownedPaths(state.value)).toEqual([
       '/etc/containerd/certs.d/docker.io/ca.crt',
       '/etc/containerd/certs.d/docker.io/client.key',
@@ -60,7 +60,7 @@ describe('applyPlan', () => {
   test('refuses on drift before writing anything (exit 5)', async () => {
     const fs = memoryFs({ ...BEFORE, [CONFIG]: `${OLD_CONFIG}# edited\n` });
     const rt = fakeRuntime();
-    const r = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const r = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(r.status).toBe('refused');
     expect(exitCodeFor(r)).toBe(5);
     expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([['agent.preflight.drift', CONFIG]]);
@@ -74,7 +74,7 @@ describe('applyPlan', () => {
     const r = await applyPlan(
       { ...plan, diagnostics: [{ severity: 'error', code: 'x', message: 'bad' }] },
       hostOn(freshFs()),
-      fakeAgentOptions(fakeRuntime()),
+      fakeTxOptions(fakeRuntime()),
     );
     expect(r.status).toBe('refused');
   });
@@ -91,7 +91,7 @@ describe('applyPlan', () => {
       const rt = fakeRuntime();
       rt.controlResults.push(...control);
       rt.healthResults.push(...health);
-      const r = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+      const r = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
       expect(r.status).toBe('rolled-back');
       expect(exitCodeFor(r)).toBe(3);
       expect(r.runtimeError).toBeTruthy();
@@ -105,14 +105,14 @@ describe('applyPlan', () => {
     const fs = freshFs();
     const rt = fakeRuntime();
     rt.healthResults.push({ ok: false, error: 'down' }, { ok: false, error: 'still down' });
-    const r = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const r = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(r.status).toBe('rollback-failed');
     expect(exitCodeFor(r)).toBe(4);
     expect(await fs.stat('/var/lib/mirrorctl/journal.json')).not.toBeNull();
     expect(await snapshotTree(fs, { exclude: STATE })).toEqual(
       await snapshotTree(memoryFs(BEFORE), { exclude: STATE }),
     );
-    const next = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const next = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(next.recovered?.outcome).toBe('rolled-back');
     expect(next.status).toBe('applied');
   });
@@ -129,16 +129,16 @@ describe('applyPlan', () => {
     const live = await applyPlan(
       plan,
       hostOn(fs),
-      fakeAgentOptions(rt, { probe: fakeProbe(undefined, [held]) }),
+      fakeTxOptions(rt, { probe: fakeProbe(undefined, [held]) }),
     );
     expect(live.status).toBe('refused');
     expect(live.diagnostics[0]?.code).toBe('agent.lock.held');
     expect(live.diagnostics[0]?.message).toContain('pid 777');
-    const dead = await applyPlan(plan, hostOn(fs), fakeAgentOptions(rt));
+    const dead = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(dead.status).toBe('applied');
     expect(dead.steps[0]?.message).toContain('taken over from dead pid 777');
     // The dead run's created dirs are inherited: uninstall leaves nothing behind.
-    expect((await uninstallAll(hostOn(fs), fakeAgentOptions(rt))).status).toBe('applied');
+    expect((await uninstallAll(hostOn(fs), fakeTxOptions(rt))).status).toBe('applied');
     expect(await snapshotTree(fs)).toEqual(await beforeTree());
   });
 });
@@ -147,7 +147,7 @@ describe('rollback and uninstall', () => {
   test('rollback undoes the last apply exactly, then the one before', async () => {
     const fs = freshFs();
     const rt = fakeRuntime();
-    const opts = fakeAgentOptions(rt);
+    const opts = fakeTxOptions(rt);
     await applyPlan(plan, hostOn(fs), opts);
     const afterFirst = await snapshotTree(fs, { exclude: STATE });
     await applyPlan(plan2, hostOn(fs), opts);
@@ -171,7 +171,7 @@ describe('rollback and uninstall', () => {
 
   test('rollback refuses when a file changed since the apply, unless forced', async () => {
     const fs = freshFs();
-    const opts = fakeAgentOptions(fakeRuntime());
+    const opts = fakeTxOptions(fakeRuntime());
     await applyPlan(plan, hostOn(fs), opts);
     await fs.writeFileAtomic(CONFIG, 'admin edit\n', 0o640);
     const r = await rollbackLast(hostOn(fs), opts);
@@ -186,7 +186,7 @@ describe('rollback and uninstall', () => {
   test('uninstall restores every original byte-for-byte and removes the state dir', async () => {
     const fs = freshFs();
     const rt = fakeRuntime();
-    const opts = fakeAgentOptions(rt);
+    const opts = fakeTxOptions(rt);
     await applyPlan(plan, hostOn(fs), opts);
     await applyPlan(plan2, hostOn(fs), opts);
     const dry = await uninstallAll(hostOn(fs), { ...opts, dryRun: true });
@@ -204,7 +204,7 @@ describe('rollback and uninstall', () => {
 describe('nodeStatus', () => {
   test('reports the last apply and per-file drift', async () => {
     const fs = freshFs();
-    const opts = fakeAgentOptions(fakeRuntime());
+    const opts = fakeTxOptions(fakeRuntime());
     expect((await nodeStatus(fs)).transactions).toBe(0);
     await applyPlan(plan, hostOn(fs), opts);
     await fs.removeFile('/etc/containerd/certs.d/docker.io/ca.crt');

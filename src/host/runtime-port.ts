@@ -1,6 +1,6 @@
-// Ports the node agent needs beyond Host: runtime control (restart/reload), runtime health, and
-// process identity for the apply lock. Adapters: agent/runtime-control.ts (over a Runner),
-// host/cri-health.ts (CRI gRPC), host/process-probe.ts (/proc).
+// Ports the transaction engine (src/transaction) needs beyond Host: runtime control (restart/reload),
+// runtime health, and process identity for the apply lock. Adapters: transaction/runtime-control.ts
+// (over a Runner), host/cri-health.ts (CRI gRPC), host/docker-health.ts, host/process-probe.ts (/proc).
 import type { RuntimeAction, Service } from '../plan/types.js';
 
 export type ControlResult = { ok: true; detail: string } | { ok: false; error: string; timedOut: boolean };
