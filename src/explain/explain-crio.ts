@@ -1,15 +1,11 @@
-// CRI-O / Podman / Skopeo request order (containers/image docker/docker_image_src.go newImageSource):
-// the longest-prefix [[registry]] entry gives mirrors (filtered for tag/digest) then the primary;
-// each endpoint is pinged at https://host/v2/ (then http:// when insecure) and the first one whose
-// manifest GET succeeds serves the whole pull. A physical ref landing on a blocked entry is refused.
+// CRI-O / Podman / Skopeo request order (containers/image docker/docker_image_src.go newImageSource),
+// explained from formats/registries-conf-resolve.ts: mirrors then the primary, each pinged at https://
+// (then http:// when insecure); the first manifest GET that succeeds serves the pull; blocked refs fail.
 import type { Diagnostic } from '../diagnostics.js';
 import type { CImageConfig } from '../formats/registries-conf.js';
-import { findRegistry, pullSources } from '../formats/registries-conf-resolve.js';
+import { apiHost, findRegistry, pullSources, registryFor } from '../formats/registries-conf-resolve.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
 import { capabilityFor, type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
-
-/** c/image talks to registry-1.docker.io for docker.io (docker_client.go newDockerClient). */
-const apiHost = (domain: string): string => (domain === 'docker.io' ? 'registry-1.docker.io' : domain);
 
 export function explainCrio(
   config: CImageConfig,
@@ -22,15 +18,7 @@ export function explainCrio(
   const isDigest = image.kind === 'digest';
   // c/image's docker transport refuses name:tag@digest; CRI-O hands it the digest form.
   const ref = `${name}${isDigest ? `@${image.ref.digest}` : `:${image.ref.tag ?? 'latest'}`}`;
-  const reg = findRegistry(config, name) ?? {
-    prefix: ref,
-    location: ref,
-    insecure: false,
-    pullFromMirror: '',
-    blocked: false,
-    mirrorByDigestOnly: false,
-    mirrors: [],
-  };
+  const reg = registryFor(config, name, ref);
   const matched = reg.prefix !== ref;
   const { sources, skipped } = pullSources(reg, ref, isDigest);
   for (const s of skipped)

@@ -4,8 +4,12 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
-import { type CImageConfig, loadRegistriesConf } from '../formats/registries-conf.js';
-import { effectiveRegistriesConf, type HostConfFile } from '../formats/registries-conf-host.js';
+import {
+  type CImageConfig,
+  effectiveRegistriesConf,
+  type HostConfFile,
+  loadRegistriesConf,
+} from '../formats/registries-conf.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
 import { analyzeContainerdConfig } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';

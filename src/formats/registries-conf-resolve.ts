@@ -1,7 +1,13 @@
 // containers/image's pull-source resolution: FindRegistry (longest matching prefix) and
 // PullSourcesFromReference (mirrors, filtered by digest/tag rules, then the primary location),
-// ported from pkg/sysregistriesv2 so `explain` and the renderer's self-check follow CRI-O exactly.
-import type { CImageConfig, CImageEndpoint, CImageRegistry } from './registries-conf.js';
+// ported from pkg/sysregistriesv2 so `explain` and the renderer's self-check follow CRI-O exactly;
+// plus the host docker_client.go contacts for docker.io.
+import {
+  type CImageConfig,
+  type CImageEndpoint,
+  type CImageRegistry,
+  registryAt,
+} from './registries-conf.js';
 
 /** refMatchingPrefix: length of the match, or -1. The boundary after a prefix must be `/`, `:` or `@`. */
 export function refMatchingPrefix(ref: string, prefix: string): number {
@@ -33,6 +39,16 @@ export function findRegistry(config: CImageConfig, name: string): CImageRegistry
   }
   return best;
 }
+
+/**
+ * The entry newImageSource uses for `ref`: FindRegistry's, or (no prefix matches) a stand-in whose
+ * prefix and location are the whole reference, so the image is pulled as named.
+ */
+export const registryFor = (config: CImageConfig, name: string, ref: string): CImageRegistry =>
+  findRegistry(config, name) ?? registryAt(ref);
+
+/** c/image talks to registry-1.docker.io for docker.io (docker_client.go newDockerClient). */
+export const apiHost = (domain: string): string => (domain === 'docker.io' ? 'registry-1.docker.io' : domain);
 
 export interface PullSource {
   endpoint: CImageEndpoint;

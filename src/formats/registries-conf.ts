@@ -1,10 +1,8 @@
-// A port of containers/image's registries.conf loader (pkg/sysregistriesv2/system_registries_v2.go:
-// loadConfigFile, postProcessRegistries, updateWithConfigurationFrom). It reproduces the checks and
-// the exact error strings c/image would produce, so mirrorctl refuses what CRI-O would refuse and
-// `explain` resolves images from the very text written to the node.
-import { parse as parseToml } from 'smol-toml';
-
-export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
+// containers/image's registries.conf reader, ported from pkg/sysregistriesv2/system_registries_v2.go
+// (loadConfigFile, postProcessRegistries, updateWithConfigurationFrom, the drop-in walk) with c/image's
+// exact error strings; the one reader of registries.conf(.d) for detect, render, explain and import.
+import path from 'node:path/posix';
+import { isTable, parseTomlVerbatim, type TomlTable } from '../toml/parse.js';
 
 export interface CImageEndpoint {
   location: string;
@@ -28,10 +26,13 @@ export interface CImageConfig {
   unqualifiedSearchRegistries?: string[];
 }
 
+/** c/image's refusals that mirrorctl tells apart (a v1 drop-in; v1 lists next to v2 keys). */
+export const V1_DROP_IN = 'registry must be in v2 format but is in v1';
+export const V1_V2_MIXED = 'mixing sysregistry v1/v2 is not supported';
+
 export type LoadResult = { ok: true; config: CImageConfig } | { ok: false; error: string };
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Table = TomlTable;
 
 /** parseLocation: trims trailing slashes, refuses schemes (the empty-location check is disabled upstream). */
 function parseLocation(input: string): { ok: true; value: string } | { ok: false; error: string } {
@@ -41,27 +42,22 @@ function parseLocation(input: string): { ok: true; value: string } | { ok: false
   return { ok: true, value: trimmed };
 }
 
-function str(t: Table, key: string, where: string): string {
-  const v = t[key];
-  if (v === undefined) return '';
-  if (typeof v !== 'string') throw new DecodeError(`toml: ${where}.${key}: expected a string`);
-  return v;
-}
-
-function bool(t: Table, key: string, where: string): boolean {
-  const v = t[key];
-  if (v === undefined) return false;
-  if (typeof v !== 'boolean') throw new DecodeError(`toml: ${where}.${key}: expected a boolean`);
-  return v;
-}
-
+/** A TOML value of the wrong type: c/image's decoder fails the whole file. */
 class DecodeError extends Error {}
 
-function stringList(t: Table, key: string): string[] | undefined {
+function typed<T extends string | boolean>(t: Table, key: string, where: string, unset: T): T {
   const v = t[key];
+  if (v === undefined) return unset;
+  if (typeof v !== typeof unset) throw new DecodeError(`toml: ${where}.${key}: expected a ${typeof unset}`);
+  return v as T;
+}
+const str = (t: Table, key: string, where: string): string => typed(t, key, where, '');
+const bool = (t: Table, key: string, where: string): boolean => typed(t, key, where, false);
+
+function stringList(v: unknown, name: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-    throw new DecodeError(`toml: ${key}: expected an array of strings`);
+    throw new DecodeError(`toml: ${name}: expected an array of strings`);
   return v as string[];
 }
 
@@ -74,16 +70,17 @@ const V2_KEYS = [
   'aliases',
 ] as const;
 
-/** v1 fields count as set when the `registries` array is present at all, even empty (hasSetField). */
+/** `[registries.<k>] registries`, untyped: a v1 field counts as set when present, even empty (hasSetField). */
+function v1Field(doc: Table, k: (typeof V1_KEYS)[number]): unknown {
+  const t = isTable(doc.registries) ? doc.registries[k] : undefined;
+  return isTable(t) ? t.registries : undefined;
+}
+
+/** Whether c/image reads this parsed file as v1 (and converts it, or refuses it as a drop-in). */
+export const isV1 = (doc: Table): boolean => V1_KEYS.some((k) => v1Field(doc, k) !== undefined);
+
 function v1Lists(doc: Table): Record<(typeof V1_KEYS)[number], string[] | undefined> {
-  const root = isTable(doc.registries) ? doc.registries : {};
-  const list = (k: string): string[] | undefined => {
-    const t = root[k];
-    if (!isTable(t) || t.registries === undefined) return undefined;
-    if (!Array.isArray(t.registries) || !t.registries.every((x) => typeof x === 'string'))
-      throw new DecodeError(`toml: registries.${k}.registries: expected an array of strings`);
-    return t.registries as string[];
-  };
+  const list = (k: (typeof V1_KEYS)[number]) => stringList(v1Field(doc, k), `registries.${k}.registries`);
   return { search: list('search'), insecure: list('insecure'), block: list('block') };
 }
 
@@ -124,25 +121,28 @@ function decodeRegistries(doc: Table): CImageRegistry[] {
   });
 }
 
+/**
+ * An entry with prefix = location and every other field at its default: what ConvertToV2 starts
+ * from, and the stand-in newImageSource uses for a reference no [[registry]] prefix matches.
+ */
+export const registryAt = (location: string): CImageRegistry => ({
+  location,
+  prefix: location,
+  insecure: false,
+  pullFromMirror: '',
+  blocked: false,
+  mirrorByDigestOnly: false,
+  mirrors: [],
+});
+
 /** ConvertToV2: block/insecure lists become entries keyed by location (block first, then insecure). */
 function convertV1(lists: ReturnType<typeof v1Lists>): CImageRegistry[] | string {
   const byLocation = new Map<string, CImageRegistry>();
   const get = (loc: string): CImageRegistry | string => {
     const parsed = parseLocation(loc);
     if (!parsed.ok) return parsed.error;
-    let reg = byLocation.get(parsed.value);
-    if (!reg) {
-      reg = {
-        location: parsed.value,
-        prefix: parsed.value,
-        insecure: false,
-        pullFromMirror: '',
-        blocked: false,
-        mirrorByDigestOnly: false,
-        mirrors: [],
-      };
-      byLocation.set(parsed.value, reg);
-    }
+    const reg = byLocation.get(parsed.value) ?? registryAt(parsed.value);
+    byLocation.set(parsed.value, reg);
     return reg;
   };
   for (const loc of lists.block ?? []) {
@@ -217,19 +217,16 @@ function postProcess(registries: CImageRegistry[]): CImageRegistry[] | string {
  * wrapper, which the caller adds with the file name).
  */
 export function loadRegistriesConf(text: string, forceV2: boolean): LoadResult {
-  let doc: Table;
-  try {
-    doc = parseToml(text) as Table;
-  } catch (err) {
-    return { ok: false, error: (err as Error).message.split('\n')[0] ?? 'invalid TOML' };
-  }
+  const parsed = parseTomlVerbatim(text);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  const doc = parsed.value;
   try {
     const lists = v1Lists(doc);
-    const isV1 = V1_KEYS.some((k) => lists[k] !== undefined);
+    const v1 = isV1(doc);
     let registries: CImageRegistry[] | string;
-    if (isV1) {
-      if (forceV2) return { ok: false, error: 'registry must be in v2 format but is in v1' };
-      if (hasV2Field(doc)) return { ok: false, error: 'mixing sysregistry v1/v2 is not supported' };
+    if (v1) {
+      if (forceV2) return { ok: false, error: V1_DROP_IN };
+      if (hasV2Field(doc)) return { ok: false, error: V1_V2_MIXED };
       registries = convertV1(lists);
     } else {
       registries = decodeRegistries(doc);
@@ -237,8 +234,10 @@ export function loadRegistriesConf(text: string, forceV2: boolean): LoadResult {
     if (typeof registries === 'string') return { ok: false, error: registries };
     const processed = postProcess(registries);
     if (typeof processed === 'string') return { ok: false, error: processed };
-    const config: CImageConfig = { registries: processed, convertedFromV1: isV1 };
-    const search = isV1 ? lists.search : stringList(doc, 'unqualified-search-registries');
+    const config: CImageConfig = { registries: processed, convertedFromV1: v1 };
+    const search = v1
+      ? lists.search
+      : stringList(doc['unqualified-search-registries'], 'unqualified-search-registries');
     if (search !== undefined) config.unqualifiedSearchRegistries = search;
     return { ok: true, config };
   } catch (err) {
@@ -257,4 +256,46 @@ export function mergeRegistriesConf(base: CImageConfig, update: CImageConfig): C
   const search = update.unqualifiedSearchRegistries ?? base.unqualifiedSearchRegistries;
   if (search !== undefined) merged.unqualifiedSearchRegistries = search;
   return merged;
+}
+
+/** A registries.conf(.d) file as read from a node. */
+export interface HostConfFile {
+  /** Absolute node path. */
+  path: string;
+  text: string;
+}
+
+/** c/image reads only `*.conf` in registries.conf.d (no recursion). */
+export const isDropInName = (name: string): boolean => name.endsWith('.conf');
+
+/** The drop-ins c/image reads, in the order it reads them (lexical by name, later wins). */
+export const dropInOrder = <F extends HostConfFile>(files: readonly F[]): F[] =>
+  files
+    .filter((f) => isDropInName(f.path))
+    .sort((a, b) => (path.basename(a.path) < path.basename(b.path) ? -1 : 1));
+
+/** The wrapper c/image puts around a loadConfigFile error (what CRI-O logs before refusing to start). */
+export const loadErrorText = (file: string, error: string, dropIn: boolean): string =>
+  `loading ${dropIn ? 'drop-in ' : ''}registries configuration "${file}": ${error}`;
+
+/**
+ * The configuration c/image ends up with: main file, then drop-ins in lexical order. A main-file
+ * error comes back bare (callers name the file), a drop-in's with c/image's wrapper.
+ */
+export function effectiveRegistriesConf(
+  mainText: string | null,
+  dropIns: readonly HostConfFile[],
+): LoadResult {
+  let config: CImageConfig = { registries: [], convertedFromV1: false };
+  if (mainText !== null) {
+    const main = loadRegistriesConf(mainText, false);
+    if (!main.ok) return main;
+    config = main.config;
+  }
+  for (const f of dropInOrder(dropIns)) {
+    const loaded = loadRegistriesConf(f.text, true);
+    if (!loaded.ok) return { ok: false, error: loadErrorText(f.path, loaded.error, true) };
+    config = mergeRegistriesConf(config, loaded.config);
+  }
+  return { ok: true, config };
 }

@@ -7,11 +7,8 @@ import { analyzeContainerdConfig, planConfigPath } from '../render/containerd-co
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
-import {
-  analyzeRegistriesConf,
-  registriesConfDropInPath,
-  renderRegistriesConf,
-} from '../render/registries-conf.js';
+import { registriesConfDropInPath, renderRegistriesConf } from '../render/registries-conf.js';
+import { analyzeRegistriesConf } from '../render/registries-conf-host.js';
 import type { RenderedFile } from '../render/types.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { patchToml } from '../toml/patch.js';

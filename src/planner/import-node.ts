@@ -8,7 +8,7 @@ import { readDockerDaemon } from '../foreign/docker.js';
 import { readK3s } from '../foreign/k3s.js';
 import type { EntryDoc, MirrorDoc } from '../foreign/spec-doc.js';
 import type { NodePaths } from '../formats/node-paths.js';
-import { effectiveRegistriesConf } from '../formats/registries-conf-host.js';
+import { effectiveRegistriesConf } from '../formats/registries-conf.js';
 import type { HostFs } from '../host/ports.js';
 import { readDropIns, readText } from './observe-node.js';
 

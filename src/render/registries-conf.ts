@@ -4,7 +4,7 @@
 // whatever cannot be said that way is an error naming the entry and what would work instead.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
-import { loadRegistriesConf } from '../formats/registries-conf.js';
+import { loadErrorText, loadRegistriesConf } from '../formats/registries-conf.js';
 import { findRegistry } from '../formats/registries-conf-resolve.js';
 import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
 import { stringifyToml } from '../toml/stringify.js';
@@ -13,8 +13,6 @@ import { managedHeader } from './header.js';
 import { unsafeNames } from './name-guard.js';
 import { err, mirrorLocation, mirrorProblems, sourceProblems } from './registries-conf-limits.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
-
-export { analyzeRegistriesConf } from '../formats/registries-conf-host.js';
 
 const TARGET = 'crio' as const;
 
@@ -178,7 +176,7 @@ export function renderRegistriesConf(set: MirrorSet, ctx: RenderContext): Render
         {
           severity: 'error',
           code: 'render.crio.invalid',
-          message: `loading drop-in registries configuration "${dropIn}": ${loaded.error}`,
+          message: loadErrorText(dropIn, loaded.error, true),
           file: dropIn,
           hint: 'this is what CRI-O would log before refusing to start; fix the spec entry it names',
           target: TARGET,

@@ -2,8 +2,9 @@
 // merge rule it warns about (a later file replaces a whole [[registry]] entry by prefix, §2.3) is
 // also replayed with the real skopeo, together with effectiveRegistriesConf.
 import { describe, expect, it } from 'vitest';
-import { analyzeRegistriesConf, effectiveRegistriesConf } from '../../../src/formats/registries-conf-host.js';
+import { effectiveRegistriesConf } from '../../../src/formats/registries-conf.js';
 import { findRegistry } from '../../../src/formats/registries-conf-resolve.js';
+import { analyzeRegistriesConf } from '../../../src/render/registries-conf-host.js';
 import { skopeoAvailable, skopeoInspect } from './skopeo.js';
 
 const DIR = '/etc/containers/registries.conf.d';

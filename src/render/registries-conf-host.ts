@@ -1,21 +1,20 @@
-// What already sits on a CRI-O/Podman node, checked against mirrorctl's drop-in before writing it:
-// files c/image would refuse (CRI-O then fails to start), a v1 main file, and entries whose prefix
-// mirrorctl's drop-in replaces or that replace it (whole-entry merge by prefix, runtime-semantics §2.3).
+// Render policy for a CRI-O/Podman node: what already sits there, checked before mirrorctl writes its
+// drop-in (files c/image refuses, a v1 main file, entries our drop-in replaces or is replaced by), on
+// c/image's rules (loading, drop-in order, whole-entry merge by prefix) from formats/registries-conf.ts.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
-import { stringifyToml } from '../toml/stringify.js';
+import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import {
   type CImageConfig,
   type CImageRegistry,
+  dropInOrder,
+  type HostConfFile,
+  loadErrorText,
   loadRegistriesConf,
-  mergeRegistriesConf,
-} from './registries-conf.js';
-
-export interface HostConfFile {
-  /** Absolute node path. */
-  path: string;
-  text: string;
-}
+  V1_DROP_IN,
+  V1_V2_MIXED,
+} from '../formats/registries-conf.js';
+import { stringifyToml } from '../toml/stringify.js';
 
 const TARGET = 'crio';
 
@@ -43,12 +42,13 @@ const describe = (r: CImageRegistry): string =>
   });
 
 const loadError = (file: string, error: string, isDropIn: boolean): Diagnostic => {
-  const mixed = error.startsWith('mixing sysregistry v1/v2');
-  const v1DropIn = error === 'registry must be in v2 format but is in v1';
+  // Newer c/image appends a struct dump to the mixing error, hence the prefix test.
+  const mixed = error.startsWith(V1_V2_MIXED);
+  const v1DropIn = error === V1_DROP_IN;
   return {
     severity: 'error',
     code: mixed ? 'host.crio.v1-v2-mixed' : v1DropIn ? 'host.crio.v1-drop-in' : 'host.crio.invalid',
-    message: `loading ${isDropIn ? 'drop-in ' : ''}registries configuration "${file}": ${error}`,
+    message: loadErrorText(file, error, isDropIn),
     file,
     hint: mixed
       ? 'move the [registries.search|insecure|block] lists to unqualified-search-registries and [[registry]] entries (insecure/blocked), then remove the v1 tables'
@@ -68,7 +68,7 @@ export function analyzeRegistriesConf(
   dropIns: readonly HostConfFile[],
   opts: { mainPath?: string; own?: HostConfFile } = {},
 ): Diagnostic[] {
-  const mainPath = opts.mainPath ?? '/etc/containers/registries.conf';
+  const mainPath = opts.mainPath ?? DEFAULT_PATHS.registriesConf;
   const out: Diagnostic[] = [];
   const layers: { file: string; config: CImageConfig }[] = [];
   if (mainText !== null) {
@@ -88,9 +88,7 @@ export function analyzeRegistriesConf(
     }
   }
   const ownName = opts.own ? path.basename(opts.own.path) : undefined;
-  const sorted = [...dropIns, ...(opts.own ? [opts.own] : [])]
-    .filter((f) => f.path.endsWith('.conf'))
-    .sort((a, b) => (path.basename(a.path) < path.basename(b.path) ? -1 : 1));
+  const sorted = dropInOrder([...dropIns, ...(opts.own ? [opts.own] : [])]);
   let ownConfig: CImageConfig | undefined;
   for (const f of sorted) {
     const loaded = loadRegistriesConf(f.text, true);
@@ -128,27 +126,4 @@ export function analyzeRegistriesConf(
     }
   }
   return out;
-}
-
-/** The configuration c/image ends up with: main file, then drop-ins in lexical order. */
-export function effectiveRegistriesConf(
-  mainText: string | null,
-  dropIns: readonly HostConfFile[],
-): { ok: true; config: CImageConfig } | { ok: false; error: string } {
-  let config: CImageConfig = { registries: [], convertedFromV1: false };
-  if (mainText !== null) {
-    const main = loadRegistriesConf(mainText, false);
-    if (!main.ok) return main;
-    config = main.config;
-  }
-  const sorted = [...dropIns]
-    .filter((f) => f.path.endsWith('.conf'))
-    .sort((a, b) => (path.basename(a.path) < path.basename(b.path) ? -1 : 1));
-  for (const f of sorted) {
-    const loaded = loadRegistriesConf(f.text, true);
-    if (!loaded.ok)
-      return { ok: false, error: `loading drop-in registries configuration "${f.path}": ${loaded.error}` };
-    config = mergeRegistriesConf(config, loaded.config);
-  }
-  return { ok: true, config };
 }
