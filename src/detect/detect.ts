@@ -8,13 +8,9 @@ import {
   effectiveConfigPath,
   summarizeDropIns,
 } from '../formats/containerd-dropins.js';
+import { type DaemonJsonSummary, summarizeDaemonJson } from '../formats/docker-daemon.js';
 import type { NodePaths } from '../formats/node-paths.js';
-import {
-  type DaemonJsonSummary,
-  type RegistriesConfSummary,
-  summarizeDaemonJson,
-  summarizeRegistriesConf,
-} from '../formats/other-configs.js';
+import { type RegistriesConfSummary, summarizeRegistriesConf } from '../formats/registries-conf-summary.js';
 import type { Target } from '../spec/types.js';
 import { formatVersion, parseVersion, type Version } from '../util/version.js';
 import { type Distribution, NATIVE_MECHANISMS, type NativeMechanism } from './distribution.js';

@@ -2,33 +2,33 @@
 // /v2/<repository> to each URL) and `insecure-registries`, read into a docker.io entry and written
 // by the node renderer (render/docker-daemon.ts), so `convert --to docker` prints what apply writes.
 import type { Diagnostic } from '../diagnostics.js';
+import { daemonJsonOf, parseJsonText, splitMirror } from '../formats/docker-daemon.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
-import { isRecord } from '../util/is-record.js';
 import type { MirrorDoc, ReadResult, Written } from './spec-doc.js';
 
 export function readDockerDaemon(text: string, file: string): ReadResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
+  // The text as given: a blank file is a parse error here, unlike for dockerd (readDaemonJson).
+  const parsed = parseJsonText(text);
+  if (!parsed.ok)
     return {
       entries: [],
       diagnostics: [
-        { severity: 'error', code: 'convert.parse', file, message: `not valid JSON: ${String(e)}` },
+        {
+          severity: 'error',
+          code: 'convert.parse',
+          file,
+          message: `not valid JSON: ${String(parsed.error)}`,
+        },
       ],
     };
-  }
-  const obj = isRecord(doc) ? doc : {};
-  const strings = (v: unknown): string[] =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  const insecure = strings(obj['insecure-registries']);
+  const { registryMirrors, insecureRegistries: insecure } = daemonJsonOf(parsed.value);
   const diagnostics: Diagnostic[] = [];
-  const mirrors: MirrorDoc[] = strings(obj['registry-mirrors']).map((raw) => {
-    const m = /^(https?:\/\/[^/]+)(\/.*)?$/.exec(raw.replace(/\/+$/, ''));
-    const origin = m?.[1] ?? raw;
-    const path = m?.[2] ?? '';
+  const mirrors: MirrorDoc[] = registryMirrors.map((raw) => {
+    const split = splitMirror(raw);
+    const origin = split?.origin ?? raw;
+    const path = split?.path ?? '';
     // Docker appends /v2/<full repository> to the mirror URL: a path is a mount point.
     const d: MirrorDoc = path === '' ? { url: origin } : { url: `${origin}${path}`, path: 'mount' };
     if (origin.startsWith('https://') && insecure.includes(origin.slice(8)))

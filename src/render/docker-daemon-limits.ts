@@ -2,8 +2,8 @@
 // Docker Hub only, requests <mirror>/v2/<full repository> (a URL path is an API prefix, 24.0.8+),
 // uses every mirror for every pull and always falls back to the Hub.
 import type { Diagnostic } from '../diagnostics.js';
+import { MIRROR_PATH_REFUSED, mirrorPathAccepted, validateMirror } from '../formats/docker-daemon.js';
 import type { Mirror, RegistryEntry } from '../spec/types.js';
-import { versionAtLeast } from '../util/version.js';
 import { missingTlsAssets, targetError } from './entry-diagnostics.js';
 import type { RenderContext } from './types.js';
 
@@ -11,10 +11,6 @@ const TARGET = 'docker' as const;
 
 /** An error for the docker target (code render.docker.<code>). */
 export const err = targetError(TARGET);
-
-/** A path prefix on a mirror URL is accepted from 24.0.8 (and 25.0); older engines refuse to start. */
-const pathPrefixSupported = (ctx: RenderContext): boolean =>
-  versionAtLeast(ctx.runtimeVersion, [24, 0, 8]) === true;
 
 /**
  * The registry-mirrors value for one mirror. Docker requests `<mirror>/v2/<repository>/…` with the
@@ -48,14 +44,24 @@ export function mirrorUrl(m: Mirror, field: string, ctx: RenderContext): string 
       prefix = m.path;
       break;
   }
-  if (prefix !== '' && !pathPrefixSupported(ctx))
+  const url = `${base}${prefix}`;
+  // dockerd's own check of the value; an unknown version counts as one that refuses a path.
+  const checked = validateMirror(url, mirrorPathAccepted(ctx.runtimeVersion) === true);
+  if (checked.ok) return url;
+  if (checked.reason === 'path')
     return err(
       'mirror-path-version',
       `${field}.url`,
-      `a mirror URL with a path (${base}${prefix}) needs Docker 24.0.8+; ${ctx.runtimeVersion === undefined ? 'the Docker version is unknown' : `this node runs ${ctx.runtimeVersion}`}, which refuses to start with "invalid mirror: path, query, or fragment at end of the URI"`,
+      `a mirror URL with a path (${url}) needs Docker 24.0.8+; ${ctx.runtimeVersion === undefined ? 'the Docker version is unknown' : `this node runs ${ctx.runtimeVersion}`}, which refuses to start with "${MIRROR_PATH_REFUSED}"`,
       'serve the mirror at the host root, upgrade Docker, or pass --runtime-version',
     );
-  return `${base}${prefix}`;
+  // Unreachable for a valid spec (it refuses userinfo, queries and other schemes): kept as a self-check.
+  return err(
+    'mirror-url',
+    `${field}.url`,
+    `dockerd would refuse to start: ${checked.error}`,
+    'fix the mirror url',
+  );
 }
 
 export const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;

@@ -5,6 +5,7 @@
 // order is kept, and the change is returned as data so the agent can undo exactly what was set.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
+import { type DaemonJson, daemonJsonOf, readDaemonJson } from '../formats/docker-daemon.js';
 import type { Mirror, MirrorSet } from '../spec/types.js';
 import { entryProblems, err, LOOPBACK, mirrorProblems, mirrorUrl } from './docker-daemon-limits.js';
 import { managedHeader } from './header.js';
@@ -50,44 +51,30 @@ function certFiles(set: MirrorSet, m: Mirror, ctx: RenderContext): RenderedFile[
   return files;
 }
 
-interface DaemonDoc {
-  doc: Record<string, JsonValue>;
-  diagnostics: Diagnostic[];
-}
-
-function parseDaemonJson(text: string | null, file: string): DaemonDoc {
-  if (text === null || text.trim() === '') return { doc: {}, diagnostics: [] };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return { doc: parsed as Record<string, JsonValue>, diagnostics: [] };
+/** The operator's daemon.json as dockerd reads it (formats/docker-daemon.ts), or why it cannot be edited. */
+function readExisting(text: string | null, file: string): { daemon: DaemonJson; diagnostics: Diagnostic[] } {
+  const read = readDaemonJson(text);
+  if (read.ok && read.isObject) return { daemon: read, diagnostics: [] };
+  const none = daemonJsonOf({});
+  if (read.ok)
     return {
-      doc: {},
+      daemon: none,
       diagnostics: [err('daemon-json', 'daemon.json', `${file} is not a JSON object`, 'fix the file first')],
     };
-  } catch (e) {
-    // V8's wording differs between Node versions; keep only the position, as line/column.
-    const pos = /position (\d+)/.exec((e as Error).message);
-    const at = pos ? Number(pos[1]) : undefined;
-    const before = at === undefined ? '' : text.slice(0, at);
-    const d: Diagnostic = {
-      severity: 'error',
-      code: 'render.docker.daemon-json',
-      message: `${file} is not valid JSON`,
-      file,
-      hint: 'fix the file first: dockerd refuses to start with it',
-      target: TARGET,
-    };
-    if (at !== undefined) {
-      d.line = before.split('\n').length;
-      d.column = at - before.lastIndexOf('\n');
-    }
-    return { doc: {}, diagnostics: [d] };
+  const d: Diagnostic = {
+    severity: 'error',
+    code: 'render.docker.daemon-json',
+    message: `${file} is not valid JSON`,
+    file,
+    hint: 'fix the file first: dockerd refuses to start with it',
+    target: TARGET,
+  };
+  if (read.line !== undefined) {
+    d.line = read.line;
+    d.column = read.column;
   }
+  return { daemon: none, diagnostics: [d] };
 }
-
-const stringList = (v: JsonValue | undefined): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 export function renderDockerDaemon(
   set: MirrorSet,
@@ -97,8 +84,10 @@ export function renderDockerDaemon(
   const unsafe = unsafeNames(set, TARGET);
   if (unsafe.length > 0) return { files: [], diagnostics: unsafe, edits: [] };
   const file = ctx.paths.dockerDaemonJson;
-  const { doc, diagnostics } = parseDaemonJson(existingDaemonJson, file);
+  const { daemon: existing, diagnostics } = readExisting(existingDaemonJson, file);
   if (diagnostics.length > 0) return { files: [], diagnostics, edits: [] };
+  // JSON.parse yields JSON values only; the reader types them as unknown.
+  const doc = existing.doc as Record<string, JsonValue>;
   const mirrors: string[] = [];
   const insecure: string[] = [];
   const certs: RenderedFile[] = [];
@@ -145,10 +134,10 @@ export function renderDockerDaemon(
   set1('registry-mirrors', mirrors);
   // insecure-registries may hold the operator's own hosts: keep them, add ours after.
   if (insecure.length > 0) {
-    const existing = stringList(doc['insecure-registries']);
-    set1('insecure-registries', [...existing, ...insecure.filter((h) => !existing.includes(h))]);
+    const kept = existing.insecureRegistries;
+    set1('insecure-registries', [...kept, ...insecure.filter((h) => !kept.includes(h))]);
   }
-  const replaced = stringList(doc['registry-mirrors']).filter((u) => !mirrors.includes(u));
+  const replaced = existing.registryMirrors.filter((u) => !mirrors.includes(u));
   if (replaced.length > 0)
     diagnostics.push({
       severity: 'warning',
