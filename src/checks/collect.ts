@@ -1,6 +1,6 @@
-// Image references preflight checks, from three places: a list file (one ref per line), a
-// directory of Kubernetes manifests (every pod template, including init and ephemeral
-// containers), or the live cluster (cluster-source.ts, over the Kube port). Refs are normalised
+// Image references preflight checks, from a list file (one ref per line) or a directory of
+// Kubernetes manifests (every pod template, including init and ephemeral containers); the live
+// cluster's come from src/cluster/image-source.ts, merged by the CLI. Refs are normalised
 // (docker.io/library/…, tag latest) so one image used by many workloads is probed once.
 import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';

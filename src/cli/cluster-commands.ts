@@ -5,9 +5,9 @@ import { collectInventory, type NodeRow } from '../cluster/inventory.js';
 import { AGENT_NAME, LABELS, SPEC_CONFIGMAP, TLS_SECRET } from '../cluster/names.js';
 import { historyFrom, type RolloutOptions, type RolloutReport, runRollout } from '../cluster/rollout.js';
 import { formatDiagnostics } from '../diagnostics.js';
+import { ExitCode } from '../exit-codes.js';
 import type { Kube } from '../host/kube-port.js';
 import type { CliContext } from './context.js';
-import { ExitCode } from './exit-codes.js';
 import { formatSummary, progressWriter } from './rollout-progress.js';
 
 export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';

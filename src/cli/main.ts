@@ -1,11 +1,11 @@
 // main(argv, ctx) → exit code. The bin sets process.exitCode; nothing here calls process.exit.
 import { Command, CommanderError, Option } from 'commander';
 import { formatDiagnostic } from '../diagnostics.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { fsErrorToDiagnostic, HostFsError } from '../host/fs-error.js';
 import { type CommandDef, envVarFor } from './command.js';
 import { commands } from './commands/index.js';
 import type { CliContext } from './context.js';
-import { CliError, ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 export const GLOBAL_OPTIONS = [

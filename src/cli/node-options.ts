@@ -2,13 +2,13 @@
 // docs agree everywhere.
 
 import { resolve } from 'node:path';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { readLocalText } from '../host/local-files.js';
 import type { PlanNodeInput } from '../planner/plan-node.js';
 import { TARGETS, type Target } from '../spec/types.js';
 import { parseDuration } from '../util/duration.js';
 import { type OptionDef, type OptionValues, optBool, optString } from './command.js';
 import type { CliContext } from './context.js';
-import { CliError, ExitCode } from './exit-codes.js';
 
 export const SPEC_OPTION: OptionDef = {
   flags: '-f, --file <spec>',

@@ -1,3 +1,5 @@
+// The real process as a CliContext (stdout/stderr, env, cwd, colour when stdout is a TTY): what the
+// bin and the agent bundle pass to the commands; tests pass their own.
 import type { CliContext } from './context.js';
 
 export function processContext(): CliContext {

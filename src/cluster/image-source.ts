@@ -1,4 +1,4 @@
-// The live cluster as an image source, over the Kube port (src/cluster/kube.ts): every pod's
+// The live cluster as an image source, over the Kube port (src/host/kube-port.ts): every pod's
 // spec images (init, regular, ephemeral) in every namespace, each node's sandbox (pause) image as
 // listed in node.status.images, and the target each node's runtime takes
 // (status.nodeInfo.containerRuntimeVersion → selectTarget).

@@ -1,4 +1,4 @@
-// Typed failures of a HostFs adapter. Adapters throw these (never bare Node errors) so the agent can
+// Typed failures of a HostFs adapter. Adapters throw these (never bare Node errors) so callers can
 // turn them into Diagnostics that name the path and the fix; errno is kept for ENOSPC/EROFS handling.
 import type { Diagnostic } from '../diagnostics.js';
 

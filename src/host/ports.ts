@@ -1,5 +1,6 @@
-// The only doors to the outside world. Everything above host/ receives these as parameters
-// (no module mocking, no DI container): applyPlan(plan, host), observeHost(host, …).
+// The Host ports: a node's doors to the outside world (files, commands, log, clock). Everything above
+// host/ receives these as parameters (no module mocking, no DI container): applyPlan(plan, host),
+// observeHost(host, …). Other ports: runtime-port.ts, cri-port.ts, kube-port.ts; adapters: the rest.
 
 import type { FileType } from '../detect/facts.js';
 

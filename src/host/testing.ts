@@ -1,5 +1,5 @@
 // Conformance suite every HostFs adapter must pass (spegel storetest-style): run by
-// memory-fs.test.ts and node-fs.test.ts with the same cases, so the fake used by the agent's tests
+// memory-fs.test.ts and node-fs.test.ts with the same cases, so the fake used by the transaction tests
 // cannot drift from the real adapter. Also: snapshotTree, the tree assertion helper for tests.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// observeHost: gathers HostFacts (runtime/facts.ts) through the Host ports only — file contents
+// observeHost: gathers HostFacts (detect/facts.ts) through the Host ports only — file contents
 // and presence via host.fs (which refuses symlinks leading out of the root), runtime versions
 // via host.run. Nothing here decides anything; detectRuntime(facts) does.
 

@@ -4,6 +4,7 @@
 
 import { type Detection, detectRuntime } from '../detect/detect.js';
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
+import { ExitCode } from '../exit-codes.js';
 import { rancherFlavor } from '../foreign/k3s-node.js';
 import { nativeCommandHint } from '../foreign/native-hint.js';
 import type { NodePaths } from '../formats/node-paths.js';
@@ -45,8 +46,8 @@ export interface NodePlan {
   detection?: Detection;
   target?: Target;
   diagnostics: Diagnostic[];
-  /** 2 invalid input / inexpressible, 5 conflict on the host, 0 otherwise. */
-  refusal: 0 | 2 | 5;
+  /** INVALID_INPUT (2) for input / inexpressible, CONFLICT (5) on the host, OK (0) otherwise. */
+  refusal: typeof ExitCode.OK | typeof ExitCode.INVALID_INPUT | typeof ExitCode.CONFLICT;
 }
 
 /** Codes of findings that are about the spec (exit 2) rather than the host (exit 5). */
@@ -74,7 +75,7 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
   const paths = input.paths ?? DEFAULT_PATHS;
   const loaded = await loadSpec(input.specFile, input.readSpec);
   if (!loaded.spec || hasErrors(loaded.diagnostics)) {
-    return { assets: loaded.assets, diagnostics: loaded.diagnostics, refusal: 2 };
+    return { assets: loaded.assets, diagnostics: loaded.diagnostics, refusal: ExitCode.INVALID_INPUT };
   }
   const set = loaded.spec;
   try {
@@ -101,7 +102,7 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
         message: `no container runtime recognised on this node (${detection.reasons.join('; ') || 'nothing found'})`,
         hint: 'pass --runtime containerd|crio|docker (and --runtime-version) for a root prefix, or check --root',
       });
-      return { ...base, diagnostics, refusal: 5 };
+      return { ...base, diagnostics, refusal: ExitCode.CONFLICT };
     }
     // k3s/RKE2 regenerate containerd's files from registries.yaml: write that instead (issue 6).
     const rancher = input.runtime === 'auto' ? rancherFlavor(detection.distribution) : undefined;
@@ -112,7 +113,7 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
         message: `${detection.distribution} owns the runtime's files and overwrites hand edits`,
         hint: `${detection.managedBy.summary}; ${nativeCommandHint(detection.distribution)}`,
       });
-      return { ...base, target, diagnostics, refusal: 5 };
+      return { ...base, target, diagnostics, refusal: ExitCode.CONFLICT };
     }
     const runtimeVersion = input.runtimeVersion ?? detection.version;
     const mainPath = mainConfigPath(target, paths);
@@ -157,9 +158,19 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
       diagnostics,
     });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-    const refusal = errors.length === 0 ? 0 : errors.some(isInputProblem) ? 2 : 5;
+    const refusal =
+      errors.length === 0
+        ? ExitCode.OK
+        : errors.some(isInputProblem)
+          ? ExitCode.INVALID_INPUT
+          : ExitCode.CONFLICT;
     return { ...base, target, plan, diagnostics: plan.diagnostics, refusal };
   } catch (err) {
-    return { spec: set, assets: loaded.assets, diagnostics: [fsErrorToDiagnostic(err)], refusal: 5 };
+    return {
+      spec: set,
+      assets: loaded.assets,
+      diagnostics: [fsErrorToDiagnostic(err)],
+      refusal: ExitCode.CONFLICT,
+    };
   }
 }

@@ -1,6 +1,7 @@
 // reconcileNode: the whole node-level job (plan, then apply unless dry-run) as one value-returning
 // call — what `mirrorctl apply` and the DaemonSet agent both run. The real Host and runtime ports
 // come in as parameters (src/cli/node-host.ts wires them); nothing here builds an adapter.
+import { ExitCode } from '../exit-codes.js';
 import type { Host } from '../host/ports.js';
 import type { Plan } from '../plan/types.js';
 import { applyPlan } from '../transaction/apply.js';
@@ -33,8 +34,9 @@ export async function applyNode(
   wire: TxWiring,
 ): Promise<ApplyNodeOutcome> {
   const planned = await planNode(host, input);
-  if (!planned.plan || planned.refusal !== 0) return { planned, exitCode: planned.refusal || 2 };
-  if (input.dryRun) return { planned, exitCode: 0 };
+  if (!planned.plan || planned.refusal !== ExitCode.OK)
+    return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
+  if (input.dryRun) return { planned, exitCode: ExitCode.OK };
   const tx = await applyPlan(
     planned.plan,
     host,
@@ -111,10 +113,10 @@ export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): 
   const plan = out.planned.plan;
   const specHash = plan?.specHash;
   const base = { ...(specHash ? { specHash } : {}), action: plan?.action.kind ?? 'none' } as const;
-  if (!plan || out.planned.refusal !== 0) {
+  if (!plan || out.planned.refusal !== ExitCode.OK) {
     return {
       ...base,
-      status: out.planned.refusal === 2 ? 'invalid' : 'failed',
+      status: out.planned.refusal === ExitCode.INVALID_INPUT ? 'invalid' : 'failed',
       exitCode: out.exitCode,
       message: out.planned.diagnostics.find((d) => d.severity === 'error')?.message ?? 'cannot plan',
       diagnostics: out.planned.diagnostics,
@@ -125,7 +127,7 @@ export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): 
     return {
       ...base,
       status: pending ? 'applied' : 'unchanged',
-      exitCode: 0,
+      exitCode: ExitCode.OK,
       message: pending ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}` : 'in sync',
       diagnostics: plan.diagnostics,
     };

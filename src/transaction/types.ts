@@ -1,6 +1,7 @@
 // Inputs and results of the transactions (apply, rollback, uninstall). Results are values:
 // nothing here throws for an expected failure; exitCodeFor maps a result to the CLI exit code.
 import type { Diagnostic } from '../diagnostics.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ProcessProbe, RuntimeControl, RuntimeHealth } from '../host/runtime-port.js';
 import type { RuntimeAction } from '../plan/types.js';
 
@@ -63,13 +64,13 @@ export interface TxOptions {
   onStep?: (step: string) => void | Promise<void>;
 }
 
-const EXIT: Record<TxStatus, number> = {
-  unchanged: 0,
-  applied: 0,
-  refused: 5,
-  failed: 3,
-  'rolled-back': 3,
-  'rollback-failed': 4,
+const EXIT: Record<TxStatus, ExitCode> = {
+  unchanged: ExitCode.OK,
+  applied: ExitCode.OK,
+  refused: ExitCode.CONFLICT,
+  failed: ExitCode.FAILED_RESTORED,
+  'rolled-back': ExitCode.FAILED_RESTORED,
+  'rollback-failed': ExitCode.ROLLBACK_FAILED,
 };
 
 /** 0 applied/unchanged, 3 failed but host restored, 4 rollback failed, 5 refused before writing. */

@@ -1,11 +1,11 @@
 // The hand-kept docs must not drift from the code: every diagnostic code in src/ has a row in
 // docs/troubleshooting.md (regenerate with `npx tsx scripts/gen-troubleshooting.ts`), and
-// docs/exit-codes.md lists exactly the codes of src/cli/exit-codes.ts.
+// docs/exit-codes.md lists exactly the codes of src/exit-codes.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectCodes, renderTroubleshooting } from '../../scripts/gen-troubleshooting.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/exit-codes.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(repo, p), 'utf8');
@@ -57,7 +57,7 @@ describe('docs/troubleshooting.md', () => {
 });
 
 describe('docs/exit-codes.md', () => {
-  it('lists exactly the exit codes of src/cli/exit-codes.ts', () => {
+  it('lists exactly the exit codes of src/exit-codes.ts', () => {
     const rows = [...read('docs/exit-codes.md').matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     expect(rows.sort((a, b) => a - b)).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
   });

@@ -6,12 +6,12 @@ import { type AgentIo, runAgent } from '../../cluster/agent-loop.js';
 import { removeGateTaint } from '../../cluster/gate-taint.js';
 import { POD_PATHS, SPEC_KEYS } from '../../cluster/names.js';
 import { realSleep } from '../../cluster/retry.js';
+import { ExitCode } from '../../exit-codes.js';
 import { inClusterCall, readInClusterAccess } from '../../host/in-cluster-https.js';
 import { replaceLocalText, tryReadLocalText } from '../../host/local-files.js';
 import type { NodeResult, ReconcileNode, UninstallNode } from '../../planner/node-entry.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 import { reconcileNode, uninstallNode } from '../node-host.js';
 
 export interface NodeEntry {

@@ -1,6 +1,7 @@
 // `mirrorctl apply`: plan, then one transaction on the node (lock, backups, atomic writes, runtime
 // action only when needed, health check, automatic rollback).
 import { resolve } from 'node:path';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { readLocalText } from '../../host/local-files.js';
 import { redactPlan } from '../../plan/redact.js';
 import { parsePlan } from '../../plan/schema.js';
@@ -8,7 +9,6 @@ import { applyNode, applySavedPlan } from '../../planner/reconcile.js';
 import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { nodeHost } from '../node-host.js';
 import { durationFlag, PLAN_OPTIONS, planInput } from '../node-options.js';
 import { step, writeDiagnostics, writeDoc } from '../output.js';

@@ -1,8 +1,9 @@
 // `mirrorctl completion SHELL`: prints the completion script for every verb. The verb list is passed
 // in by src/cli/commands/index.ts (which lists this command too), so the two files import one way.
+
+import { CliError, ExitCode } from '../../exit-codes.js';
 import type { CommandDef } from '../command.js';
 import { completionScript } from '../completion-script.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 
 /** `all` returns every command, this one included (called when the command runs). */
 export const completionCommand = (all: () => readonly CommandDef[]): CommandDef => ({

@@ -3,6 +3,7 @@
 // stdout or --output.
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { FORMAT_NAMES, type Format, formatNamed } from '../../foreign/convert-table.js';
 import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
 import { readLocalText, writeLocalText } from '../../host/local-files.js';
@@ -10,7 +11,6 @@ import { loadSpec } from '../../spec/load.js';
 import type { MirrorSet, SpecAssets } from '../../spec/types.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { writeDiagnostics } from '../output.js';
 
 /** Formats whose output embeds PEM contents rather than naming files. */

@@ -6,6 +6,7 @@ import { detectRuntime } from '../../detect/detect.js';
 import { formatDetection, formatNodeTable, nodeTargetRows } from '../../detect/format-detection.js';
 import { parseKubectlNodes } from '../../detect/kubectl.js';
 import { formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { execRunner } from '../../host/exec-runner.js';
 import { nodeFs } from '../../host/node-fs.js';
@@ -14,7 +15,6 @@ import { parseCommandsFile, scriptedRunner } from '../../host/scripted-runner.js
 import { observeHost } from '../../planner/observe-host.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 
 export const detectCommand: CommandDef = {
   name: 'detect',

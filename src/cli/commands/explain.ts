@@ -4,6 +4,7 @@
 // beyond reading the spec (and --containerd-config).
 import { resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { explainImage, parseExplainImage } from '../../explain/explain-image.js';
 import { formatExplainText } from '../../explain/format.js';
 import type { ExplainResult } from '../../explain/types.js';
@@ -12,7 +13,6 @@ import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 
 export const EXPLAIN_API_VERSION = 'mirrorctl/explain-v1';
 

@@ -3,13 +3,13 @@
 // setup can be adopted and then managed by plan/apply. Whatever has no spec field is reported.
 import { resolve } from 'node:path';
 import { hasErrors } from '../../diagnostics.js';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { writeLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { importFromNode } from '../../planner/import-node.js';
 import { type CommandDef, optBool, optString } from '../command.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { ROOT_OPTION } from '../node-options.js';
 import { writeDiagnostics } from '../output.js';
 

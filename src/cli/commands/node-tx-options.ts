@@ -3,11 +3,11 @@
 // the --cluster delegation. Cluster code is imported lazily so a node-only build (or a broken
 // cluster module) fails only the --cluster path.
 import { resolve } from 'node:path';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import type { Host, Logger } from '../../host/ports.js';
 import { exitCodeFor, type TxOptions, type TxResult } from '../../transaction/types.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { nodeHost } from '../node-host.js';
 import { durationFlag, ROOT_OPTION } from '../node-options.js';
 import { step, writeDiagnostics } from '../output.js';

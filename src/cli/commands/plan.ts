@@ -1,10 +1,10 @@
 // `mirrorctl plan`: observe the node, render, and show what apply would change and which runtime
 // action it would need. Changes nothing.
 
+import { ExitCode } from '../../exit-codes.js';
 import { redactPlan } from '../../plan/redact.js';
 import { planNode } from '../../planner/plan-node.js';
 import { type CommandDef, optString } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
 import { nodeHost } from '../node-host.js';
 import { PLAN_OPTIONS, planInput } from '../node-options.js';
 import { writeDiagnostics, writeDoc } from '../output.js';

@@ -1,6 +1,7 @@
 // `mirrorctl render`: the files a target reads, written under --out as they would sit on the node.
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
+import { CliError, ExitCode } from '../../exit-codes.js';
 import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../foreign/render-distro.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { mkdirLocal, readLocalText } from '../../host/local-files.js';
@@ -10,7 +11,6 @@ import { skipInexpressible } from '../../planner/plan-node.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, optBool, optString } from '../command.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { requireSpec, SPEC_OPTION } from '../node-options.js';
 import { writeDiagnostics } from '../output.js';
 

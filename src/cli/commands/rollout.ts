@@ -9,6 +9,7 @@ import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
 import type { RolloutOptions, RolloutReport } from '../../cluster/rollout.js';
 import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
 import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+import { ExitCode } from '../../exit-codes.js';
 import { tryReadLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import { parseDuration } from '../../util/duration.js';
@@ -22,7 +23,6 @@ import {
   optString,
 } from '../command.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
 
 /** The Kubernetes client is heavy (≈800 modules): load it only when a cluster command runs, so

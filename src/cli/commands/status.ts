@@ -1,11 +1,11 @@
 // `mirrorctl status`: this node's mirrorctl state — the last apply (spec name, hash, target), and
 // for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every node.
 
+import { ExitCode } from '../../exit-codes.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/status.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
 import { writeDiagnostics } from '../output.js';
 import {
   CLUSTER_OPTIONS,

@@ -1,4 +1,5 @@
-// Stable exit codes (docs/exit-codes.md). Expected failures come back as values with one of these.
+// Stable exit codes (docs/exit-codes.md), in one place for every layer: the transaction results, the
+// node entry points and the CLI map to these. Expected failures come back as values with one of these.
 export const ExitCode = {
   OK: 0,
   /** plan: changes pending; verify/preflight: a check failed. */
