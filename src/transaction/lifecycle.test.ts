@@ -1,3 +1,5 @@
+// The transaction lifecycle over memoryFs and a scripted runtime: applyPlan (order, restarts, drift,
+// runtime failures, the lock), rollback and uninstall, and nodeStatus afterwards.
 import { describe, expect, test } from 'vitest';
 import {
   BEFORE,

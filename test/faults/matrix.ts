@@ -1,7 +1,7 @@
-// The fault matrix driver: run one agent operation with a fault injected at every possible point
-// (each write/rename/fsync failing with ENOSPC or EROFS, or a crash after each primitive step) and
-// check the invariant of issue 7: every file is either all old or all new, the result says which,
-// and the next run (recovery) finishes cleanly.
+// The fault matrix driver: run one transaction (apply, rollback, uninstall) with a fault injected at
+// every possible point (each write/rename/fsync failing with ENOSPC or EROFS, or a crash after each
+// primitive step) and check the invariant of issue 7: every file is either all old or all new, the
+// result says which, and the next run (recovery) finishes cleanly.
 import { expect } from 'vitest';
 import {
   type FaultOp,

@@ -1,4 +1,4 @@
-// The runtime failing after rollback and uninstall, not only after apply (src/transaction/agent.test.ts
+// The runtime failing after rollback and uninstall, not only after apply (src/transaction/lifecycle.test.ts
 // covers apply): the restart command failing, hanging past its timeout, or the runtime coming back
 // without its CRI plugin. Each must leave the node files exactly old or new, say what happened
 // (status, runtimeError, a diagnostic), clear or keep the journal consistently, and the next run

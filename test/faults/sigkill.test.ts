@@ -1,4 +1,4 @@
-// A real agent process killed with SIGKILL after every step of apply, rollback and uninstall
+// A real transaction process killed with SIGKILL after every step of apply, rollback and uninstall
 // (nodeFs over a temp root); the next run in this process takes the dead holder's lock over and
 // recovers: the tree is exactly the old or the new one, and the operation then completes.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -100,7 +100,7 @@ describe.each(['apply', 'rollback', 'uninstall'] as const)('SIGKILL during %s', 
     expect(steps.length).toBeGreaterThan(5);
     const seen = new Set<string>();
     for (const stepName of steps) {
-      // WHEN the agent is SIGKILLed right after this step
+      // WHEN the process is SIGKILLed right after this step
       const root = await startRoot(op);
       const killed = await runChild(root, op, stepName);
       expect(killed.paused).toBe(true);

@@ -1,4 +1,4 @@
-// Child process for the SIGKILL matrix: runs one agent operation on nodeFs over ROOT and, when the
+// Child process for the SIGKILL matrix: runs one transaction on nodeFs over ROOT and, when the
 // step named PAUSE_AT completes, prints PAUSED and waits forever for the parent's SIGKILL.
 // Usage (bundled by sigkill.test.ts): node tx-child.mjs ROOT apply|rollback|uninstall [PAUSE_AT]
 

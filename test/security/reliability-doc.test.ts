@@ -142,7 +142,7 @@ async function rows(): Promise<[string, number, string][]> {
       'restart failing/hanging/CRI plugin missing → rolled-back or rollback-failed + recovery; never "applied"',
     ],
     [
-      'Faults: runtime failing after apply (src/transaction/agent.test.ts)',
+      'Faults: runtime failing after apply (src/transaction/lifecycle.test.ts)',
       3,
       'files restored, restarted again, rolled-back (exit 3)',
     ],
