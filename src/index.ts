@@ -17,19 +17,14 @@ export { imageConfigPatch, type OpenShiftOutput, specToOpenShift } from './forei
 export { DISTRO_TARGETS, renderDistro } from './foreign/render-distro.js';
 export { docToSpec, docToYaml, type SpecDoc, specToDoc } from './foreign/spec-doc.js';
 export { specToTalos } from './foreign/talos.js';
+export { analyzeContainerdConfig, type ContainerdConfigAnalysis } from './formats/containerd-config.js';
 export { checkHostsToml } from './formats/containerd-hosts-check.js';
 export { type ContainerdGates, containerdGates } from './formats/containerd-versions.js';
 export * from './plan/types.js';
-export {
-  analyzeContainerdConfig,
-  type ConfigPathOptions,
-  type ConfigPathPlan,
-  type ContainerdConfigAnalysis,
-  legacyToHostsFiles,
-  planConfigPath,
-} from './render/containerd-config.js';
+export { type ConfigPathOptions, type ConfigPathPlan, planConfigPath } from './render/containerd-config.js';
 export { renderContainerdHosts } from './render/containerd-hosts.js';
 export { type LegacyRenderResult, renderContainerdLegacy } from './render/containerd-legacy.js';
+export { legacyToHostsFiles } from './render/containerd-legacy-migrate.js';
 export { specHash } from './spec/hash.js';
 export { buildMirrorSetJsonSchema } from './spec/json-schema.js';
 export { type LoadedSpec, loadSpec, type ReadText } from './spec/load.js';

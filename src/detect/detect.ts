@@ -2,7 +2,10 @@
 // mirrorctl target, the distribution that owns the files and the registry settings already there.
 // Pure; every decision keeps its reason for `detect`/`plan` output.
 import type { Diagnostic } from '../diagnostics.js';
-import { type ContainerdConfigSummary, summarizeContainerdConfig } from '../formats/containerd-config.js';
+import {
+  type ContainerdConfigSummary,
+  summarizeContainerdConfig,
+} from '../formats/containerd-config-summary.js';
 import {
   CONTAINERD_DROPIN_DIR,
   effectiveConfigPath,

@@ -2,6 +2,7 @@
 // files with each runtime's own rules. Pure; shared by `mirrorctl explain`, verify and preflight.
 
 import type { Diagnostic } from '../diagnostics.js';
+import { analyzeContainerdConfig } from '../formats/containerd-config.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import {
@@ -11,7 +12,6 @@ import {
   loadRegistriesConf,
 } from '../formats/registries-conf.js';
 import { formatImageRef, parseImageRef } from '../registry/reference.js';
-import { analyzeContainerdConfig } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';

@@ -1,15 +1,14 @@
 // containerd's registry settings on a node → spec entries: certs.d/<host>/hosts.toml (the host
 // tables in order; a `server` other than the upstream means "no fallback", the way mirrorctl renders
-// it) and the legacy CRI `registry.mirrors`/`configs` of config.toml.
+// it) and the legacy CRI `registry.mirrors`/`configs` of config.toml, as formats/containerd-config.ts
+// reads them.
 import path from 'node:path/posix';
-import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
-import { registryTableKeys } from '../formats/containerd-config.js';
+import { readContainerdConfig } from '../formats/containerd-config.js';
+import { getPath, isTable, parseTomlVerbatim, type TomlTable } from '../toml/parse.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
 import type { EntryDoc, MirrorDoc } from './spec-doc.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
@@ -20,7 +19,7 @@ export const upstreamUrl = (host: string): string =>
 const sameUrl = (a: string, b: string): boolean =>
   a.replace(/\/+$/, '').replace(/\/v2$/, '') === b.replace(/\/+$/, '').replace(/\/v2$/, '');
 
-function tlsOf(t: Obj, dir: string): MirrorDoc['tls'] | undefined {
+function tlsOf(t: TomlTable, dir: string): MirrorDoc['tls'] | undefined {
   const tls: NonNullable<MirrorDoc['tls']> = {};
   const abs = (p: string): string => (p.startsWith('/') ? p : path.join(dir, p));
   if (t.skip_verify === true) tls.insecureSkipVerify = true;
@@ -36,7 +35,7 @@ function tlsOf(t: Obj, dir: string): MirrorDoc['tls'] | undefined {
   return Object.keys(tls).length > 0 ? tls : undefined;
 }
 
-function hostMirror(url: string, t: Obj, dir: string): MirrorDoc {
+function hostMirror(url: string, t: TomlTable, dir: string): MirrorDoc {
   const m = mirrorFromHostUrl(url, t.override_path === true);
   const caps = strings(t.capabilities);
   if (caps.length > 0 && caps.join() !== 'pull,resolve') {
@@ -45,7 +44,7 @@ function hostMirror(url: string, t: Obj, dir: string): MirrorDoc {
   }
   const tls = tlsOf(t, dir);
   if (tls) m.tls = tls;
-  if (isObj(t.header))
+  if (isTable(t.header))
     m.headers = Object.fromEntries(
       Object.entries(t.header).map(([k, v]) => [k, typeof v === 'string' ? [v] : strings(v)]),
     );
@@ -59,27 +58,27 @@ export function hostsTomlEntry(
   text: string,
   file: string,
 ): { entry?: EntryDoc; diagnostics: Diagnostic[] } {
-  let doc: Obj;
-  try {
-    doc = parseToml(text) as Obj;
-  } catch (e) {
+  const parsed = parseTomlVerbatim(text);
+  if (!parsed.ok) {
     return {
       diagnostics: [
         {
           severity: 'error',
           code: 'import.hosts-toml.parse',
           file,
-          message: `containerd cannot read it either: ${String(e).split('\n')[0]}`,
+          // `Error: ` + the parser's first line: what String(err) printed here before.
+          message: `containerd cannot read it either: Error: ${parsed.error}`,
         },
       ],
     };
   }
+  const doc = parsed.value;
   const source = dirName === '_default' ? '*' : dirName;
   const dir = path.dirname(file);
   const mirrors: MirrorDoc[] = [];
-  const hosts = isObj(doc.host) ? doc.host : {};
+  const hosts = isTable(doc.host) ? doc.host : {};
   for (const [url, t] of Object.entries(hosts))
-    if (isObj(t)) mirrors.push(hostMirror(url.includes('://') ? url : `https://${url}`, t, dir));
+    if (isTable(t)) mirrors.push(hostMirror(url.includes('://') ? url : `https://${url}`, t, dir));
   const server = typeof doc.server === 'string' ? doc.server : undefined;
   const upstream = source === '*' ? undefined : upstreamUrl(source);
   // mirrorctl's rendering of fallback: false: the last mirror is also `server`, so nothing else is
@@ -96,10 +95,8 @@ export function legacyEntries(
   text: string,
   file: string,
 ): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
-  let doc: Obj;
-  try {
-    doc = parseToml(text) as Obj;
-  } catch (e) {
+  const parsed = parseTomlVerbatim(text);
+  if (!parsed.ok) {
     return {
       entries: [],
       diagnostics: [
@@ -107,49 +104,44 @@ export function legacyEntries(
           severity: 'error',
           code: 'import.config-toml.parse',
           file,
-          message: String(e).split('\n')[0] ?? '',
+          message: `Error: ${parsed.error}`,
         },
       ],
     };
   }
-  const version = typeof doc.version === 'number' ? doc.version : 1;
-  let registry: unknown = doc;
-  for (const k of registryTableKeys(version)) registry = isObj(registry) ? registry[k] : undefined;
-  if (!isObj(registry) || !isObj(registry.mirrors)) return { entries: [], diagnostics: [] };
-  const configs = isObj(registry.configs) ? registry.configs : {};
+  const config = readContainerdConfig(parsed.value);
+  // Nothing to import (and nothing to warn about) without a legacy mirrors table.
+  if (!isTable(getPath(parsed.value, [...config.registryTableKeys, 'mirrors']))) {
+    return { entries: [], diagnostics: [] };
+  }
   const entries: EntryDoc[] = [];
-  for (const [host, m] of Object.entries(registry.mirrors)) {
-    if (!isObj(m)) continue;
-    const mirrors = strings(m.endpoint)
+  for (const [host, endpoints] of Object.entries(config.legacyMirrors)) {
+    const mirrors = endpoints
       .filter((u) => host === '*' || !sameUrl(u, upstreamUrl(host)))
       .map((u): MirrorDoc => {
         // Legacy endpoints use their path verbatim as the API root; only an empty path means /v2.
         const p = /^[a-z]+:\/\/[^/]+(\/.*)?$/.exec(u.replace(/\/+$/, ''))?.[1] ?? '';
         const doc = mirrorFromHostUrl(u, p !== '' && p !== '/v2');
-        const h = /^[a-z]+:\/\/([^/]+)/.exec(u)?.[1] ?? u;
-        const c = configs[h];
-        const t = isObj(c) && isObj(c.tls) ? c.tls : undefined;
+        const t = config.legacyTlsConfigs[/^[a-z]+:\/\/([^/]+)/.exec(u)?.[1] ?? u];
         if (t) {
           const tls: NonNullable<MirrorDoc['tls']> = {};
-          if (t.insecure_skip_verify === true) tls.insecureSkipVerify = true;
-          if (typeof t.ca_file === 'string') tls.caFile = t.ca_file;
-          if (typeof t.cert_file === 'string') tls.certFile = t.cert_file;
-          if (typeof t.key_file === 'string') tls.keyFile = t.key_file;
+          if (t.insecureSkipVerify === true) tls.insecureSkipVerify = true;
+          if (t.caFile) tls.caFile = t.caFile;
+          if (t.certFile) tls.certFile = t.certFile;
+          if (t.keyFile) tls.keyFile = t.keyFile;
           if (Object.keys(tls).length > 0) doc.tls = tls;
         }
         return doc;
       });
     if (mirrors.length > 0) entries.push({ source: host, mirrors });
   }
-  const diagnostics: Diagnostic[] = Object.entries(configs)
-    .filter(([, c]) => isObj(c) && c.auth !== undefined)
-    .map(([h]) => ({
-      severity: 'warning' as const,
-      code: 'import.legacy.auth',
-      file,
-      field: `configs."${h}".auth`,
-      message: `credentials for ${h} are not part of a mirrorctl spec and were left out`,
-      hint: 'keep them in config.toml (or move them to the kubelet pull secret)',
-    }));
+  const diagnostics: Diagnostic[] = config.legacyAuthHosts.map((h) => ({
+    severity: 'warning' as const,
+    code: 'import.legacy.auth',
+    file,
+    field: `configs."${h}".auth`,
+    message: `credentials for ${h} are not part of a mirrorctl spec and were left out`,
+    hint: 'keep them in config.toml (or move them to the kubelet pull secret)',
+  }));
   return { entries, diagnostics };
 }

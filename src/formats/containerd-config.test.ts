@@ -1,109 +1,103 @@
 import { describe, expect, it } from 'vitest';
-import { parseVersion } from '../util/version.js';
-import { registryTableKeys, summarizeContainerdConfig } from './containerd-config.js';
+import { parseToml, type TomlTable } from '../toml/parse.js';
+import {
+  analyzeContainerdConfig,
+  CRI_PLUGIN_IDS,
+  criDisabledIn,
+  readContainerdConfig,
+  registryTableKeys,
+} from './containerd-config.js';
 
-const v = (s: string) => parseVersion(s);
-const PATH = '/etc/containerd/config.toml';
+const R2 = 'plugins."io.containerd.grpc.v1.cri".registry';
+const toml = (text: string): TomlTable => {
+  const r = parseToml(text);
+  if (!r.ok) throw new Error(r.diagnostic.message);
+  return r.value;
+};
 
-describe('summarizeContainerdConfig', () => {
+describe('config generations', () => {
   it.each([
-    [
-      'version-less file = v1, short plugin ids',
-      '[plugins.cri.registry]\nconfig_path = "/etc/containerd/certs.d"\n',
-      1,
-    ],
-    [
-      'v2',
-      'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n',
-      2,
-    ],
-    [
-      'v3',
-      'version = 3\n[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = "/etc/containerd/certs.d"\n',
-      3,
-    ],
-    [
-      'v4',
-      'version = 4\n[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = "/etc/containerd/certs.d"\n',
-      4,
-    ],
-  ])('%s', (_name, text, version) => {
-    const { summary, diagnostics } = summarizeContainerdConfig(PATH, text, v('2.3.0'));
-    expect(summary.configVersion).toBe(version);
-    expect(summary.registryTable).toEqual(registryTableKeys(version));
-    expect(summary.configPath).toBe('/etc/containerd/certs.d');
-    expect(diagnostics).toEqual([]);
+    [0, ['plugins', 'cri', 'registry']],
+    [1, ['plugins', 'cri', 'registry']],
+    [2, ['plugins', 'io.containerd.grpc.v1.cri', 'registry']],
+    [3, ['plugins', 'io.containerd.cri.v1.images', 'registry']],
+    [4, ['plugins', 'io.containerd.cri.v1.images', 'registry']],
+  ])('version %i keeps registry under %j', (version, keys) => {
+    expect(registryTableKeys(version)).toEqual(keys);
+    expect(readContainerdConfig({ version }).registryTableKeys).toEqual(keys);
   });
 
-  it('flags a registry table the file version ignores (URI table in a version-less file)', () => {
-    const text = '[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n';
-    const { summary, diagnostics } = summarizeContainerdConfig(PATH, text, v('1.6.20'));
-    expect(summary.configVersion).toBe(1);
-    expect(summary.configPath).toBeUndefined();
-    expect(summary.ignoredRegistryTables).toEqual(['plugins."io.containerd.grpc.v1.cri".registry']);
-    expect(diagnostics).toMatchObject([
-      {
-        code: 'detect.containerd.registry-ignored',
-        file: PATH,
-        hint: expect.stringContaining('plugins.cri.registry'),
-      },
-    ]);
-  });
-
-  it('warns about a version 3 file on containerd 1.x', () => {
-    const text = 'version = 3\n[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = "/x"\n';
-    const codes = summarizeContainerdConfig(PATH, text, v('1.7.13')).diagnostics.map((d) => d.code);
-    expect(codes).toEqual(['detect.containerd.version-mismatch']);
-  });
-
-  it('sees CRI disabled by Docker’s containerd.io config', () => {
-    const { summary, diagnostics } = summarizeContainerdConfig(
-      PATH,
-      'disabled_plugins = ["cri"]\n',
-      v('1.6.26'),
-    );
-    expect(summary.criDisabled).toBe(true);
-    expect(diagnostics.map((d) => d.code)).toEqual(['detect.containerd.cri-disabled']);
-  });
-
-  it('keeps a colon list quiet before 2.1, warns from 2.1', () => {
-    const text = 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/a:/b"\n';
-    expect(summarizeContainerdConfig(PATH, text, v('2.0.5')).diagnostics).toEqual([]);
-    expect(summarizeContainerdConfig(PATH, text, v('2.1.0')).diagnostics.map((d) => d.code)).toEqual([
-      'detect.containerd.config-path-list',
-    ]);
-  });
-
-  it('ignores the empty mirrors tables `containerd config default` emits', () => {
-    const text =
-      'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = ""\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors]\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."q.io"]\nendpoint = []\n';
-    const { summary } = summarizeContainerdConfig(PATH, text, v('1.6.20'));
-    expect(summary.legacyMirrorHosts).toEqual([]);
-    expect(summary.configPath).toBeUndefined();
-  });
-
-  it('reports a syntax error with its line and column', () => {
-    const { summary, diagnostics } = summarizeContainerdConfig(PATH, 'version = 2\n[plugins\n', v('1.6.20'));
-    expect(summary.exists).toBe(true);
-    expect(diagnostics).toMatchObject([
-      { severity: 'error', code: 'detect.containerd.config.syntax', file: PATH, line: 2 },
-    ]);
-  });
-
-  it('describes an absent file with the version a new one should use', () => {
-    expect(summarizeContainerdConfig(PATH, undefined, v('2.1.4')).summary).toMatchObject({
-      exists: false,
-      preferredConfigVersion: 3,
-      registryTable: ['plugins', 'io.containerd.cri.v1.images', 'registry'],
+  it('reads a file without `version` as version 1', () => {
+    expect(readContainerdConfig(toml('[plugins.cri.registry]\nconfig_path = "/c"\n'))).toMatchObject({
+      configVersion: 1,
+      configPath: '/c',
+      registryPluginPresent: true,
     });
-    expect(summarizeContainerdConfig(PATH, undefined, v('1.7.0')).summary.preferredConfigVersion).toBe(2);
+  });
+});
+
+describe('readContainerdConfig', () => {
+  it('splits config_path as an OS path list', () => {
+    const f = readContainerdConfig(toml(`version = 2\n[${R2}]\nconfig_path = ":/a::/b"\n`));
+    expect(f.configPath).toBe(':/a::/b');
+    expect(f.configPathDirs).toEqual(['/a', '/b']);
   });
 
-  it('names the implicit config_path list of containerd 2.2+', () => {
-    const text = 'version = 3\n[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = ""\n';
-    expect(summarizeContainerdConfig(PATH, text, v('2.2.0')).summary.implicitConfigPath).toBe(
-      '/etc/containerd/certs.d:/etc/docker/certs.d',
+  it.each(CRI_PLUGIN_IDS)('disabled_plugins = [%j] disables CRI', (id) => {
+    expect(readContainerdConfig({ disabled_plugins: [id] }).criDisabled).toBe(true);
+    expect(criDisabledIn(`disabled_plugins = ["${id}"]\n`)).toBe(true);
+  });
+
+  it('takes only lists of strings, as containerd’s []string fields decode them', () => {
+    const f = readContainerdConfig(
+      toml(
+        `disabled_plugins = "cri"\nimports = "/a.toml"\nversion = 2\n[${R2}.mirrors]\n"a.io" = { endpoint = "https://m" }\n"b.io" = { endpoint = [1, "https://m"] }\n"c.io" = { endpoint = [] }\n`,
+      ),
     );
-    expect(summarizeContainerdConfig(PATH, text, v('2.1.4')).summary.implicitConfigPath).toBeUndefined();
+    expect(f).toMatchObject({ criDisabled: false, imports: [], disabledPlugins: [] });
+    expect(f.legacyMirrors).toEqual({ 'b.io': ['https://m'] });
+  });
+
+  it('reads legacy configs: non-empty tls tables and the hosts with auth', () => {
+    const f = readContainerdConfig(
+      toml(
+        `version = 2\n[${R2}.configs."a.io".tls]\nca_file = "/ca.pem"\ninsecure_skip_verify = false\ncert_file = ""\n[${R2}.configs."b.io".tls]\n[${R2}.configs."c.io".auth]\nusername = "u"\n`,
+      ),
+    );
+    expect(f.legacyTlsConfigs).toEqual({ 'a.io': { caFile: '/ca.pem', insecureSkipVerify: false } });
+    expect(f.legacyAuthHosts).toEqual(['c.io']);
+  });
+
+  it('flags a URI registry table in a version-less file on 1.x; 2.x migrates it and reads it', () => {
+    const doc = toml(`[${R2}]\nconfig_path = "/c"\n`);
+    expect(readContainerdConfig(doc, '1.7.13').misplacedRegistryTables).toEqual([
+      ['plugins', 'io.containerd.grpc.v1.cri', 'registry'],
+    ]);
+    expect(readContainerdConfig(doc, '2.0.0').misplacedRegistryTables).toEqual([]);
+  });
+
+  it('finds use_local_image_pull in the images plugin of a v3 file', () => {
+    const text = 'version = 3\n[plugins."io.containerd.cri.v1.images"]\nuse_local_image_pull = true\n';
+    expect(readContainerdConfig(toml(text)).useLocalImagePull).toBe(true);
+  });
+});
+
+describe('analyzeContainerdConfig', () => {
+  it('gives a missing file the version `containerd config default` writes', () => {
+    expect(analyzeContainerdConfig(null, '1.7.13')).toMatchObject({ exists: false, configVersion: 2 });
+    expect(analyzeContainerdConfig(null, '2.1.4')).toMatchObject({
+      exists: false,
+      configVersion: 3,
+      registryTableKeys: ['plugins', 'io.containerd.cri.v1.images', 'registry'],
+    });
+  });
+
+  it('reports a syntax error as toml.parse with line and column', () => {
+    const a = analyzeContainerdConfig('version = 2\n[plugins\n', '1.6.20', '/etc/containerd/config.toml');
+    expect(a.parsed).toBeUndefined();
+    expect(a.diagnostics).toMatchObject([
+      { code: 'toml.parse', line: 2, file: '/etc/containerd/config.toml' },
+    ]);
+    expect(criDisabledIn('[broken\n')).toBe(false);
   });
 });

@@ -1,209 +1,187 @@
-// What an existing containerd config.toml says about registries (runtime-semantics.md §1.1–1.3):
-// its config version, which plugin table holds `registry` for that version, config_path, and
-// legacy mirrors/configs that conflict with config_path. Parsing only; the agent decides.
-import { parse, TomlError } from 'smol-toml';
-import { atLeast, type Version } from '../util/version.js';
+// containerd's config.toml as containerd reads it (runtime-semantics.md §1.1–1.4): config versions
+// and the plugin table that holds `registry`, config_path, legacy mirrors/configs, disabled_plugins,
+// imports. Ports cmd/containerd/server/config + the CRI registry config (1.x pkg/cri/config, 2.x
+// internal/cri/config); the one reader detect, render, explain and import use. Pure.
 import type { Diagnostic } from '../diagnostics.js';
-import type { ContainerdDropIn } from './containerd-dropins.js';
+import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
+import { formatKeyPath } from '../toml/patch-keys.js';
+import { containerdGates } from './containerd-versions.js';
+import { DEFAULT_PATHS } from './node-paths.js';
 
-export interface ContainerdConfigSummary {
-  path: string;
-  exists: boolean;
-  /** From `version = N`; a file without the key is version 1. Undefined when there is no file. */
-  configVersion?: number;
-  /** Config version a new file should use for this containerd (2 on 1.x, 3 on 2.x). */
-  preferredConfigVersion: number;
-  /** Keys of the table that holds `registry` for configVersion (or preferredConfigVersion). */
-  registryTable: string[];
-  configPath?: string;
-  /** config_path split on ':' (an OS path list). */
-  configPathDirs: string[];
-  /** Hosts with a non-empty legacy `mirrors."<host>"` entry. */
-  legacyMirrorHosts: string[];
-  /** Hosts with a legacy `configs."<host>".tls` table (an error with config_path on 1.5–1.7). */
-  legacyTlsHosts: string[];
-  /** The CRI plugin is in disabled_plugins (Docker's containerd.io ships that). */
-  criDisabled: boolean;
-  imports: string[];
-  /** `registry` tables under a plugin key this config version ignores (pitfall §5.1g). */
-  ignoredRegistryTables: string[];
-  /** `*.toml` files in /etc/containerd/conf.d (only those listed in imports count). */
-  dropIns: ContainerdDropIn[];
-  /** config_path after imports are merged; differs from configPath when a drop-in decides it. */
-  effectiveConfigPath?: string;
-  /** The drop-in that decided effectiveConfigPath. */
-  effectiveConfigPathFrom?: string;
-  /** What containerd uses when config_path is unset: 2.2+ applies a two-directory list (§1.3),
-   *  which 2.1+ transfer-service pulls ignore — so mirrorctl must still set a single directory. */
-  implicitConfigPath?: string;
-}
+const CRI_V1 = 'cri';
+const CRI_V2 = 'io.containerd.grpc.v1.cri';
+const IMAGES_V3 = 'io.containerd.cri.v1.images';
+
+/** Plugin ids that mean "CRI" (in disabled_plugins, as a table under `plugins`): v1 short id, v2
+ *  URI, and v3/v4's split images plugin, which owns `registry` there. */
+export const CRI_PLUGIN_IDS: readonly string[] = [CRI_V1, CRI_V2, IMAGES_V3];
+
+/** The CRI plugin table holding `registry` (and `use_local_image_pull`) for a config version:
+ *  v1 (and a version-less file) short ids, v2 URIs, v3/v4 the images plugin (§1.1). */
+export const criPluginKeys = (configVersion: number): string[] => [
+  'plugins',
+  configVersion <= 1 ? CRI_V1 : configVersion === 2 ? CRI_V2 : IMAGES_V3,
+];
+
+/** Keys of the `registry` table containerd reads in a file of this config version. */
+export const registryTableKeys = (configVersion: number): string[] => [
+  ...criPluginKeys(configVersion),
+  'registry',
+];
 
 /** containerd 2.2.0–2.2.1 bake the list into the default; 2.2.2+ apply it at init when mirrors are empty. */
 export const IMPLICIT_CONFIG_PATH_2_2 = '/etc/containerd/certs.d:/etc/docker/certs.d';
 
-const REGISTRY_PARENTS: Record<number, string[]> = {
-  1: ['plugins', 'cri'],
-  2: ['plugins', 'io.containerd.grpc.v1.cri'],
-  3: ['plugins', 'io.containerd.cri.v1.images'],
-  4: ['plugins', 'io.containerd.cri.v1.images'],
-};
-const CRI_PLUGIN_IDS = ['cri', 'io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.images'];
+/** Legacy `registry.configs."<host>".tls` (deprecated 1.5, removed in 2.0). */
+export interface LegacyTls {
+  insecureSkipVerify?: boolean;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
 
-/** Keys of the `registry` table for a config version (v1 short IDs, v2 URI, v3/v4 images plugin). */
-export function registryTableKeys(configVersion: number): string[] {
-  return [...(REGISTRY_PARENTS[configVersion] ?? REGISTRY_PARENTS[2] ?? []), 'registry'];
+/** What containerd takes from one parsed config.toml (or drop-in) about registries. */
+export interface ContainerdConfigFacts {
+  /** `version` key; a file without one is version 1. */
+  configVersion: number;
+  /** Where the CRI registry table lives for this config version. */
+  registryTableKeys: string[];
+  /** Plugin table holding `use_local_image_pull` (v3+: `io.containerd.cri.v1.images`): criPluginKeys. */
+  imagesPluginKeys: string[];
+  /** The plugin table that holds `registry` is present (on 1.x an import that has it replaces the main one's). */
+  registryPluginPresent: boolean;
+  /** Raw `config_path` ('' included); a `:`-separated OS path list on Linux. */
+  configPath?: string;
+  configPathDirs: string[];
+  /** Non-empty `mirrors."<host>".endpoint` lists, by host (`*` included). */
+  legacyMirrors: Record<string, string[]>;
+  /** Non-empty `configs."<host>".tls` tables, by host (the host actually contacted). */
+  legacyTlsConfigs: Record<string, LegacyTls>;
+  /** Hosts with `configs."<host>".auth` (static credentials; allowed together with config_path). */
+  legacyAuthHosts: string[];
+  imports: string[];
+  disabledPlugins: string[];
+  /** CRI disabled (`disabled_plugins` names cri / its images plugin): config_path would do nothing. */
+  criDisabled: boolean;
+  useLocalImagePull?: boolean;
+  /** Registry tables under a plugin this config version ignores (§1.1, pitfall 1g). */
+  misplacedRegistryTables: string[][];
+}
+
+/** A string list as containerd's []string fields decode it: anything else is not a list of strings. */
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+function readLegacyTls(tls: TomlTable): LegacyTls {
+  return {
+    ...(typeof tls.insecure_skip_verify === 'boolean'
+      ? { insecureSkipVerify: tls.insecure_skip_verify }
+      : {}),
+    ...(nonEmpty(tls.ca_file) ? { caFile: tls.ca_file } : {}),
+    ...(nonEmpty(tls.cert_file) ? { certFile: tls.cert_file } : {}),
+    ...(nonEmpty(tls.key_file) ? { keyFile: tls.key_file } : {}),
+  };
+}
+
+function readLegacy(
+  registry: unknown,
+): Pick<ContainerdConfigFacts, 'legacyMirrors' | 'legacyTlsConfigs' | 'legacyAuthHosts'> {
+  const legacyMirrors: Record<string, string[]> = {};
+  const legacyTlsConfigs: Record<string, LegacyTls> = {};
+  const legacyAuthHosts: string[] = [];
+  const mirrors = isTable(registry) ? registry.mirrors : undefined;
+  if (isTable(mirrors)) {
+    for (const [host, m] of Object.entries(mirrors)) {
+      const endpoints = isTable(m) ? strings(m.endpoint) : [];
+      if (endpoints.length > 0) legacyMirrors[host] = endpoints;
+    }
+  }
+  const configs = isTable(registry) ? registry.configs : undefined;
+  if (isTable(configs)) {
+    for (const [host, c] of Object.entries(configs)) {
+      if (!isTable(c)) continue;
+      if (c.auth !== undefined) legacyAuthHosts.push(host);
+      if (isTable(c.tls) && Object.keys(c.tls).length > 0) legacyTlsConfigs[host] = readLegacyTls(c.tls);
+    }
+  }
+  return { legacyMirrors, legacyTlsConfigs, legacyAuthHosts };
+}
+
+/**
+ * Reads a parsed config.toml. `runtimeVersion` matters only for misplaced tables: containerd 2.x
+ * migrates a version-less file's URI table itself (v1 → v2 → v3), so it reads that table there.
+ */
+export function readContainerdConfig(root: TomlTable, runtimeVersion?: string): ContainerdConfigFacts {
+  const configVersion = typeof root.version === 'number' ? root.version : 1;
+  const registryKeys = registryTableKeys(configVersion);
+  const pluginKeys = criPluginKeys(configVersion);
+  const registry = getPath(root, registryKeys);
+  const configPath =
+    isTable(registry) && typeof registry.config_path === 'string' ? registry.config_path : undefined;
+  const disabledPlugins = strings(root.disabled_plugins);
+  const useLocal = getPath(root, [...pluginKeys, 'use_local_image_pull']);
+  const migratesV1 = containerdGates(runtimeVersion).configV3 && configVersion === 1;
+  const misplaced = CRI_PLUGIN_IDS.map((id) => ['plugins', id, 'registry'])
+    .filter((keys) => formatKeyPath(keys) !== formatKeyPath(registryKeys) && isTable(getPath(root, keys)))
+    .filter((keys) => !(migratesV1 && keys[1] === CRI_V2));
+  return {
+    configVersion,
+    registryTableKeys: registryKeys,
+    imagesPluginKeys: pluginKeys,
+    registryPluginPresent: isTable(getPath(root, pluginKeys)),
+    ...(configPath !== undefined ? { configPath } : {}),
+    configPathDirs: configPath ? configPath.split(':').filter((d) => d !== '') : [],
+    ...readLegacy(registry),
+    imports: strings(root.imports),
+    disabledPlugins,
+    criDisabled: disabledPlugins.some((p) => CRI_PLUGIN_IDS.includes(p)),
+    ...(typeof useLocal === 'boolean' ? { useLocalImagePull: useLocal } : {}),
+    misplacedRegistryTables: misplaced,
+  };
 }
 
 /** True when config.toml lists the CRI plugin in disabled_plugins (unparsable text: false). */
 export function criDisabledIn(text: string | undefined): boolean {
   if (text === undefined) return false;
-  try {
-    return strings(parse(text).disabled_plugins).some((p) => CRI_PLUGIN_IDS.includes(p));
-  } catch {
-    return false;
-  }
+  const parsed = parseToml(text);
+  return parsed.ok && readContainerdConfig(parsed.value).criDisabled;
 }
 
-export const preferredConfigVersion = (v: Version | undefined): number => (v && atLeast(v, 2, 0) ? 3 : 2);
+export interface ContainerdConfigAnalysis extends ContainerdConfigFacts {
+  /** Node path, for diagnostics. */
+  file: string;
+  exists: boolean;
+  /** File text ('' when missing); ops from the plan apply to it. */
+  text: string;
+  /** Undefined when the file does not parse (see diagnostics). */
+  parsed?: TomlTable;
+  runtimeVersion?: string;
+  /** The `toml.parse` error when the file does not parse. */
+  diagnostics: Diagnostic[];
+}
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const getPath = (t: Table, keys: string[]): unknown =>
-  keys.reduce<unknown>((acc, k) => (isTable(acc) ? acc[k] : undefined), t);
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-
-export function summarizeContainerdConfig(
-  path: string,
-  text: string | undefined,
-  runtimeVersion: Version | undefined,
-): { summary: ContainerdConfigSummary; diagnostics: Diagnostic[] } {
-  const preferred = preferredConfigVersion(runtimeVersion);
-  const summary: ContainerdConfigSummary = {
-    path,
-    exists: text !== undefined,
-    preferredConfigVersion: preferred,
-    registryTable: registryTableKeys(preferred),
-    configPathDirs: [],
-    legacyMirrorHosts: [],
-    legacyTlsHosts: [],
-    criDisabled: false,
-    imports: [],
-    ignoredRegistryTables: [],
-    dropIns: [],
+/**
+ * config.toml text (null = the file does not exist) → what containerd reads from it; a missing file
+ * gets the config version `containerd config default` writes, an unparsable one reads as empty v1.
+ */
+export function analyzeContainerdConfig(
+  text: string | null,
+  runtimeVersion?: string,
+  file: string = DEFAULT_PATHS.containerdConfig,
+): ContainerdConfigAnalysis {
+  const base = { file, exists: text !== null, text: text ?? '', runtimeVersion };
+  if (text === null) {
+    const facts = readContainerdConfig({ version: containerdGates(runtimeVersion).defaultConfigVersion });
+    return { ...base, ...facts, diagnostics: [] };
+  }
+  const parsed = parseToml(text, file);
+  if (!parsed.ok) return { ...base, ...readContainerdConfig({}), diagnostics: [parsed.diagnostic] };
+  return {
+    ...base,
+    parsed: parsed.value,
+    ...readContainerdConfig(parsed.value, runtimeVersion),
+    diagnostics: [],
   };
-  if (text === undefined) return { summary, diagnostics: [] };
-  let doc: Table;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    const d: Diagnostic = {
-      severity: 'error',
-      code: 'detect.containerd.config.syntax',
-      message: `config.toml does not parse: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-      file: path,
-      hint: 'containerd refuses to start with this file; fix it before mirrorctl edits it',
-    };
-    if (err instanceof TomlError) Object.assign(d, { line: err.line, column: err.column });
-    return { summary, diagnostics: [d] };
-  }
-  const version = typeof doc.version === 'number' ? doc.version : 1;
-  summary.configVersion = version;
-  summary.registryTable = registryTableKeys(version);
-  const registry = getPath(doc, summary.registryTable);
-  const diagnostics: Diagnostic[] = [];
-  if (isTable(registry)) {
-    if (typeof registry.config_path === 'string' && registry.config_path !== '') {
-      summary.configPath = registry.config_path;
-      summary.configPathDirs = registry.config_path.split(':').filter((p) => p !== '');
-    }
-    const mirrors = registry.mirrors;
-    if (isTable(mirrors)) {
-      summary.legacyMirrorHosts = Object.keys(mirrors).filter((h) => {
-        const m = mirrors[h];
-        return isTable(m) && strings(m.endpoint).length > 0;
-      });
-    }
-    const configs = registry.configs;
-    if (isTable(configs)) {
-      summary.legacyTlsHosts = Object.keys(configs).filter(
-        (h) => isTable(configs[h]) && isTable(getPath(configs, [h, 'tls'])),
-      );
-    }
-  }
-  summary.imports = strings(doc.imports);
-  summary.criDisabled = strings(doc.disabled_plugins).some((p) => CRI_PLUGIN_IDS.includes(p));
-  for (const parent of Object.values(REGISTRY_PARENTS)) {
-    const keys = [...parent, 'registry'];
-    if (keys.join('.') !== summary.registryTable.join('.') && isTable(getPath(doc, keys))) {
-      const dotted = keys.map((k) => (k.includes('.') ? `"${k}"` : k)).join('.');
-      if (!summary.ignoredRegistryTables.includes(dotted)) summary.ignoredRegistryTables.push(dotted);
-    }
-  }
-  if (
-    !summary.configPath &&
-    summary.legacyMirrorHosts.length === 0 &&
-    runtimeVersion &&
-    atLeast(runtimeVersion, 2, 2)
-  ) {
-    summary.implicitConfigPath = IMPLICIT_CONFIG_PATH_2_2;
-  }
-  diagnostics.push(...configDiagnostics(summary, runtimeVersion));
-  return { summary, diagnostics };
-}
-
-function configDiagnostics(s: ContainerdConfigSummary, v: Version | undefined): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const base = { file: s.path, target: 'containerd' };
-  if (s.legacyMirrorHosts.length > 0) {
-    out.push({
-      ...base,
-      severity: 'warning',
-      code: 'detect.containerd.legacy-mirrors',
-      message: `legacy registry.mirrors present for ${s.legacyMirrorHosts.join(', ')}; containerd refuses them together with config_path`,
-      field: `${s.registryTable.join('.')}.mirrors`,
-      hint: 'plan with --migrate-legacy to convert them to hosts.toml in the same change, or use --runtime containerd-legacy',
-    });
-  }
-  for (const t of s.ignoredRegistryTables) {
-    out.push({
-      ...base,
-      severity: 'warning',
-      code: 'detect.containerd.registry-ignored',
-      message: `[${t}] is ignored by a version ${s.configVersion} config.toml`,
-      field: t,
-      hint: `registry settings for config version ${s.configVersion} live under [${s.registryTable.join('.')}]`,
-    });
-  }
-  if (s.criDisabled) {
-    out.push({
-      ...base,
-      severity: 'warning',
-      code: 'detect.containerd.cri-disabled',
-      message: 'the CRI plugin is in disabled_plugins: kubelet cannot use this containerd',
-      field: 'disabled_plugins',
-      hint: 'remove "cri" from disabled_plugins (Docker\'s containerd.io package ships it disabled)',
-    });
-  }
-  if (s.configPathDirs.length > 1 && v && atLeast(v, 2, 1)) {
-    out.push({
-      ...base,
-      severity: 'warning',
-      code: 'detect.containerd.config-path-list',
-      message: `config_path "${s.configPath}" is a list: containerd ${v.major}.${v.minor} transfer-service pulls ignore hosts.toml`,
-      field: `${s.registryTable.join('.')}.config_path`,
-      hint: 'use a single directory (mirrorctl writes /etc/containerd/certs.d), or set use_local_image_pull = true',
-    });
-  }
-  if (s.configVersion !== undefined && s.configVersion >= 3 && v && !atLeast(v, 2, 0)) {
-    out.push({
-      ...base,
-      severity: 'warning',
-      code: 'detect.containerd.version-mismatch',
-      message: `a version ${s.configVersion} config.toml on containerd ${v.major}.${v.minor}: its registry settings are silently ignored`,
-      field: 'version',
-      hint: 'containerd 1.x reads version 1 or 2 files',
-    });
-  }
-  return out;
 }

@@ -1,11 +1,11 @@
 // config.toml `imports` drop-ins (runtime-semantics.md §1.7): containerd 2.2+ ships
 // `imports = ['/etc/containerd/conf.d/*.toml']`, so a registry setting may live in a drop-in.
 // On 1.x an imported `[plugins."X"]` table replaces the main file's whole table; on 2.x tables are
-// deep-merged per key. Later imports win in both cases.
-import { parse } from 'smol-toml';
-import { atLeast, type Version } from '../util/version.js';
+// deep-merged per key. Later imports win in both cases. Each file is read by containerd-config.ts.
 import type { Diagnostic } from '../diagnostics.js';
-import { registryTableKeys } from './containerd-config.js';
+import { parseTomlVerbatim } from '../toml/parse.js';
+import { atLeast, type Version } from '../util/version.js';
+import { readContainerdConfig } from './containerd-config.js';
 
 export const CONTAINERD_DROPIN_DIR = '/etc/containerd/conf.d';
 
@@ -19,11 +19,6 @@ export interface ContainerdDropIn {
   configPath?: string;
   legacyMirrorHosts: string[];
 }
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const at = (t: unknown, keys: string[]): unknown =>
-  keys.reduce<unknown>((acc, k) => (isTable(acc) ? acc[k] : undefined), t);
 
 /** Only the two import forms containerd's own defaults use; other globs are reported as not imported. */
 export function isImported(path: string, imports: readonly string[]): boolean {
@@ -45,35 +40,24 @@ export function summarizeDropIns(
         hasRegistryPlugin: false,
         legacyMirrorHosts: [],
       };
-      let doc: Table;
-      try {
-        doc = parse(files[path] ?? '');
-      } catch (err) {
+      const parsed = parseTomlVerbatim(files[path] ?? '');
+      if (!parsed.ok) {
         diagnostics.push({
           severity: d.imported ? 'error' : 'warning',
           code: 'detect.containerd.dropin.syntax',
           file: path,
-          message: `drop-in does not parse: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+          message: `drop-in does not parse: ${parsed.error}`,
           hint: d.imported
             ? 'containerd refuses to start with it; fix or remove it'
             : 'it is not imported, so containerd ignores it',
         });
         return d;
       }
-      d.configVersion = typeof doc.version === 'number' ? doc.version : 1;
-      const keys = registryTableKeys(d.configVersion);
-      d.hasRegistryPlugin = isTable(at(doc, keys.slice(0, -1)));
-      const reg = at(doc, keys);
-      if (isTable(reg)) {
-        if (typeof reg.config_path === 'string' && reg.config_path !== '') d.configPath = reg.config_path;
-        if (isTable(reg.mirrors)) {
-          const mirrors = reg.mirrors;
-          d.legacyMirrorHosts = Object.keys(mirrors).filter((h) => {
-            const e = at(mirrors, [h, 'endpoint']);
-            return Array.isArray(e) && e.length > 0;
-          });
-        }
-      }
+      const facts = readContainerdConfig(parsed.value);
+      d.configVersion = facts.configVersion;
+      d.hasRegistryPlugin = facts.registryPluginPresent;
+      if (facts.configPath) d.configPath = facts.configPath;
+      d.legacyMirrorHosts = Object.keys(facts.legacyMirrors);
       if (d.imported && d.legacyMirrorHosts.length) {
         diagnostics.push({
           severity: 'warning',

@@ -17,7 +17,10 @@ const ROWS: Row[] = [
     '1.6.20~ds1',
     { known: true, defaultDir: true, hostlessHostsToml: false, dialTimeout: false, referrers: false },
   ],
-  ['1.6.25', { httpsFirstForHttpWithTls: true, ipv6Hosts: false }],
+  ['1.6.25', { httpsFirstForHttpWithTls: true, httpsFirstExplicitPort: true, ipv6Hosts: false }],
+  ['1.7.6', { httpsFirstForHttpWithTls: true, httpsFirstExplicitPort: false, httpsFirstAnyPort: false }],
+  ['1.7.7', { httpsFirstExplicitPort: true, httpsFirstAnyPort: false }],
+  ['1.7.24', { httpsFirstExplicitPort: true, httpsFirstAnyPort: true }],
   ['1.7.31', { hostlessHostsToml: false, ipv6Hosts: true, configV3: false, legacyTlsConfigs: true }],
   ['1.7.32', { hostlessHostsToml: true }],
   ['v1.7.11-k3s2', { known: true, hostlessHostsToml: false }],
@@ -26,9 +29,28 @@ const ROWS: Row[] = [
     '2.0.7',
     { dialTimeout: true, transferServicePulls: false, useLocalImagePull: false, defaultConfigVersion: 3 },
   ],
-  ['2.1.0', { dialTimeout: true, transferServicePulls: true, useLocalImagePull: true, referrers: false }],
-  ['2.2.1', { referrers: true, configV4: false, maxConfigVersion: 3 }],
-  ['2.3.4', { configV4: true, maxConfigVersion: 4 }],
+  [
+    '2.1.0',
+    {
+      dialTimeout: true,
+      transferServicePulls: true,
+      useLocalImagePull: true,
+      referrers: false,
+      implicitConfigPathList: false,
+    },
+  ],
+  [
+    '2.2.1',
+    {
+      referrers: true,
+      configV4: false,
+      maxConfigVersion: 3,
+      implicitConfigPathList: true,
+      defaultConfigPathBakedIn: true,
+    },
+  ],
+  ['2.2.2', { implicitConfigPathList: true, defaultConfigPathBakedIn: false }],
+  ['2.3.4', { configV4: true, maxConfigVersion: 4, defaultConfigPathBakedIn: false }],
 ];
 
 describe('containerdGates', () => {

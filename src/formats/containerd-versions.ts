@@ -32,10 +32,19 @@ export interface ContainerdGates {
   transferServicePulls: boolean;
   /** `use_local_image_pull` in `io.containerd.cri.v1.images`: 2.1+. */
   useLocalImagePull: boolean;
+  /** config_path unset (and no mirrors) means the list IMPLICIT_CONFIG_PATH_2_2: 2.2+ (§1.3). */
+  implicitConfigPathList: boolean;
+  /** That list is the built-in default, so any `mirrors` setting is fatal: 2.2.0–2.2.1 only. */
+  defaultConfigPathBakedIn: boolean;
   /** Legacy `configs.<host>.tls` still honoured (removed in 2.0, ignored with a warning). */
   legacyTlsConfigs: boolean;
-  /** `http://` host with TLS keys makes containerd try HTTPS first: 1.6.25+ (see §1.6). */
+  /** `http://` host with TLS keys makes containerd try HTTPS first: 1.6.25+ (see §1.6). Coarse (the
+   *  self-check's warning): 1.7.0–1.7.6 do not; the two gates below say exactly when. */
   httpsFirstForHttpWithTls: boolean;
+  /** …for such a host with an explicit port ≠ 80: 1.6.25+ on 1.6, 1.7.7+, 2.x. */
+  httpsFirstExplicitPort: boolean;
+  /** …for any port ≠ 80, none included: 1.7.24+, 2.x. */
+  httpsFirstAnyPort: boolean;
   /** Highest config `version` this containerd accepts. */
   maxConfigVersion: number;
   /** Config version `containerd config default` writes (what a fresh node has). */
@@ -64,8 +73,15 @@ export function containerdGates(runtimeVersion?: string): ContainerdGates {
     configV4: atLeast(v, 2, 3),
     transferServicePulls: atLeast(v, 2, 1),
     useLocalImagePull: atLeast(v, 2, 1),
+    implicitConfigPathList: atLeast(v, 2, 2),
+    defaultConfigPathBakedIn: v.major === 2 && v.minor === 2 && v.patch < 2,
     legacyTlsConfigs: !is2,
     httpsFirstForHttpWithTls: atLeast(v, 1, 6, 25),
+    httpsFirstExplicitPort:
+      atLeast(v, 1, 7, 24) ||
+      (v.major === 1 && v.minor === 6 && v.patch >= 25) ||
+      (v.major === 1 && v.minor === 7 && v.patch >= 7),
+    httpsFirstAnyPort: atLeast(v, 1, 7, 24),
     maxConfigVersion: atLeast(v, 2, 3) ? 4 : is2 ? 3 : 2,
     defaultConfigVersion: is2 ? 3 : 2,
   };

@@ -2,8 +2,9 @@
 // own (config.toml, daemon.json), and what the runtime needs when each changes. Pure: every host file
 // it depends on is passed in as text.
 import type { Diagnostic } from '../diagnostics.js';
+import { analyzeContainerdConfig } from '../formats/containerd-config.js';
 import type { NodePaths } from '../formats/node-paths.js';
-import { analyzeContainerdConfig, planConfigPath } from '../render/containerd-config.js';
+import { planConfigPath } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';

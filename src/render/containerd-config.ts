@@ -1,158 +1,253 @@
-// Reads an existing /etc/containerd/config.toml (or its absence) into the facts the config_path
-// plan needs (runtime-semantics.md §1.1–1.4). Pure: the caller reads the file and passes the text.
+// The config.toml side of the containerd target: make CRI read hosts.toml from ONE directory, or
+// refuse with a reason (issue 3 conflict rules, runtime-semantics.md §1.2–1.4, §6). Pure: decides
+// TomlOps on what formats/containerd-config.ts read from the node's file.
 import type { Diagnostic } from '../diagnostics.js';
+import type { ContainerdConfigAnalysis } from '../formats/containerd-config.js';
 import { containerdGates } from '../formats/containerd-versions.js';
-import { DEFAULT_PATHS } from '../formats/node-paths.js';
-import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
+import type { TomlOp } from '../toml/ops.js';
 import { formatKeyPath } from '../toml/patch-keys.js';
+import { legacyToHostsFiles } from './containerd-legacy-migrate.js';
+import type { RenderedFile } from './types.js';
 
-export { type ConfigPathOptions, type ConfigPathPlan, planConfigPath } from './containerd-config-plan.js';
-export { legacyToHostsFiles } from './containerd-legacy-migrate.js';
-
-/** Legacy `registry.configs."<host>".tls` (deprecated 1.5, removed in 2.0). */
-export interface LegacyTls {
-  insecureSkipVerify?: boolean;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
+export interface ConfigPathOptions {
+  /** The directory mirrorctl writes hosts.toml into (DEFAULT_PATHS.certsDir). */
+  certsDir: string;
+  /** Convert legacy `mirrors`/`configs.*.tls` to hosts.toml and delete them (issue 3). */
+  migrateLegacy: boolean;
+  /** On 2.1+, keep an existing `:` list and set `use_local_image_pull = true` instead of fixing it. */
+  keepConfigPathList?: boolean;
+  /** MirrorSet name for the header of migrated files. */
+  specName?: string;
 }
 
-export interface ContainerdConfigAnalysis {
-  /** Node path, for diagnostics. */
-  file: string;
-  exists: boolean;
-  /** File text ('' when missing); ops from the plan apply to it. */
-  text: string;
-  /** Undefined when the file does not parse (see diagnostics). */
-  parsed?: TomlTable;
-  runtimeVersion?: string;
-  /** `version` key; a file without one is version 1. A missing file gets the runtime's default. */
-  configVersion: number;
-  /** Where the CRI registry table lives for this config version. */
-  registryTableKeys: string[];
-  /** Plugin table holding `use_local_image_pull` (v3+: `io.containerd.cri.v1.images`). */
-  imagesPluginKeys: string[];
-  /** Raw `config_path`; a `:`-separated list on Linux. */
-  configPath?: string;
-  configPathDirs: string[];
-  /** Non-empty `mirrors."<host>".endpoint` lists, by host (`*` included). */
-  legacyMirrors: Record<string, string[]>;
-  legacyTlsConfigs: Record<string, LegacyTls>;
-  imports: string[];
-  disabledPlugins: string[];
-  /** CRI disabled (`disabled_plugins` names cri / its images plugin): config_path would do nothing. */
-  criDisabled: boolean;
-  useLocalImagePull?: boolean;
-  /** Registry tables under a plugin this config version ignores (§1.1, pitfall 1g). */
-  misplacedRegistryTables: string[][];
+export interface ConfigPathPlan {
+  /** Edits of config.toml (apply with patchToml to analysis.text); empty = already correct. */
+  ops: TomlOp[];
+  /** Whole new files: hosts.toml converted from legacy mirrors (spec-rendered files for the same
+   *  directory take precedence over these). */
+  files: RenderedFile[];
   diagnostics: Diagnostic[];
+  /** config.toml changes need a containerd restart; nothing else here does. */
+  restartNeeded: boolean;
+  /** Where the hosts.toml files must go (an existing config_path is reused, not fought). */
+  hostsDir: string;
+  /** True when config.toml does not exist and the ops create it. */
+  createsFile: boolean;
 }
 
-const CRI_V1 = ['plugins', 'cri'];
-const CRI_V2 = ['plugins', 'io.containerd.grpc.v1.cri'];
-const IMAGES_V3 = ['plugins', 'io.containerd.cri.v1.images'];
+const err = (a: ContainerdConfigAnalysis, code: string, message: string, hint: string): Diagnostic => ({
+  severity: 'error',
+  code: `render.containerd-config.${code}`,
+  file: a.file,
+  target: 'containerd',
+  message,
+  hint,
+});
 
-/** CRI plugin table of a config version: v1 short ids, v2 URIs, v3/v4 the split images plugin. */
-export const criPluginKeys = (configVersion: number): string[] =>
-  configVersion <= 1 ? CRI_V1 : configVersion === 2 ? CRI_V2 : IMAGES_V3;
+const note = (
+  a: ContainerdConfigAnalysis,
+  severity: 'warning' | 'info',
+  code: string,
+  message: string,
+  hint?: string,
+): Diagnostic => ({
+  severity,
+  code: `render.containerd-config.${code}`,
+  file: a.file,
+  target: 'containerd',
+  message,
+  ...(hint ? { hint } : {}),
+});
 
-const CRI_PLUGIN_IDS = new Set(['cri', 'io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.images']);
+export function planConfigPath(a: ContainerdConfigAnalysis, opts: ConfigPathOptions): ConfigPathPlan {
+  const gates = containerdGates(a.runtimeVersion);
+  const plan: ConfigPathPlan = {
+    ops: [],
+    files: [],
+    diagnostics: [...a.diagnostics],
+    restartNeeded: false,
+    hostsDir: opts.certsDir,
+    createsFile: !a.exists,
+  };
+  if (a.exists && !a.parsed) return plan; // parse error already reported with line/column
+  const registry = formatKeyPath(a.registryTableKeys);
+  const d = plan.diagnostics;
 
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+  if (a.criDisabled) {
+    d.push(
+      err(
+        a,
+        'cri-disabled',
+        `disabled_plugins = ${JSON.stringify(a.disabledPlugins)} turns off the CRI plugin, so kubelet cannot use this containerd and no registry setting applies`,
+        'remove "cri" from disabled_plugins (Docker\'s containerd.io package ships it) and restart containerd, then run again',
+      ),
+    );
+  }
+  if (gates.known && a.configVersion > gates.maxConfigVersion) {
+    d.push(
+      err(
+        a,
+        'version-unsupported',
+        `config version ${a.configVersion} is not understood by containerd ${gates.version.major}.${gates.version.minor}.${gates.version.patch}: it silently ignores [${registry}]`,
+        `write version = ${gates.defaultConfigVersion} with the registry table of that version, or upgrade containerd`,
+      ),
+    );
+  }
+  for (const keys of a.misplacedRegistryTables) {
+    d.push(
+      note(
+        a,
+        'warning',
+        'registry-table-ignored',
+        `[${formatKeyPath(keys)}] is ignored by a version ${a.configVersion} config; containerd reads [${registry}]`,
+        'delete that table after checking nothing else depends on it',
+      ),
+    );
+  }
+  if (a.imports.length > 0) {
+    d.push(
+      note(
+        a,
+        'warning',
+        'imports',
+        `config.toml imports ${a.imports.join(', ')}; an imported file that sets the CRI registry table ${gates.configV3 ? 'overrides config_path per key' : 'replaces the whole plugin table (containerd 1.x)'}`,
+        'make sure no imported file sets config_path or mirrors',
+      ),
+    );
+  }
 
-function readLegacy(registry: unknown): Pick<ContainerdConfigAnalysis, 'legacyMirrors' | 'legacyTlsConfigs'> {
-  const legacyMirrors: Record<string, string[]> = {};
-  const legacyTlsConfigs: Record<string, LegacyTls> = {};
-  const mirrors = getPath(isTable(registry) ? registry : {}, ['mirrors']);
-  if (isTable(mirrors)) {
-    for (const [host, m] of Object.entries(mirrors)) {
-      const endpoints = isTable(m) ? strings(m.endpoint) : [];
-      if (endpoints.length > 0) legacyMirrors[host] = endpoints;
+  // config_path first: it decides hostsDir, where migrated legacy mirrors must be written too.
+  planPath(a, opts, plan, gates);
+  planLegacy(a, opts, plan, registry, gates.legacyTlsConfigs || !gates.known);
+  // Deletions before the config_path edit, so the op list reads like the conflict it resolves.
+  plan.ops = [...plan.ops.filter((o) => o.op === 'delete'), ...plan.ops.filter((o) => o.op === 'set')];
+  if (plan.diagnostics.some((x) => x.severity === 'error')) {
+    plan.ops = [];
+    plan.files = [];
+  }
+  plan.restartNeeded = plan.ops.length > 0;
+  return plan;
+}
+
+function planLegacy(
+  a: ContainerdConfigAnalysis,
+  opts: ConfigPathOptions,
+  plan: ConfigPathPlan,
+  registry: string,
+  tlsBlocksConfigPath: boolean,
+): void {
+  const mirrorHosts = Object.keys(a.legacyMirrors);
+  const tlsHosts = Object.keys(a.legacyTlsConfigs);
+  // configs.*.tls blocks config_path only on 1.x; 2.x ignores it (warning) and it is just stale there.
+  const blocking = mirrorHosts.length > 0 || (tlsBlocksConfigPath && tlsHosts.length > 0);
+  if (!blocking) {
+    if (tlsHosts.length > 0) {
+      plan.diagnostics.push(
+        note(
+          a,
+          'warning',
+          'legacy-tls-ignored',
+          `configs.<host>.tls for ${tlsHosts.join(', ')} is ignored by containerd 2.x`,
+          'move it to hosts.toml (--migrate-legacy does)',
+        ),
+      );
     }
+    if (!opts.migrateLegacy) return;
   }
-  const configs = getPath(isTable(registry) ? registry : {}, ['configs']);
-  if (isTable(configs)) {
-    for (const [host, c] of Object.entries(configs)) {
-      const tls = isTable(c) ? c.tls : undefined;
-      if (!isTable(tls) || Object.keys(tls).length === 0) continue;
-      legacyTlsConfigs[host] = {
-        ...(typeof tls.insecure_skip_verify === 'boolean'
-          ? { insecureSkipVerify: tls.insecure_skip_verify }
-          : {}),
-        ...(typeof tls.ca_file === 'string' && tls.ca_file !== '' ? { caFile: tls.ca_file } : {}),
-        ...(typeof tls.cert_file === 'string' && tls.cert_file !== '' ? { certFile: tls.cert_file } : {}),
-        ...(typeof tls.key_file === 'string' && tls.key_file !== '' ? { keyFile: tls.key_file } : {}),
-      };
+  if (!opts.migrateLegacy) {
+    const what = [
+      mirrorHosts.length > 0 ? `mirrors for ${mirrorHosts.join(', ')}` : '',
+      tlsHosts.length > 0 ? `configs.<host>.tls for ${tlsHosts.join(', ')}` : '',
+    ].filter((s) => s !== '');
+    plan.diagnostics.push(
+      err(
+        a,
+        'legacy-mirrors',
+        `[${registry}] has legacy ${what.join(' and ')}; with config_path set containerd refuses to load the CRI plugin ("\`mirrors\` cannot be set when \`config_path\` is provided")`,
+        'rerun with --migrate-legacy (converts them to hosts.toml and removes them in the same apply), or use --target containerd-legacy',
+      ),
+    );
+    return;
+  }
+  const migrated = legacyToHostsFiles(a, {
+    certsDir: plan.hostsDir,
+    ...(opts.specName ? { specName: opts.specName } : {}),
+  });
+  plan.files.push(...migrated.files);
+  plan.diagnostics.push(...migrated.diagnostics);
+  for (const h of mirrorHosts) plan.ops.push({ op: 'delete', keys: [...a.registryTableKeys, 'mirrors', h] });
+  for (const h of tlsHosts)
+    plan.ops.push({ op: 'delete', keys: [...a.registryTableKeys, 'configs', h, 'tls'] });
+}
+
+function planPath(
+  a: ContainerdConfigAnalysis,
+  opts: ConfigPathOptions,
+  plan: ConfigPathPlan,
+  gates: ReturnType<typeof containerdGates>,
+): void {
+  const setPath: TomlOp = { op: 'set', keys: [...a.registryTableKeys, 'config_path'], value: opts.certsDir };
+  if (!a.exists) {
+    plan.ops.push({ op: 'set', keys: ['version'], value: a.configVersion }, setPath);
+    return;
+  }
+  const current = a.configPath ?? '';
+  if (current === '') {
+    plan.ops.push(setPath);
+    return;
+  }
+  if (current === opts.certsDir) return;
+  const dirs = a.configPathDirs;
+  if (dirs.length <= 1) {
+    plan.hostsDir = dirs[0] ?? current;
+    plan.diagnostics.push(
+      note(
+        a,
+        'info',
+        'config-path-reused',
+        `config_path is already ${current}; hosts.toml files go there instead of ${opts.certsDir}`,
+      ),
+    );
+    return;
+  }
+  // A `:` list: the local pull path splits it, the 2.1+ transfer service does not (§1.4).
+  if (!gates.transferServicePulls && gates.known) {
+    plan.hostsDir = dirs[0]!;
+    plan.diagnostics.push(
+      note(
+        a,
+        'info',
+        'config-path-reused',
+        `config_path lists ${dirs.join(', ')}; hosts.toml files go to the first (it wins lookups)`,
+      ),
+    );
+    return;
+  }
+  if (opts.keepConfigPathList && a.configVersion >= 3 && (gates.useLocalImagePull || !gates.known)) {
+    plan.hostsDir = dirs[0]!;
+    if (a.useLocalImagePull !== true) {
+      plan.ops.push({ op: 'set', keys: [...a.imagesPluginKeys, 'use_local_image_pull'], value: true });
     }
+    plan.diagnostics.push(
+      note(
+        a,
+        'info',
+        'config-path-list-kept',
+        `config_path list ${current} kept; use_local_image_pull = true makes CRI split it (2.1+ transfer pulls would not)`,
+      ),
+    );
+    return;
   }
-  return { legacyMirrors, legacyTlsConfigs };
-}
-
-/** Analyzes config.toml text (null = the file does not exist). Never throws. */
-export function analyzeContainerdConfig(
-  text: string | null,
-  runtimeVersion?: string,
-  file: string = DEFAULT_PATHS.containerdConfig,
-): ContainerdConfigAnalysis {
-  const gates = containerdGates(runtimeVersion);
-  const base = {
-    file,
-    exists: text !== null,
-    text: text ?? '',
-    runtimeVersion,
-    configPathDirs: [],
-    legacyMirrors: {},
-    legacyTlsConfigs: {},
-    imports: [],
-    disabledPlugins: [],
-    criDisabled: false,
-    misplacedRegistryTables: [],
-  };
-  if (text === null) {
-    const v = gates.defaultConfigVersion;
-    return { ...base, configVersion: v, ...tables(v), diagnostics: [] };
-  }
-  const parsed = parseToml(text, file);
-  if (!parsed.ok) return { ...base, configVersion: 1, ...tables(1), diagnostics: [parsed.diagnostic] };
-  const root = parsed.value;
-  const configVersion = typeof root.version === 'number' ? root.version : 1;
-  const t = tables(configVersion);
-  const registry = getPath(root, t.registryTableKeys);
-  const configPath =
-    isTable(registry) && typeof registry.config_path === 'string' ? registry.config_path : undefined;
-  const disabledPlugins = strings(root.disabled_plugins);
-  const useLocal = getPath(root, [...t.imagesPluginKeys, 'use_local_image_pull']);
-  const misplaced = [CRI_V1, CRI_V2, IMAGES_V3]
-    .map((p) => [...p, 'registry'])
-    .filter(
-      (keys) => formatKeyPath(keys) !== formatKeyPath(t.registryTableKeys) && isTable(getPath(root, keys)),
-    )
-    // containerd 2.x migrates a version-less file's URI table itself (v1 → v2 → v3), so it is read there.
-    .filter((keys) => !(gates.configV3 && configVersion === 1 && keys[1] === CRI_V2[1]));
-  return {
-    ...base,
-    parsed: root,
-    configVersion,
-    ...t,
-    ...(configPath !== undefined ? { configPath } : {}),
-    configPathDirs: configPath ? configPath.split(':').filter((d) => d !== '') : [],
-    ...readLegacy(registry),
-    imports: strings(root.imports),
-    disabledPlugins,
-    criDisabled: disabledPlugins.some((p) => CRI_PLUGIN_IDS.has(p)),
-    ...(typeof useLocal === 'boolean' ? { useLocalImagePull: useLocal } : {}),
-    misplacedRegistryTables: misplaced,
-    diagnostics: [],
-  };
-}
-
-function tables(
-  configVersion: number,
-): Pick<ContainerdConfigAnalysis, 'registryTableKeys' | 'imagesPluginKeys'> {
-  const plugin = criPluginKeys(configVersion);
-  return {
-    registryTableKeys: [...plugin, 'registry'],
-    imagesPluginKeys: configVersion >= 3 ? IMAGES_V3 : plugin,
-  };
+  plan.ops.push(setPath);
+  plan.diagnostics.push(
+    note(
+      a,
+      'warning',
+      'config-path-list-replaced',
+      `config_path "${current}" is a list, which containerd 2.1+ transfer-service pulls read as one (missing) directory; replaced by ${opts.certsDir}, so hosts.toml files in ${dirs.filter((x) => x !== opts.certsDir).join(', ')} are no longer read`,
+      a.configVersion >= 3
+        ? 'pass --keep-config-path-list to keep the list with use_local_image_pull = true instead'
+        : 'move those hosts.toml files into the single directory',
+    ),
+  );
 }

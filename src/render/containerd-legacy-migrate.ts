@@ -1,8 +1,8 @@
 // `--migrate-legacy`: converts CRI `registry.mirrors` + `configs.*.tls` into hosts.toml files with
 // exactly the same behaviour (runtime-semantics.md §1.8), so config_path can replace them.
 import type { Diagnostic } from '../diagnostics.js';
+import type { ContainerdConfigAnalysis, LegacyTls } from '../formats/containerd-config.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
-import type { ContainerdConfigAnalysis, LegacyTls } from './containerd-config.js';
 import { containerdHostsDir, upstreamServer } from './containerd-hosts.js';
 import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
 import { managedHeader } from './header.js';

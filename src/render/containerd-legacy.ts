@@ -7,12 +7,12 @@
 // the upstream is appended unless an endpoint is the registry host itself (no mirror-only); headers
 // exist only globally for all registries; `configs.*.tls` is gone in containerd 2.0.
 import type { Diagnostic } from '../diagnostics.js';
+import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from '../formats/containerd-config.js';
 import { containerdGates } from '../formats/containerd-versions.js';
 import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import type { TomlOp } from '../toml/ops.js';
 import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
-import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from './containerd-config.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
@@ -80,8 +80,7 @@ export function renderContainerdLegacy(
       ),
     );
   }
-  const v = gates.version;
-  if (gates.known && v.major === 2 && v.minor === 2 && v.patch < 2) {
+  if (gates.defaultConfigPathBakedIn) {
     d.push(
       fail(
         'default-config-path',

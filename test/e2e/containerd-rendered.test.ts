@@ -7,8 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeContainerdConfig } from '../../src/formats/containerd-config.js';
 import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
-import { analyzeContainerdConfig, planConfigPath } from '../../src/render/containerd-config.js';
+import { planConfigPath } from '../../src/render/containerd-config.js';
 import { renderContainerdHosts } from '../../src/render/containerd-hosts.js';
 import type { Mirror, MirrorSet, PathMode } from '../../src/spec/types.js';
 import { patchToml } from '../../src/toml/patch.js';

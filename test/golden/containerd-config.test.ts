@@ -4,8 +4,9 @@
 // converted from legacy mirrors at its node path. UPDATE_GOLDEN=1 rewrites expected/.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeContainerdConfig } from '../../src/formats/containerd-config.js';
 import { checkHostsToml } from '../../src/formats/containerd-hosts-check.js';
-import { analyzeContainerdConfig, planConfigPath } from '../../src/render/containerd-config.js';
+import { planConfigPath } from '../../src/render/containerd-config.js';
 import { parseToml } from '../../src/toml/parse.js';
 import { patchToml } from '../../src/toml/patch.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from './containerd-golden.js';

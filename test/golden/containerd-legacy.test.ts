@@ -3,8 +3,8 @@
 // nothing may be written), plus TLS files at their node paths. UPDATE_GOLDEN=1 rewrites expected/.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeContainerdConfig } from '../../src/formats/containerd-config.js';
 import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
-import { analyzeContainerdConfig } from '../../src/render/containerd-config.js';
 import { renderContainerdLegacy } from '../../src/render/containerd-legacy.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { getPath, parseToml } from '../../src/toml/parse.js';

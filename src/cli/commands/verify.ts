@@ -7,6 +7,7 @@ import { VERIFY_API_VERSION, type VerifyCheck, type VerifyReport } from '../../c
 import { detectRuntime } from '../../detect/detect.js';
 import { hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
+import { analyzeContainerdConfig } from '../../formats/containerd-config.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { execRunner } from '../../host/exec-runner.js';
 import { nodeTransport } from '../../host/http-transport.js';
@@ -17,7 +18,6 @@ import { observeHost } from '../../planner/observe-host.js';
 import { readText } from '../../planner/observe-node.js';
 import { createRegistryClient } from '../../registry/client.js';
 import { type CredentialStore, parseAuthFile } from '../../registry/credentials.js';
-import { analyzeContainerdConfig } from '../../render/containerd-config.js';
 import { specHash } from '../../spec/hash.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
