@@ -2,7 +2,7 @@
 // §7 recorded from containerd 1.6.20 on Debian 12 (ctr --hosts-dir against unreachable 127.0.0.x
 // ports, request URLs read from --debug), plus the version gates of §0.1.
 import { describe, expect, it } from 'vitest';
-import { explainContainerd, hostDirectory, hostPaths } from './explain-containerd.js';
+import { explainContainerd } from './explain-containerd.js';
 import { parseExplainImage } from './explain-image.js';
 import type { ExplainedImage } from './types.js';
 
@@ -216,20 +216,4 @@ describe('explainContainerd (hosts.toml resolution)', () => {
     if (roles) expect(r.requests.map((q) => q.role)).toEqual(roles);
     expect(r.diagnostics.map((d) => d.code)).toEqual(codes ?? []);
   });
-});
-
-describe('host directory lookup', () => {
-  it.each([
-    [
-      'registry.example.com:5000',
-      '1.6.20',
-      ['registry.example.com_5000_', 'registry.example.com:5000', '_default'],
-    ],
-    ['docker.io', '1.7.0', ['docker.io', '_default']],
-    ['docker.io', '1.5.18', ['docker.io']],
-    ['[fd00::1]:5000', '1.7.0', ['[fd00::1]_5000_', '[fd00::1]:5000', '_default']],
-  ])('%s on %s', (host, version, dirs) => {
-    expect(hostPaths(host, version)).toEqual(dirs);
-  });
-  it('rewrites only the last colon', () => expect(hostDirectory('[fd00::1]')).toBe('[fd00:_1]_'));
 });

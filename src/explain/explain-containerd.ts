@@ -1,36 +1,20 @@
-// containerd (CRI, config_path) request order: the host directory is chosen by hostPaths
-// (`host_port_`, `host:port`, then `_default`), hosts.toml gives [host] tables in file order and the
-// server last; the resolver (core/remotes/docker/resolver.go) HEADs manifests on hosts with
-// pull+resolve for a tag, or pull for a digest (then the /blobs/ fallback), adding ?ns=<registry>
-// whenever the contacted host is not the registry itself.
+// containerd (CRI, config_path) request order, on containerd's own reading of certs.d
+// (formats/containerd-hosts.ts: hostPaths picks the directory, readHostsToml gives [host] tables in
+// file order and the server last); the resolver (core/remotes/docker/resolver.go) HEADs manifests on
+// hosts with pull+resolve for a tag, or pull for a digest (then the /blobs/ fallback), adding
+// ?ns=<registry> whenever the contacted host is not the registry itself.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
-import { fillDefaultHost, parseHostsToml, type RegistryHost } from '../formats/containerd-hosts.js';
+import {
+  fillDefaultHost,
+  hostPaths,
+  httpsFirst,
+  type RegistryHost,
+  readHostsToml,
+} from '../formats/containerd-hosts.js';
 import { nsQuery } from '../render/containerd-mirror-url.js';
 import type { RenderedFile } from '../render/types.js';
-import { versionAtLeast } from '../util/version.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
-
-/** hostDirectory: the last ':' becomes `_…_` (`registry:5000` → `registry_5000_`). */
-export function hostDirectory(host: string): string {
-  const idx = host.lastIndexOf(':');
-  return idx > 0 ? `${host.slice(0, idx)}_${host.slice(idx + 1)}_` : host;
-}
-
-/** Candidate directories in lookup order (config_unix.go hostPaths). `_default` needs 1.6.17+. */
-export function hostPaths(host: string, version: string | undefined): string[] {
-  const dirs: string[] = [];
-  const ch = hostDirectory(host);
-  if (ch !== host) dirs.push(ch);
-  dirs.push(host);
-  const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
-  const hasDefault =
-    v === null ||
-    versionAtLeast(version, [1, 7, 0]) === true ||
-    (Number(v[1]) === 1 && Number(v[2]) === 6 && Number(v[3]) >= 17);
-  if (hasDefault) dirs.push('_default');
-  return dirs;
-}
 
 /** isProxy: the contacted host is not the registry (docker.io ↔ registry-1.docker.io is the same). */
 const isProxy = (namespace: string, host: string): boolean =>
@@ -41,19 +25,6 @@ function originNote(h: RegistryHost, file: string): string {
     return `[host] #${h.origin.index} in ${file}${h.overridePath ? ', override_path' : ''}`;
   if (h.origin.kind === 'server') return `server (tried last) in ${file}`;
   return 'the registry itself (no server key: implicit upstream, tried last)';
-}
-
-/** 1.6.25+/1.7.7+/2.x try HTTPS first on an http:// host that also carries TLS settings. */
-function httpsFirst(h: RegistryHost, version: string | undefined): boolean {
-  if (h.scheme !== 'http' || !h.tlsConfigured) return false;
-  const port = /:(\d+)$/.exec(h.host)?.[1];
-  if (port === '80') return false;
-  if (versionAtLeast(version, [1, 7, 24]) === true) return true;
-  const explicitPort = port !== undefined;
-  const v = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
-  if (!v) return false;
-  const [maj, min, pat] = [Number(v[1]), Number(v[2]), Number(v[3])];
-  return explicitPort && maj === 1 && ((min === 6 && pat >= 25) || (min === 7 && pat >= 7));
 }
 
 export interface ContainerdExplainInput {
@@ -103,8 +74,8 @@ export function explainContainerd(
         target: 'containerd',
       });
     else {
-      const parsed = parseHostsToml(text, input.version);
-      if (parsed.ok) hosts = parsed.hosts;
+      const parsed = readHostsToml(text, input.version);
+      if (parsed.error === undefined) hosts = parsed.hosts;
       else
         diagnostics.push({
           severity: 'error',

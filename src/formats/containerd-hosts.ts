@@ -1,8 +1,10 @@
-// containerd's hosts.toml reader (core/remotes/docker/config/hosts.go parseHostsFile,
-// parseHostConfig, ConfigureHosts; 1.x: remotes/docker/config/hosts.go): ordered [host] tables,
-// then the root `server` last, with the /v2 and override_path rules and the implicit upstream.
-import { parse as parseToml } from 'smol-toml';
-import { versionAtLeast } from '../util/version.js';
+// containerd's hosts.toml reader, ported from core/remotes/docker/config/hosts.go (1.x:
+// remotes/docker/config/hosts.go) parseHostsFile + parseHostConfig: what makes containerd of a
+// version reject the file or read it differently, then the [host] tables in file order and the root
+// `server` last, with the /v2 and override_path rules and ConfigureHosts' implicit upstream (§1.5–1.6).
+import type { Diagnostic } from '../diagnostics.js';
+import { isTable, parseToml, parseTomlVerbatim, type TomlTable } from '../toml/parse.js';
+import { type ContainerdGates, containerdGates } from './containerd-versions.js';
 
 export interface RegistryHost {
   scheme: string;
@@ -19,43 +21,51 @@ export interface RegistryHost {
   origin: { kind: 'host'; index: number } | { kind: 'server' } | { kind: 'default' };
 }
 
-export type HostsFileResult = { ok: true; hosts: RegistryHost[] } | { ok: false; error: string };
+/** Keys whose value containerd's decoder or parseHostConfig refuses when it has the wrong type. */
+export type TypedKey =
+  | 'host'
+  | 'server'
+  | 'capabilities'
+  | 'skip_verify'
+  | 'override_path'
+  | 'ca'
+  | 'client'
+  | 'header';
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `where` is 'root' (the keys that apply to `server`) or `[host."URL"]`. */
+export type HostsTomlFinding =
+  /** A value of the wrong type: the whole file is rejected. */
+  | { kind: 'type'; where: string; key: TypedKey }
+  /** No `host` tree: 1.5 → 1.7.31 reject the file ("invalid `host` tree"). */
+  | { kind: 'no-host' }
+  /** A capability this version does not know (`referrers` before 2.2): the whole file is rejected. */
+  | { kind: 'capability'; where: string; value: string }
+  /** A URL this reader cannot take apart (containerd's url.Parse is laxer; the check leaves it out). */
+  | { kind: 'url'; where: string; url: string }
+  /** Read, but ignored before 2.0.7/2.1. */
+  | { kind: 'dial-timeout'; where: string }
+  /** Read, but an http:// host with TLS keys is tried over HTTPS first (1.6.25+). */
+  | { kind: 'http-tls'; where: string };
 
-const KNOWN_CAPS = ['pull', 'resolve', 'push'];
-
-function parseHostConfig(server: string, cfg: Table, version: string | undefined): RegistryHost | string {
-  const caps = cfg.capabilities;
-  let pull = true;
-  let resolve = true;
-  if (Array.isArray(caps) && caps.length > 0) {
-    pull = false;
-    resolve = false;
-    const referrersKnown = versionAtLeast(version, [2, 2, 0]) === true;
-    for (const c of caps) {
-      const v = String(c).toLowerCase();
-      if (v === 'pull') pull = true;
-      else if (v === 'resolve') resolve = true;
-      else if (!KNOWN_CAPS.includes(v) && !(v === 'referrers' && referrersKnown))
-        return `unknown capability ${c}`;
-    }
-  }
-  const overridePath = cfg.override_path === true;
-  const tlsConfigured = cfg.skip_verify !== undefined || cfg.ca !== undefined || cfg.client !== undefined;
-  const base = { pull, resolve, tlsConfigured, overridePath };
-  if (server === '') return { ...base, scheme: '', host: '', path: '', origin: { kind: 'default' } };
-  const withScheme = server.startsWith('http') ? server : `https://${server}`;
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(withScheme);
-  if (!m) return `unable to parse server ${server}`;
-  let path = m[3] ?? '';
-  if (path.length > 0) {
-    path = cleanPath(path);
-    if (!path.endsWith('/v2') && !overridePath) path = `${path}/v2`;
-  } else if (!overridePath) path = '/v2';
-  return { ...base, scheme: m[1] ?? 'https', host: m[2] ?? '', path, origin: { kind: 'default' } };
+export interface HostsFile {
+  /** The `toml.parse` error when the text is not TOML. */
+  syntax?: Diagnostic;
+  /** containerd's own reason when it rejects the file ("failed to decode hosts.toml"); else undefined. */
+  error?: string;
+  /** When read: the [host] tables in file order, then the root server (host '' = implicit upstream). */
+  hosts: RegistryHost[];
+  /** Findings in file order: the root keys first, then each [host] table. */
+  findings: HostsTomlFinding[];
 }
+
+const KNOWN_CAPS = new Set(['pull', 'resolve', 'push', 'referrers']);
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const clientOk = (v: unknown): boolean =>
+  v === undefined ||
+  typeof v === 'string' ||
+  (Array.isArray(v) && v.every((x) => typeof x === 'string' || (isStringList(x) && x.length === 2)));
+const headerOk = (v: unknown): boolean =>
+  v === undefined || (isTable(v) && Object.values(v).every((x) => typeof x === 'string' || isStringList(x)));
 
 /** Go's path.Clean for absolute URL paths: collapse slashes and dots, drop a trailing slash. */
 export function cleanPath(p: string): string {
@@ -68,40 +78,143 @@ export function cleanPath(p: string): string {
   return `/${out.join('/')}`;
 }
 
-/**
- * parseHostsFile. `version` gates what older containerd rejects: a file without any [host] table
- * (1.5 → 1.7.31: "invalid `host` tree") and the `referrers` capability (< 2.2).
- */
-export function parseHostsToml(text: string, version: string | undefined): HostsFileResult {
-  let doc: Table;
-  try {
-    doc = parseToml(text) as Table;
-  } catch (e) {
-    return { ok: false, error: `failed to parse TOML: ${(e as Error).message.split('\n')[0]}` };
+/** The findings of one table's keys, in the order the renderer's self-check reports them. */
+function tableFindings(where: string, url: string, t: TomlTable, gates: ContainerdGates): HostsTomlFinding[] {
+  const out: HostsTomlFinding[] = [];
+  const caps = t.capabilities;
+  if (caps !== undefined && !isStringList(caps)) out.push({ kind: 'type', where, key: 'capabilities' });
+  for (const c of isStringList(caps) ? caps : []) {
+    const lc = c.toLowerCase();
+    if (!KNOWN_CAPS.has(lc) || (lc === 'referrers' && !gates.referrers))
+      out.push({ kind: 'capability', where, value: c });
   }
-  const hostTree = doc.host;
-  const hostless = !isTable(hostTree);
-  const tolerant = versionAtLeast(version, [2, 0, 0]) === true || isPatchAtLeast(version, 1, 7, 32);
-  if (hostless && !tolerant) return { ok: false, error: 'invalid `host` tree' };
-  const hosts: RegistryHost[] = [];
-  let index = 0;
-  for (const [url, cfg] of Object.entries(isTable(hostTree) ? hostTree : {})) {
-    index += 1;
-    const parsed = parseHostConfig(url, isTable(cfg) ? cfg : {}, version);
-    if (typeof parsed === 'string') return { ok: false, error: parsed };
-    hosts.push({ ...parsed, origin: { kind: 'host', index } });
-  }
-  const server = typeof doc.server === 'string' ? doc.server : '';
-  const root = parseHostConfig(server, doc, version);
-  if (typeof root === 'string') return { ok: false, error: root };
-  hosts.push({ ...root, origin: server === '' ? { kind: 'default' } : { kind: 'server' } });
-  return { ok: true, hosts };
+  for (const key of ['skip_verify', 'override_path'] as const)
+    if (t[key] !== undefined && typeof t[key] !== 'boolean') out.push({ kind: 'type', where, key });
+  if (t.ca !== undefined && typeof t.ca !== 'string' && !isStringList(t.ca))
+    out.push({ kind: 'type', where, key: 'ca' });
+  if (!clientOk(t.client)) out.push({ kind: 'type', where, key: 'client' });
+  if (!headerOk(t.header)) out.push({ kind: 'type', where, key: 'header' });
+  if (t.dial_timeout !== undefined && !gates.dialTimeout) out.push({ kind: 'dial-timeout', where });
+  const tls = t.skip_verify !== undefined || t.ca !== undefined || t.client !== undefined;
+  if (url.startsWith('http://') && tls && gates.httpsFirstForHttpWithTls)
+    out.push({ kind: 'http-tls', where });
+  if (url !== '' && hostOf(url, t) === undefined) out.push({ kind: 'url', where, url });
+  return out;
 }
 
-/** 1.7.32+ within the 1.7 line (the host-less fix was backported there only). */
-function isPatchAtLeast(version: string | undefined, major: number, minor: number, patch: number): boolean {
-  const m = version === undefined ? null : /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
-  return m !== null && Number(m[1]) === major && Number(m[2]) === minor && Number(m[3]) >= patch;
+/** parseHostConfig's URL part: scheme, host and API root (/v2 appended unless override_path). */
+function hostOf(server: string, t: TomlTable): Pick<RegistryHost, 'scheme' | 'host' | 'path'> | undefined {
+  const overridePath = t.override_path === true;
+  const withScheme = server.startsWith('http') ? server : `https://${server}`;
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(withScheme);
+  if (!m) return undefined;
+  let path = m[3] ?? '';
+  if (path.length > 0) {
+    path = cleanPath(path);
+    if (!path.endsWith('/v2') && !overridePath) path = `${path}/v2`;
+  } else if (!overridePath) path = '/v2';
+  return { scheme: m[1] ?? 'https', host: m[2] ?? '', path };
+}
+
+function registryHost(server: string, t: TomlTable, origin: RegistryHost['origin']): RegistryHost {
+  const caps = isStringList(t.capabilities) ? t.capabilities.map((c) => c.toLowerCase()) : [];
+  const all = caps.length === 0;
+  const none = { scheme: '', host: '', path: '' };
+  return {
+    pull: all || caps.includes('pull'),
+    resolve: all || caps.includes('resolve'),
+    tlsConfigured: t.skip_verify !== undefined || t.ca !== undefined || t.client !== undefined,
+    overridePath: t.override_path === true,
+    ...((server === '' ? none : hostOf(server, t)) ?? none),
+    origin,
+  };
+}
+
+const DECODED = new Set<TypedKey>(['host', 'server', 'capabilities', 'skip_verify', 'override_path']);
+
+/** containerd's order: the `host` tree, then decoding, then parseHostConfig per [host] table, root last. */
+function rank(f: HostsTomlFinding): number {
+  if (f.kind === 'no-host') return 0;
+  if (f.kind === 'type' && DECODED.has(f.key)) return 1;
+  return 'where' in f && f.where === 'root' ? 3 : 2;
+}
+
+function reason(f: HostsTomlFinding): string {
+  switch (f.kind) {
+    case 'no-host':
+      return 'invalid `host` tree';
+    case 'capability':
+      return `unknown capability ${f.value}`;
+    case 'url':
+      return `unable to parse server ${f.url}`;
+    case 'type':
+      return `${f.where}: invalid type for "${f.key}"`;
+    default:
+      return '';
+  }
+}
+
+const REJECTS: ReadonlySet<HostsTomlFinding['kind']> = new Set(['type', 'no-host', 'capability', 'url']);
+
+/** parseHostsFile for containerd `runtimeVersion` (undefined: the oldest supported version). */
+export function readHostsToml(text: string, runtimeVersion?: string, file?: string): HostsFile {
+  const gates = containerdGates(runtimeVersion);
+  const parsed = parseTomlVerbatim(text);
+  if (!parsed.ok) {
+    // The check reports the same failure as parseToml's `toml.parse` Diagnostic (with line/column).
+    const syntax = parsed.line === undefined ? undefined : parseToml(text, file);
+    return {
+      ...(syntax && !syntax.ok ? { syntax: syntax.diagnostic } : {}),
+      error: `failed to parse TOML: ${parsed.error}`,
+      hosts: [],
+      findings: [],
+    };
+  }
+  const doc = parsed.value;
+  const hostTree = doc.host;
+  const entries = isTable(hostTree) ? Object.entries(hostTree) : [];
+  const findings: HostsTomlFinding[] = [];
+  if ((hostTree !== undefined && !isTable(hostTree)) || entries.some(([, t]) => !isTable(t)))
+    findings.push({ kind: 'type', where: 'root', key: 'host' });
+  if (!isTable(hostTree) && !gates.hostlessHostsToml) findings.push({ kind: 'no-host' });
+  if (doc.server !== undefined && typeof doc.server !== 'string')
+    findings.push({ kind: 'type', where: 'root', key: 'server' });
+  const server = typeof doc.server === 'string' ? doc.server : '';
+  const tables = entries.flatMap(([u, t]): [string, TomlTable][] => (isTable(t) ? [[u, t]] : []));
+  findings.push(...tableFindings('root', server, doc, gates));
+  for (const [u, t] of tables) findings.push(...tableFindings(`[host."${u}"]`, u, t, gates));
+
+  const first = findings.filter((f) => REJECTS.has(f.kind)).sort((a, b) => rank(a) - rank(b))[0];
+  if (first) return { error: reason(first), hosts: [], findings };
+  const hosts = tables.map(([u, t], i) => registryHost(u, t, { kind: 'host', index: i + 1 }));
+  hosts.push(registryHost(server, doc, server === '' ? { kind: 'default' } : { kind: 'server' }));
+  return { hosts, findings };
+}
+
+/** hostDirectory: the last ':' becomes `_…_` (`registry:5000` → `registry_5000_`). */
+export function hostDirectory(host: string): string {
+  const idx = host.lastIndexOf(':');
+  return idx > 0 ? `${host.slice(0, idx)}_${host.slice(idx + 1)}_` : host;
+}
+
+/** Candidate directories in lookup order (config_unix.go hostPaths); an unknown version gets `_default`. */
+export function hostPaths(host: string, runtimeVersion: string | undefined): string[] {
+  const gates = containerdGates(runtimeVersion);
+  const dirs: string[] = [];
+  const ch = hostDirectory(host);
+  if (ch !== host) dirs.push(ch);
+  dirs.push(host);
+  if (!gates.known || gates.defaultDir) dirs.push('_default');
+  return dirs;
+}
+
+/** An http:// host with TLS settings is tried over HTTPS first (then HTTP), depending on its port. */
+export function httpsFirst(h: RegistryHost, runtimeVersion: string | undefined): boolean {
+  if (h.scheme !== 'http' || !h.tlsConfigured) return false;
+  const port = /:(\d+)$/.exec(h.host)?.[1];
+  if (port === '80') return false;
+  const gates = containerdGates(runtimeVersion);
+  return port === undefined ? gates.httpsFirstAnyPort : gates.httpsFirstExplicitPort;
 }
 
 const isLocalhost = (host: string): boolean => {

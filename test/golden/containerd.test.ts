@@ -2,13 +2,13 @@
 // case.json?, expected/**}. expected/ holds every rendered file at its node path, plus
 // _diagnostics.json and _modes.json. UPDATE_GOLDEN=1 rewrites expected/ (review the diff).
 import { join } from 'node:path';
-import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { checkHostsToml } from '../../src/formats/containerd-hosts-check.js';
 import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
 import { containerdHostsDir, renderContainerdHosts } from '../../src/render/containerd-hosts.js';
 import type { RenderedFile } from '../../src/render/types.js';
 import { validateSpec } from '../../src/spec/validate.js';
+import { parseToml } from '../../src/toml/parse.js';
 import { caseDirs, diagnosticsJson, expectGolden, readIfExists } from './containerd-golden.js';
 
 const ROOT = join(import.meta.dirname, 'containerd');
@@ -20,7 +20,9 @@ interface CaseOptions {
 
 /** The rules containerd's hosts.toml reader imposes (§1.5–1.6), checked on every rendered file. */
 function expectContainerdReadable(file: RenderedFile, all: readonly RenderedFile[]): void {
-  const doc = parse(file.content) as Record<string, unknown>;
+  const parsed = parseToml(file.content, file.path);
+  if (!parsed.ok) throw new Error(parsed.diagnostic.message);
+  const doc: Record<string, unknown> = parsed.value;
   const hosts = doc.host as Record<string, Record<string, unknown>> | undefined;
   const dir = file.path.slice(0, file.path.lastIndexOf('/'));
   // 1.5–1.7.31 reject a file without any [host] table.
