@@ -3,10 +3,9 @@
 // used verbatim as the API root (only an empty path becomes /v2), every endpoint pull+resolve, and
 // the default upstream appended unless an endpoint already is the registry host.
 import type { Diagnostic } from '../diagnostics.js';
+import { legacyEndpointUrl } from '../formats/containerd-config.js';
 import { nsQuery } from '../render/containerd-mirror-url.js';
 import { type ExplainedImage, type ExplainRequest, objectOf } from './types.js';
-
-const isLocal = (host: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 
 export function explainContainerdLegacy(
   mirrors: Record<string, string[]>,
@@ -19,15 +18,12 @@ export function explainContainerdLegacy(
   const parsed: { scheme: string; host: string; path: string; note: string }[] = [];
   let upstreamListed = false;
   endpoints.forEach((e, i) => {
-    const withScheme = /^[a-z]+:\/\//.test(e)
-      ? e
-      : `${isLocal(e.split('/')[0] ?? '') ? 'http' : 'https'}://${e}`;
-    const m = /^([a-z]+):\/\/([^/?#]*)([^?#]*)/.exec(withScheme);
+    const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(legacyEndpointUrl(e));
     if (!m) return;
     const host = m[2] ?? '';
     const rawPath = m[3] ?? '';
     parsed.push({
-      scheme: m[1] ?? 'https',
+      scheme: m[1]?.toLowerCase() ?? 'https', // Go's url.Parse lowercases the scheme
       host,
       path: rawPath === '' ? '/v2' : rawPath,
       note: `mirrors."${key}".endpoint[${i}]${rawPath === '' ? '' : ': path used verbatim as the API root'}`,

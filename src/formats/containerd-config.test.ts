@@ -4,6 +4,7 @@ import {
   analyzeContainerdConfig,
   CRI_PLUGIN_IDS,
   criDisabledIn,
+  legacyEndpointUrl,
   readContainerdConfig,
   registryTableKeys,
 } from './containerd-config.js';
@@ -100,4 +101,14 @@ describe('analyzeContainerdConfig', () => {
     ]);
     expect(criDisabledIn('[broken\n')).toBe(false);
   });
+});
+
+describe('legacyEndpointUrl', () => {
+  it.each([
+    ['mirror.example.com/proxy', 'https://mirror.example.com/proxy'],
+    ['localhost:5000', 'http://localhost:5000'],
+    ['127.0.0.1:5000', 'http://127.0.0.1:5000'],
+    ['[::1]:5000', 'http://[::1]:5000'],
+    ['http://m.example.com', 'http://m.example.com'],
+  ])('%s → %s', (endpoint, url) => expect(legacyEndpointUrl(endpoint)).toBe(url));
 });

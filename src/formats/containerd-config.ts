@@ -40,6 +40,18 @@ export interface LegacyTls {
   keyFile?: string;
 }
 
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)(:\d+)?$/;
+
+/**
+ * A legacy `mirrors."<host>".endpoint` entry with the scheme CRI gives it (1.x pkg/cri/server
+ * image_pull.go addDefaultScheme): none written → https, or http for a loopback host. CRI then uses
+ * a non-empty URL path verbatim as the API root; only an empty one becomes /v2 (§1.2).
+ */
+export const legacyEndpointUrl = (endpoint: string): string =>
+  endpoint.includes('://')
+    ? endpoint
+    : `${LOOPBACK.test(endpoint.split('/')[0] ?? '') ? 'http' : 'https'}://${endpoint}`;
+
 /** What containerd takes from one parsed config.toml (or drop-in) about registries. */
 export interface ContainerdConfigFacts {
   /** `version` key; a file without one is version 1. */

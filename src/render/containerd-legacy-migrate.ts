@@ -1,7 +1,11 @@
 // `--migrate-legacy`: converts CRI `registry.mirrors` + `configs.*.tls` into hosts.toml files with
 // exactly the same behaviour (runtime-semantics.md §1.8), so config_path can replace them.
 import type { Diagnostic } from '../diagnostics.js';
-import type { ContainerdConfigAnalysis, LegacyTls } from '../formats/containerd-config.js';
+import {
+  type ContainerdConfigAnalysis,
+  type LegacyTls,
+  legacyEndpointUrl,
+} from '../formats/containerd-config.js';
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import { containerdHostsDir, upstreamServer } from './containerd-hosts.js';
 import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
@@ -14,14 +18,9 @@ export interface LegacyMigrationOptions {
   specName?: string;
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)(:\d+)?$/;
-
-/** Legacy endpoint → URL: no scheme means https (http for loopback); trailing slashes dropped. */
+/** Legacy endpoint → the URL hosts.toml gets (scheme as CRI defaults it; trailing slashes dropped). */
 function endpointUrl(endpoint: string): { url: string; host: string; path: string; http: boolean } {
-  const withScheme = /^[a-z]+:\/\//i.test(endpoint)
-    ? endpoint
-    : `${LOOPBACK.test(endpoint.split('/')[0] ?? '') ? 'http' : 'https'}://${endpoint}`;
-  const u = new URL(withScheme);
+  const u = new URL(legacyEndpointUrl(endpoint));
   const path = u.pathname.replace(/\/+$/, '');
   return { url: `${u.protocol}//${u.host}${path}`, host: u.host, path, http: u.protocol === 'http:' };
 }
