@@ -13,7 +13,7 @@ const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** What containerd contacts when no hosts.toml says otherwise. */
-export const upstreamUrl = (host: string): string =>
+const upstreamUrl = (host: string): string =>
   host === 'docker.io' ? 'https://registry-1.docker.io' : `https://${host}`;
 
 const sameUrl = (a: string, b: string): boolean =>

@@ -18,7 +18,7 @@ export const CRI_PLUGIN_IDS: readonly string[] = [CRI_V1, CRI_V2, IMAGES_V3];
 
 /** The CRI plugin table holding `registry` (and `use_local_image_pull`) for a config version:
  *  v1 (and a version-less file) short ids, v2 URIs, v3/v4 the images plugin (§1.1). */
-export const criPluginKeys = (configVersion: number): string[] => [
+const criPluginKeys = (configVersion: number): string[] => [
   'plugins',
   configVersion <= 1 ? CRI_V1 : configVersion === 2 ? CRI_V2 : IMAGES_V3,
 ];

@@ -4,8 +4,9 @@
 // deep-merged per key. Later imports win in both cases. Each file is read by containerd-config.ts.
 import type { Diagnostic } from '../diagnostics.js';
 import { parseTomlVerbatim } from '../toml/parse.js';
-import { atLeast, type Version } from '../util/version.js';
+import { formatVersion, type Version } from '../util/version.js';
 import { readContainerdConfig } from './containerd-config.js';
+import { containerdGates } from './containerd-versions.js';
 
 export const CONTAINERD_DROPIN_DIR = '/etc/containerd/conf.d';
 
@@ -82,7 +83,7 @@ export function effectiveConfigPath(
   dropIns: readonly ContainerdDropIn[],
   runtimeVersion: Version | undefined,
 ): { configPath?: string; from?: string } {
-  const deepMerge = runtimeVersion !== undefined && atLeast(runtimeVersion, 2, 0);
+  const deepMerge = containerdGates(runtimeVersion && formatVersion(runtimeVersion)).importsDeepMerge;
   let out: { configPath?: string; from?: string } = main ? { configPath: main } : {};
   for (const d of dropIns) {
     if (!d.imported || !d.hasRegistryPlugin) continue;

@@ -68,7 +68,7 @@ const headerOk = (v: unknown): boolean =>
   v === undefined || (isTable(v) && Object.values(v).every((x) => typeof x === 'string' || isStringList(x)));
 
 /** Go's path.Clean for absolute URL paths: collapse slashes and dots, drop a trailing slash. */
-export function cleanPath(p: string): string {
+function cleanPath(p: string): string {
   const out: string[] = [];
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;

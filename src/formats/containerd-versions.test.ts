@@ -21,10 +21,28 @@ const ROWS: Row[] = [
   ['1.7.6', { httpsFirstForHttpWithTls: true, httpsFirstExplicitPort: false, httpsFirstAnyPort: false }],
   ['1.7.7', { httpsFirstExplicitPort: true, httpsFirstAnyPort: false }],
   ['1.7.24', { httpsFirstExplicitPort: true, httpsFirstAnyPort: true }],
-  ['1.7.31', { hostlessHostsToml: false, ipv6Hosts: true, configV3: false, legacyTlsConfigs: true }],
+  [
+    '1.7.31',
+    {
+      hostlessHostsToml: false,
+      ipv6Hosts: true,
+      configV3: false,
+      importsDeepMerge: false,
+      legacyTlsConfigs: true,
+    },
+  ],
   ['1.7.32', { hostlessHostsToml: true }],
   ['v1.7.11-k3s2', { known: true, hostlessHostsToml: false }],
-  ['2.0.6', { hostlessHostsToml: true, dialTimeout: false, configV3: true, legacyTlsConfigs: false }],
+  [
+    '2.0.6',
+    {
+      hostlessHostsToml: true,
+      dialTimeout: false,
+      configV3: true,
+      importsDeepMerge: true,
+      legacyTlsConfigs: false,
+    },
+  ],
   [
     '2.0.7',
     { dialTimeout: true, transferServicePulls: false, useLocalImagePull: false, defaultConfigVersion: 3 },

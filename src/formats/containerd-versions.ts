@@ -36,6 +36,8 @@ export interface ContainerdGates {
   implicitConfigPathList: boolean;
   /** That list is the built-in default, so any `mirrors` setting is fatal: 2.2.0–2.2.1 only. */
   defaultConfigPathBakedIn: boolean;
+  /** Imported files' plugin tables are deep-merged per key (1.x: each replaces the whole table): 2.0+. */
+  importsDeepMerge: boolean;
   /** Legacy `configs.<host>.tls` still honoured (removed in 2.0, ignored with a warning). */
   legacyTlsConfigs: boolean;
   /** `http://` host with TLS keys makes containerd try HTTPS first: 1.6.25+ (see §1.6). Coarse (the
@@ -51,12 +53,9 @@ export interface ContainerdGates {
   defaultConfigVersion: number;
 }
 
-/** Parses `1.6.20`, `v2.1.4`, `1.7.11-k3s2`, `1.6.20~ds1`; undefined for anything else. */
-export const parseContainerdVersion = (text: string): Version | undefined => parseVersion(text);
-
 /** Gates for a containerd version string; undefined or unparsable → the oldest supported version. */
 export function containerdGates(runtimeVersion?: string): ContainerdGates {
-  const parsed = runtimeVersion === undefined ? undefined : parseContainerdVersion(runtimeVersion);
+  const parsed = runtimeVersion === undefined ? undefined : parseVersion(runtimeVersion);
   const v = parsed ?? (parseVersion(OLDEST_CONTAINERD) as Version);
   const is2 = v.major >= 2;
   return {
@@ -75,6 +74,7 @@ export function containerdGates(runtimeVersion?: string): ContainerdGates {
     useLocalImagePull: atLeast(v, 2, 1),
     implicitConfigPathList: atLeast(v, 2, 2),
     defaultConfigPathBakedIn: v.major === 2 && v.minor === 2 && v.patch < 2,
+    importsDeepMerge: is2,
     legacyTlsConfigs: !is2,
     httpsFirstForHttpWithTls: atLeast(v, 1, 6, 25),
     httpsFirstExplicitPort:

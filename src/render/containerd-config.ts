@@ -110,7 +110,7 @@ export function planConfigPath(a: ContainerdConfigAnalysis, opts: ConfigPathOpti
         a,
         'warning',
         'imports',
-        `config.toml imports ${a.imports.join(', ')}; an imported file that sets the CRI registry table ${gates.configV3 ? 'overrides config_path per key' : 'replaces the whole plugin table (containerd 1.x)'}`,
+        `config.toml imports ${a.imports.join(', ')}; an imported file that sets the CRI registry table ${gates.importsDeepMerge ? 'overrides config_path per key' : 'replaces the whole plugin table (containerd 1.x)'}`,
         'make sure no imported file sets config_path or mirrors',
       ),
     );
