@@ -1,8 +1,6 @@
-// containerd (CRI, config_path) request order, on containerd's own reading of certs.d
-// (formats/containerd-hosts.ts: hostPaths picks the directory, readHostsToml gives [host] tables in
-// file order and the server last); the resolver (core/remotes/docker/resolver.go) HEADs manifests on
-// hosts with pull+resolve for a tag, or pull for a digest (then the /blobs/ fallback), adding
-// ?ns=<registry> whenever the contacted host is not the registry itself.
+// containerd (CRI, config_path) request order on containerd's own reading of certs.d
+// (formats/containerd-hosts.ts); the resolver (core/remotes/docker/resolver.go) HEADs manifests on
+// pull+resolve hosts for a tag, pull hosts for a digest (then /blobs/), adding ?ns= on mirrors.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
 import {

@@ -1,7 +1,6 @@
-// containerd's registry settings on a node → spec entries: certs.d/<host>/hosts.toml (the host
-// tables in order; a `server` other than the upstream means "no fallback", the way mirrorctl renders
-// it) and the legacy CRI `registry.mirrors`/`configs` of config.toml, as formats/containerd-config.ts
-// reads them.
+// containerd's registry settings on a node → spec entries: certs.d/<host>/hosts.toml (a `server` other
+// than the upstream means "no fallback", as mirrorctl renders it) and config.toml's legacy CRI
+// `mirrors`/`configs`, as formats/containerd-config.ts reads them.
 import path from 'node:path/posix';
 import type { Diagnostic } from '../diagnostics.js';
 import { readContainerdConfig } from '../formats/containerd-config.js';

@@ -1,7 +1,6 @@
-// containerd's config.toml as containerd reads it (runtime-semantics.md §1.1–1.4): config versions
-// and the plugin table that holds `registry`, config_path, legacy mirrors/configs, disabled_plugins,
-// imports. Ports cmd/containerd/server/config + the CRI registry config (1.x pkg/cri/config, 2.x
-// internal/cri/config); the one reader detect, render, explain and import use. Pure.
+// containerd's config.toml as containerd reads it (runtime-semantics.md §1.1–1.4): config versions →
+// CRI plugin table, config_path, legacy mirrors/configs, disabled_plugins, imports. Ports
+// server/config + the CRI registry config (1.x pkg/cri/config, 2.x internal/cri/config). Pure.
 import type { Diagnostic } from '../diagnostics.js';
 import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
 import { formatKeyPath } from '../toml/patch-keys.js';

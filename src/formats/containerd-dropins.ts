@@ -1,7 +1,6 @@
-// config.toml `imports` drop-ins (runtime-semantics.md §1.7): containerd 2.2+ ships
-// `imports = ['/etc/containerd/conf.d/*.toml']`, so a registry setting may live in a drop-in.
-// On 1.x an imported `[plugins."X"]` table replaces the main file's whole table; on 2.x tables are
-// deep-merged per key. Later imports win in both cases. Each file is read by containerd-config.ts.
+// config.toml `imports` drop-ins (§1.7; 2.2+ ships `imports = ['/etc/containerd/conf.d/*.toml']`):
+// which drop-ins count and which one decides config_path (1.x: an imported plugin table replaces the
+// main one; 2.x: deep merge; later wins). Each file is read by containerd-config.ts.
 import type { Diagnostic } from '../diagnostics.js';
 import { parseTomlVerbatim } from '../toml/parse.js';
 import { formatVersion, type Version } from '../util/version.js';

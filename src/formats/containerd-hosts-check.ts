@@ -1,7 +1,6 @@
-// The renderer's self-check of a hosts.toml: what containerd-hosts.ts's reader finds, as Diagnostics
-// that say whether containerd of that version rejects the file or silently degrades it (§1.5–1.6).
-// Used on mirrorctl's own output (tests, verify) and on files found on a node: a rejected hosts.toml
-// is only an error log on the node, after which pulls quietly skip the mirror.
+// The renderer's self-check of a hosts.toml (mirrorctl's output and files found on a node): the
+// findings of containerd-hosts.ts's reader as Diagnostics — an error means containerd of that version
+// ignores the file (only an error log on the node; pulls then quietly skip the mirror).
 import type { Diagnostic } from '../diagnostics.js';
 import { type HostsTomlFinding, readHostsToml } from './containerd-hosts.js';
 

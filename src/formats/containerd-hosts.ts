@@ -1,7 +1,6 @@
-// containerd's hosts.toml reader, ported from core/remotes/docker/config/hosts.go (1.x:
-// remotes/docker/config/hosts.go) parseHostsFile + parseHostConfig: what makes containerd of a
-// version reject the file or read it differently, then the [host] tables in file order and the root
-// `server` last, with the /v2 and override_path rules and ConfigureHosts' implicit upstream (§1.5–1.6).
+// containerd's hosts.toml reader, a port of (core/)remotes/docker/config/hosts.go parseHostsFile +
+// parseHostConfig and config_unix.go hostPaths (§1.5–1.6): what a version rejects or degrades, then
+// [host] tables in file order and the server last, with the /v2 + override_path rules.
 import type { Diagnostic } from '../diagnostics.js';
 import { isTable, parseToml, parseTomlVerbatim, type TomlTable } from '../toml/parse.js';
 import { type ContainerdGates, containerdGates } from './containerd-versions.js';
