@@ -1,4 +1,4 @@
-// The hosts.toml model and its serialisation (smol-toml, never string templates), shared by the
+// The hosts.toml model and its serialisation (toml/stringify.ts, never string templates), shared by the
 // spec renderer and the legacy-mirrors migration.
 
 import type { Capability } from '../spec/types.js';
