@@ -28,7 +28,7 @@ const PURE_CORE = LAYERS.slice(
   0,
   LAYERS.findIndex(([name]) => name === 'host'),
 ).flatMap(([, dirs]) => dirs);
-const HOST_PORTS = '^src/host/(ports|agent-ports|fs-error|temp-names|[a-z-]+-port)\\.ts$';
+const HOST_PORTS = '^src/host/(ports|fs-error|temp-names|[a-z-]+-port)\\.ts$';
 const IO_BUILTINS = '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|tls|dgram|worker_threads)$';
 
 const upward = LAYERS.slice(0, -1).map(([name, dirs, what], i) => ({
