@@ -2,11 +2,12 @@
 // the expected field, a file position and no spec; warn/ files validate with the expected warning;
 // good/ files validate cleanly and normalize to the committed *.expected.json (UPDATE_GOLDEN=1
 // rewrites those). manifest.json is the table; each case is one file so it can be read alone.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { validateSpec } from '../../src/spec/validate.js';
+import { expectGoldenFile } from '../golden/golden-file.js';
 
 interface Case {
   file: string;
@@ -85,7 +86,6 @@ describe.each(manifest.good)('good: $file', (c) => {
     expect(result.diagnostics).toEqual([]);
     const expectedPath = join(dir, `${c.file}.expected.json`);
     const actual = `${JSON.stringify(result.spec, null, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(expectedPath)) writeFileSync(expectedPath, actual);
-    expect(actual).toBe(readFileSync(expectedPath, 'utf8'));
+    expectGoldenFile(expectedPath, actual);
   });
 });

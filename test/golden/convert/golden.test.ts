@@ -1,13 +1,13 @@
 // convert goldens through the real CLI: each case directory holds `args` (the convert arguments,
 // run with the case directory as cwd), the input, and the expected stdout, stderr and exit code.
 // UPDATE_GOLDEN=1 rewrites the expected files; review the diff.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/testing.js';
+import { expectGoldenFile } from '../golden-file.js';
 
 const DIR = import.meta.dirname;
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const cases = readdirSync(DIR).filter((d) => statSync(join(DIR, d)).isDirectory());
 
 test('there is a golden case per format in both directions', () => {
@@ -34,8 +34,6 @@ test.each(cases)('%s', async (name) => {
   const r = await runCli(['convert', ...args], { cwd: dir });
   const actual = { 'expected.out': r.stdout, 'expected.err': r.stderr, 'expected.code': `${r.code}\n` };
   for (const [file, text] of Object.entries(actual)) {
-    const path = join(dir, file);
-    if (UPDATE || !existsSync(path)) writeFileSync(path, text);
-    else expect(text, `${name}/${file}`).toBe(readFileSync(path, 'utf8'));
+    expectGoldenFile(join(dir, file), text, `${name}/${file}`);
   }
 });
