@@ -13,6 +13,7 @@ import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import type { TomlOp } from '../toml/ops.js';
 import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
+import { apiRootWithoutV2 } from './containerd-hosts-lints.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
@@ -129,6 +130,8 @@ export function renderContainerdLegacy(
         );
         continue;
       }
+      const noV2 = apiRootWithoutV2(e, j, url.host.apiRoot, 'containerd-legacy');
+      if (noV2) d.push(noV2);
       if (m.pullFrom !== 'all' || !m.capabilities.includes('resolve') || !m.capabilities.includes('pull')) {
         d.push(
           fail(
