@@ -1,5 +1,6 @@
-// Flags shared by the node-level verbs (plan, apply, render): one table, so help, env vars and
-// docs agree everywhere.
+// The flags of the node verbs, in one table: every verb that works on a node (plan, apply, rollback,
+// uninstall, import) takes the same --root/--runtime flags, and every verb that changes a node the same
+// runtime-control flags, so a script can pass one flag set to all of them and help/env/docs agree.
 
 import { resolve } from 'node:path';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -20,17 +21,56 @@ export const ROOT_OPTION: OptionDef = {
   default: '/',
 };
 
-export const PLAN_OPTIONS: OptionDef[] = [
-  SPEC_OPTION,
-  ROOT_OPTION,
+/** Which runtime the node runs: every node verb takes these (rollback/uninstall check --runtime). */
+export const RUNTIME_OPTIONS: OptionDef[] = [
   {
     flags: '--runtime <target>',
-    description: 'target format, or auto to detect it',
+    description: "the node's target format, or auto to detect it",
     choices: ['auto', ...TARGETS],
     default: 'auto',
   },
   { flags: '--runtime-version <v>', description: 'runtime version to render for (default: detected)' },
   { flags: '--containerd-bin <path>', description: 'containerd binary to ask for its version' },
+];
+
+/** --root and the runtime flags: what every node verb accepts. */
+export const NODE_OPTIONS: OptionDef[] = [ROOT_OPTION, ...RUNTIME_OPTIONS];
+
+export const STATE_DIR_OPTION: OptionDef = {
+  flags: '--state-dir <path>',
+  description: "node path of mirrorctl's state (journal, backups, state.json)",
+  default: '/var/lib/mirrorctl',
+  hidden: true,
+};
+
+/** How a verb that changes the node acts on the runtime (apply, rollback, uninstall). */
+export const RUNTIME_CONTROL_OPTIONS: OptionDef[] = [
+  {
+    flags: '--restart-command <cmd>',
+    description: 'shell line (sh -c) that restarts the runtime (default: systemctl restart <unit>)',
+  },
+  {
+    flags: '--reload-command <cmd>',
+    description: 'shell line (sh -c) that reloads the runtime (default: systemctl reload <unit>)',
+  },
+  {
+    flags: '--cri-endpoint <url>',
+    description: 'CRI socket for the health check (default: the runtime socket under --root)',
+  },
+  {
+    flags: '--health-timeout <duration>',
+    description: 'how long the runtime may take to answer after a restart/reload',
+    default: '30s',
+  },
+  {
+    flags: '--no-runtime-action',
+    description: 'change the files but leave the restart/reload to you (reported, not performed)',
+  },
+];
+
+export const PLAN_OPTIONS: OptionDef[] = [
+  SPEC_OPTION,
+  ...NODE_OPTIONS,
   {
     flags: '--migrate-legacy',
     description: 'convert legacy CRI `mirrors` to hosts.toml and remove them in the same transaction',
@@ -55,16 +95,24 @@ export function requireSpec(opts: OptionValues, ctx: CliContext): string {
   return resolve(ctx.cwd, file);
 }
 
+export const rootOf = (ctx: CliContext, o: OptionValues): string =>
+  resolve(ctx.cwd, optString(o, 'root') ?? '/');
+
+/** --runtime: a target, or undefined for auto. */
+export const runtimeFlag = (o: OptionValues): Target | undefined => {
+  const r = optString(o, 'runtime') ?? 'auto';
+  return r === 'auto' ? undefined : (r as Target);
+};
+
 export function planInput(opts: OptionValues, ctx: CliContext): PlanNodeInput & { root: string } {
-  const root = resolve(ctx.cwd, optString(opts, 'root') ?? '/');
-  const runtime = (optString(opts, 'runtime') ?? 'auto') as 'auto' | Target;
+  const root = rootOf(ctx, opts);
   const version = optString(opts, 'runtimeVersion');
   const bin = optString(opts, 'containerdBin');
   return {
     root,
     specFile: requireSpec(opts, ctx),
     readSpec: readLocalText,
-    runtime,
+    runtime: runtimeFlag(opts) ?? 'auto',
     ...(version ? { runtimeVersion: version } : {}),
     // A root prefix is not this machine's runtime: only ask binaries when told which, or at /.
     runCommands: root === '/' || bin !== undefined,

@@ -159,12 +159,19 @@ function planLegacy(
       mirrorHosts.length > 0 ? `mirrors for ${mirrorHosts.join(', ')}` : '',
       tlsHosts.length > 0 ? `configs.<host>.tls for ${tlsHosts.join(', ')}` : '',
     ].filter((s) => s !== '');
+    // containerd 1.x ValidatePluginConfig (pkg/cri/config/config.go) checks `mirrors` first, then
+    // each `configs.<host>.tls`: the first error it meets is the one its log shows.
+    const refusal =
+      mirrorHosts.length > 0
+        ? '`mirrors` cannot be set when `config_path` is provided'
+        : '`configs.tls` cannot be set when `config_path` is provided';
     plan.diagnostics.push(
       err(
         a,
         'legacy-mirrors',
-        `[${registry}] has legacy ${what.join(' and ')}; with config_path set containerd refuses to load the CRI plugin ("\`mirrors\` cannot be set when \`config_path\` is provided")`,
-        'rerun with --migrate-legacy (converts them to hosts.toml and removes them in the same apply), or use --target containerd-legacy',
+        `[${registry}] has legacy ${what.join(' and ')}; with config_path set containerd refuses to load the CRI plugin ("${refusal}")`,
+        // plan/apply and render reach this rule; they name the target with different flags.
+        'rerun with --migrate-legacy (converts them to hosts.toml and removes them in the same apply), or keep them with the containerd-legacy target (plan/apply: --runtime containerd-legacy; render: --target containerd-legacy)',
       ),
     );
     return;

@@ -10,30 +10,10 @@ import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { nodeHost } from '../node-host.js';
-import { durationFlag, PLAN_OPTIONS, planInput } from '../node-options.js';
+import { durationFlag, PLAN_OPTIONS, planInput, RUNTIME_CONTROL_OPTIONS } from '../node-options.js';
 import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { writePlanText } from '../plan-output.js';
 import { txOptions } from '../runtime-wiring.js';
-
-export const APPLY_CONTROL_OPTIONS = [
-  {
-    flags: '--restart-command <cmd>',
-    description: 'shell line that restarts the runtime (default: systemctl restart <unit>)',
-  },
-  {
-    flags: '--reload-command <cmd>',
-    description: 'shell line that reloads the runtime (default: systemctl reload <unit>)',
-  },
-  {
-    flags: '--cri-endpoint <url>',
-    description: 'CRI socket for the health check (default: the runtime socket under --root)',
-  },
-  {
-    flags: '--health-timeout <duration>',
-    description: 'how long the runtime may take to answer after a restart/reload',
-    default: '30s',
-  },
-];
 
 export const applyCommand: CommandDef = {
   name: 'apply',
@@ -53,11 +33,7 @@ Exit 0 applied or unchanged, 2 invalid input, 3 failed but restored, 4 rollback 
       description:
         'apply a plan saved with `plan -o json` (instead of -f); refused if any file changed since',
     },
-    {
-      flags: '--no-runtime-action',
-      description: 'write the files but leave the restart/reload to you (reported, not performed)',
-    },
-    ...APPLY_CONTROL_OPTIONS,
+    ...RUNTIME_CONTROL_OPTIONS,
     {
       flags: '-o, --output <format>',
       description: 'output format',

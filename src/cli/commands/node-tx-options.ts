@@ -1,24 +1,28 @@
 // Flags and wiring shared by the node-level transaction verbs (rollback, uninstall, status):
-// --root and the runtime-control flags, the stderr step logger, the text/JSON result writer, and
-// the --cluster delegation. Cluster code is imported lazily so a node-only build (or a broken
-// cluster module) fails only the --cluster path.
-import { resolve } from 'node:path';
+// the node and runtime-control flags (one table with plan/apply: ../node-options.ts), the stderr
+// step logger, the text/JSON result writer, and the --cluster delegation. Cluster code is imported
+// lazily so a node-only build (or a broken cluster module) fails only the --cluster path.
 import { CliError, ExitCode } from '../../exit-codes.js';
 import type { Host, Logger } from '../../host/ports.js';
+import { DEFAULT_STATE_DIR } from '../../transaction/state-files.js';
+import { nodeStatus } from '../../transaction/status.js';
 import { exitCodeFor, type TxOptions, type TxResult } from '../../transaction/types.js';
 import { type OptionDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { nodeHost } from '../node-host.js';
-import { durationFlag, ROOT_OPTION } from '../node-options.js';
+import {
+  durationFlag,
+  NODE_OPTIONS,
+  ROOT_OPTION,
+  RUNTIME_CONTROL_OPTIONS,
+  rootOf,
+  runtimeFlag,
+  STATE_DIR_OPTION,
+} from '../node-options.js';
 import { step, writeDiagnostics } from '../output.js';
 import { txOptions } from '../runtime-wiring.js';
 
-export const STATE_DIR_OPTION: OptionDef = {
-  flags: '--state-dir <path>',
-  description: "node path of mirrorctl's state (journal, backups, state.json)",
-  default: '/var/lib/mirrorctl',
-  hidden: true,
-};
+export { NODE_OPTIONS, ROOT_OPTION, rootOf, STATE_DIR_OPTION };
 
 export const OUTPUT_OPTION: OptionDef = {
   flags: '-o, --output <format>',
@@ -27,26 +31,10 @@ export const OUTPUT_OPTION: OptionDef = {
   default: 'text',
 };
 
+/** The runtime-control flags apply takes too, and --force (rollback/uninstall only). */
 export const CONTROL_OPTIONS: OptionDef[] = [
-  {
-    flags: '--restart-command <cmd>',
-    description: 'run this (sh -c) instead of `systemctl restart <runtime>`',
-  },
-  {
-    flags: '--reload-command <cmd>',
-    description: 'run this (sh -c) instead of `systemctl reload <runtime>`',
-  },
-  { flags: '--cri-endpoint <url>', description: 'CRI socket for the health check (default: the runtime’s)' },
-  {
-    flags: '--health-timeout <duration>',
-    description: 'how long the runtime may take to answer',
-    default: '30s',
-  },
+  ...RUNTIME_CONTROL_OPTIONS,
   { flags: '--force', description: 'restore even files changed since mirrorctl wrote them' },
-  {
-    flags: '--no-runtime-action',
-    description: 'restore the files but leave the restart/reload to you (reported, not performed)',
-  },
 ];
 
 /**
@@ -72,10 +60,6 @@ export const CLUSTER_OPTIONS: OptionDef[] = [
   { flags: '--agent-image <image>', description: 'agent image (with --cluster)', hidden: true },
   { flags: '--agent-bundle <file>', description: 'agent bundle (with --cluster)', hidden: true },
 ];
-
-export const rootOf = (ctx: CliContext, o: OptionValues): string =>
-  resolve(ctx.cwd, optString(o, 'root') ?? '/');
-export { ROOT_OPTION };
 
 export function stepLogger(ctx: CliContext): Logger {
   return {
@@ -105,6 +89,23 @@ export function nodeTxSetup(ctx: CliContext, o: OptionValues): { host: Host; opt
     ...(o.runtimeAction === false ? { deferAction: true } : {}),
   });
   return { host, opts: { ...opts, force: o.force === true } };
+}
+
+/**
+ * rollback/uninstall take --runtime like plan/apply (one flag set for every node verb), but they
+ * undo what was recorded: a --runtime naming another target than the apply in effect is a mistake
+ * about the node, refused before anything is touched.
+ */
+export async function refuseOtherRuntime(o: OptionValues, host: Host, verb: string): Promise<void> {
+  const wanted = runtimeFlag(o);
+  if (!wanted) return;
+  const recorded = (await nodeStatus(host.fs, optString(o, 'stateDir') ?? DEFAULT_STATE_DIR)).lastApply
+    ?.target;
+  if (recorded && recorded !== wanted)
+    throw new CliError(
+      `--runtime ${wanted}, but the apply in effect on this node was for ${recorded}; ${verb} undoes what that apply wrote (pass --runtime ${recorded} or auto)`,
+      ExitCode.INVALID_INPUT,
+    );
 }
 
 const VERB: Record<TxResult['kind'], string> = {

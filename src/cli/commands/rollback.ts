@@ -5,9 +5,10 @@ import type { CommandDef } from '../command.js';
 import {
   CLUSTER_OPTIONS,
   CONTROL_OPTIONS,
+  NODE_OPTIONS,
   nodeTxSetup,
   OUTPUT_OPTION,
-  ROOT_OPTION,
+  refuseOtherRuntime,
   runClusterVerb,
   STATE_DIR_OPTION,
   writeTxResult,
@@ -19,12 +20,14 @@ export const rollbackCommand: CommandDef = {
   description: `Restores every file the last apply changed to its exact previous bytes and mode, deletes
 files it created, and repeats the runtime action (restart/reload) that apply performed. Refuses when a
 file changed since that apply, unless --force. Run it again to undo the apply before.
-Exit codes: 0 rolled back or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
-  options: [ROOT_OPTION, OUTPUT_OPTION, ...CONTROL_OPTIONS, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
+It takes the node flags plan/apply take; --runtime, when not auto, must name the target of the
+apply in effect. Exit codes: 0 rolled back or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
+  options: [...NODE_OPTIONS, OUTPUT_OPTION, ...CONTROL_OPTIONS, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
   examples: ['mirrorctl rollback', 'mirrorctl rollback --root /host -o json', 'mirrorctl rollback --cluster'],
   async run(ctx, _args, o) {
     if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterRollback');
     const { host, opts } = nodeTxSetup(ctx, o);
+    await refuseOtherRuntime(o, host, 'rollback');
     return writeTxResult(ctx, o, await rollbackLast(host, opts));
   },
 };

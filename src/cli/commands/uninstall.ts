@@ -5,9 +5,10 @@ import { type CommandDef, optBool } from '../command.js';
 import {
   CLUSTER_OPTIONS,
   CONTROL_OPTIONS,
+  NODE_OPTIONS,
   nodeTxSetup,
   OUTPUT_OPTION,
-  ROOT_OPTION,
+  refuseOtherRuntime,
   runClusterVerb,
   STATE_DIR_OPTION,
   writeTxResult,
@@ -19,9 +20,10 @@ export const uninstallCommand: CommandDef = {
   description: `Puts back the bytes and mode every file had before mirrorctl first touched it, deletes the
 files that did not exist, removes directories mirrorctl created, restarts/reloads the runtime if any
 apply needed it, then removes ${'/var/lib/mirrorctl'}. --dry-run lists the files it would restore.
-Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
+It takes the node flags plan/apply take; --runtime, when not auto, must name the target of the
+apply in effect. Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
   options: [
-    ROOT_OPTION,
+    ...NODE_OPTIONS,
     { flags: '--dry-run', description: 'list what would be restored, change nothing' },
     OUTPUT_OPTION,
     ...CONTROL_OPTIONS,
@@ -32,6 +34,7 @@ Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 
   async run(ctx, _args, o) {
     if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterUninstall');
     const { host, opts } = nodeTxSetup(ctx, o);
+    await refuseOtherRuntime(o, host, 'uninstall');
     const dryRun = optBool(o, 'dryRun');
     const r = await uninstallAll(host, { ...opts, dryRun });
     if (dryRun && o.output !== 'json') {
