@@ -1,9 +1,10 @@
-// Saved `kubectl get nodes` output → NodeInfo[]: the `-o wide` table (columns located by the
-// header, since OS-IMAGE and KERNEL-VERSION hold spaces) and `-o json`/`-o yaml` Node/NodeList.
+// Saved `kubectl get nodes` output → NodeInfo[]: the `-o wide` table (split into cells by
+// kubectl-table.ts) and `-o json`/`-o yaml` Node/NodeList.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Distribution } from './distribution.js';
+import { splitKubectlTable } from './kubectl-table.js';
 import { parseRuntimeVersion, type RuntimeKind, type RuntimeVersionInfo } from './version.js';
 
 export interface NodeInfo {
@@ -89,47 +90,23 @@ function nodeInfo(
   return info;
 }
 
-/** Column starts come from the header: kubectl's tabwriter aligns every cell to them. */
+/**
+ * The `-o wide` table, split by tokens (kubectl-table.ts): rows that cannot be split without guessing
+ * refuse the whole table, so no node is ever reported with a cell of its neighbour.
+ */
 export function parseKubectlWide(text: string): ParsedNodes {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const headerLine = lines[0];
-  if (!headerLine || !/^NAME\s/.test(headerLine)) {
-    return {
-      nodes: [],
-      diagnostics: [tableDiagnostic('the first line is not a `kubectl get nodes` header (NAME …)')],
-    };
-  }
-  const header = [...headerLine];
-  const columns: { name: string; start: number }[] = [];
-  for (let i = 0; i < header.length; i++) {
-    if (header[i] !== ' ' && (i === 0 || header[i - 1] === ' ')) {
-      const end = headerLine.indexOf(' ', i);
-      columns.push({ name: headerLine.slice(i, end === -1 ? undefined : end), start: i });
-    }
-  }
+  const table = splitKubectlTable(text);
+  if (table.diagnostics.length > 0) return { nodes: [], diagnostics: table.diagnostics };
   const diagnostics: Diagnostic[] = [];
-  const runtimeCol = columns.find((c) => c.name === 'CONTAINER-RUNTIME');
-  if (!runtimeCol)
+  if (!table.columns.includes('CONTAINER-RUNTIME'))
     diagnostics.push(tableDiagnostic('no CONTAINER-RUNTIME column: save the output of `-o wide`'));
-  const nodes = lines.slice(1).map((line, n) => {
-    const chars = [...line];
-    const cell = (name: string): string => {
-      const i = columns.findIndex((c) => c.name === name);
-      const col = columns[i];
-      if (!col) return '';
-      const next = columns[i + 1];
-      return chars
-        .slice(col.start, next ? next.start : undefined)
-        .join('')
-        .trim();
-    };
+  const nodes = table.rows.map(({ cells }) => {
+    const cell = (name: string): string => cells[name] ?? '';
     const labels = parseLabelList(cell('LABELS'));
     const rolesCell = cell('ROLES');
     const roles =
       rolesCell === '' || rolesCell === '<none>' ? rolesFromLabels(labels) : rolesCell.split(',').sort();
-    const name = cell('NAME');
-    if (name === '') diagnostics.push({ ...tableDiagnostic('row without a NAME'), line: n + 2 });
-    return nodeInfo(name, labels, roles, {
+    return nodeInfo(cell('NAME'), labels, roles, {
       runtime: cell('CONTAINER-RUNTIME'),
       osImage: cell('OS-IMAGE'),
       kernel: cell('KERNEL-VERSION'),
