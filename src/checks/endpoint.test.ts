@@ -26,10 +26,11 @@ describe('findMirror / endpointFor', () => {
     expect(findMirror(set, url)?.url).toBe(expected);
   });
 
-  it('carries the mirror CA, client cert, key and headers; sources get system defaults', () => {
+  it('carries the mirror CA, client cert, key, headers and the body check; sources get system defaults', () => {
     expect(endpointFor(set, assets, 'https://m.example/v2/quay/a/manifests/1')).toEqual({
       tls: { insecureSkipVerify: false, caPem: 'CA', certPem: 'CERT', keyPem: 'KEY' },
       headers: { 'X-Token': ['t'] },
+      verifyBody: true,
     });
     expect(endpointFor(set, assets, 'https://registry-1.docker.io/v2/x/manifests/1')).toEqual({});
   });

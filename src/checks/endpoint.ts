@@ -24,7 +24,8 @@ export function findMirror(set: MirrorSet, url: string): Mirror | undefined {
   return best;
 }
 
-/** TLS and headers for a request: the mirror's settings, or defaults (system CAs) for a source. */
+/** TLS, headers and body check for a request: the mirror's settings, or defaults (system CAs, HEAD
+ *  trusted like containerd trusts it) for a source. */
 export function endpointFor(set: MirrorSet, assets: SpecAssets, url: string): Endpoint {
   const m = findMirror(set, url);
   if (!m) return {};
@@ -37,7 +38,8 @@ export function endpointFor(set: MirrorSet, assets: SpecAssets, url: string): En
   if (ca) tls.caPem = ca;
   if (cert) tls.certPem = cert;
   if (key) tls.keyPem = key;
-  const endpoint: Endpoint = { tls };
+  // A mirror's manifest is fetched and hashed, not only HEADed: its answer is what mirrorctl vouches for.
+  const endpoint: Endpoint = { tls, verifyBody: true };
   if (Object.keys(m.headers).length > 0) endpoint.headers = m.headers;
   return endpoint;
 }

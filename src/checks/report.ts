@@ -6,8 +6,14 @@ import type { ImageStatus, PreflightReport, TargetCheck } from './types.js';
 
 export const formatReportJson = (report: PreflightReport): string => `${JSON.stringify(report, null, 2)}\n`;
 
-const MARK: Record<ImageStatus, string> = { mirror: '✓', source: '⚠', missing: '✖', unreachable: '✖' };
-const RANK: Record<ImageStatus, number> = { missing: 0, unreachable: 1, source: 2, mirror: 3 };
+const MARK: Record<ImageStatus, string> = {
+  mirror: '✓',
+  source: '⚠',
+  missing: '✖',
+  unreachable: '✖',
+  invalid: '✖',
+};
+const RANK: Record<ImageStatus, number> = { invalid: 0, missing: 1, unreachable: 2, source: 3, mirror: 4 };
 
 function line(reference: string, t: TargetCheck): string {
   const head = `${MARK[t.status]} ${reference} [${t.target}]`;
@@ -33,7 +39,8 @@ export function formatReportText(report: PreflightReport): string {
   out.push(
     '',
     `${report.ok ? '✓' : '✖'} ${s.images} images × ${report.targets.length} targets: ${s.mirror} from a mirror, ` +
-      `${s.source} from the source only, ${s.missing} missing, ${s.unreachable} unreachable`,
+      `${s.source} from the source only, ${s.missing} missing, ${s.unreachable} unreachable` +
+      (s.invalid > 0 ? `, ${s.invalid} invalid (a 200 that is not the manifest)` : ''),
   );
   if (s.breaksWithoutFallback > 0) {
     const broken = rows

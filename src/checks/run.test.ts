@@ -7,7 +7,27 @@ import { formatReportText } from './report.js';
 import { runPreflight, type TargetRuntime } from './run.js';
 
 const D = `sha256:${'d'.repeat(64)}`;
-const found: ManifestProbe = { outcome: 'found', httpStatus: 200, digest: D, latencyMs: 3, requests: 1 };
+const found: ManifestProbe = {
+  outcome: 'found',
+  httpStatus: 200,
+  digest: D,
+  mediaType: 'application/vnd.oci.image.index.v1+json',
+  digestChecked: true,
+  latencyMs: 3,
+  requests: 2,
+};
+const html: ManifestProbe = {
+  outcome: 'invalid',
+  httpStatus: 200,
+  mediaType: 'text/html',
+  message: 'answered 200 with Content-Type text/html: a web page, not a registry',
+  latencyMs: 1,
+  requests: 1,
+};
+const schema1: ManifestProbe = {
+  ...found,
+  mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+};
 const missing: ManifestProbe = { outcome: 'missing', httpStatus: 404, latencyMs: 2, requests: 1 };
 const refused: ManifestProbe = {
   outcome: 'error',
@@ -108,6 +128,7 @@ describe('runPreflight (containerd 1.6.20)', () => {
       source: 2,
       missing: 1,
       unreachable: 1,
+      invalid: 0,
       breaksWithoutFallback: 1,
     });
     const nginx = report.images[0]?.targets[0];
@@ -212,5 +233,71 @@ describe('runPreflight (digest-only mirror, containerd 1.6.20)', () => {
     });
     expect(tag?.requests.map((r) => r.role)).toEqual(['source']);
     expect(digest).toMatchObject({ status: 'mirror', servedBy: `${M}/v2/a/b/manifests/${D}?ns=quay.io` });
+  });
+});
+
+describe('a 200 that is not a manifest (issue 15.5)', () => {
+  const hub = mirrorSet('hub', [entry('docker.io', [mirror(M)])]);
+  const nginx = 'docker.io/library/nginx:1.27';
+  const table = {
+    [`${M}/v2/library/nginx/manifests/1.27?ns=docker.io`]: html,
+    [`${M}/v2/library/nginx/manifests/1.27`]: html,
+    'https://registry-1.docker.io/v2/library/nginx/manifests/1.27': found,
+  };
+
+  it('containerd and CRI-O stop at it: invalid, the source is not tried, the report fails', async () => {
+    const { client } = scriptedClient(table);
+    const report = await runPreflight({
+      spec: hub,
+      assets: {},
+      images: images(nginx),
+      targets: [{ target: 'containerd', runtimeVersion: '1.7.24' }],
+      client,
+      concurrency: 1,
+    });
+    const t = report.images[0]?.targets[0];
+    expect(t).toMatchObject({ status: 'invalid', ok: false });
+    expect(t?.requests.map((r) => r.outcome)).toEqual(['invalid', 'not-tried']);
+    expect(t?.reason).toContain('text/html: a web page, not a registry');
+    expect(report.summary.invalid).toBe(1);
+    expect(report.ok).toBe(false);
+    const text = formatReportText(report);
+    expect(text).toContain(
+      `✖ ${nginx} [containerd] invalid: ${M}/v2/library/nginx/manifests/1.27?ns=docker.io`,
+    );
+    expect(text).toContain('0 unreachable, 1 invalid (a 200 that is not the manifest)');
+  });
+
+  it('dockerd falls back from the mirror: source only, and the reason names what the mirror answered', async () => {
+    const { client } = scriptedClient(table);
+    const report = await runPreflight({
+      spec: hub,
+      assets: {},
+      images: images(nginx),
+      targets: [{ target: 'docker' }],
+      client,
+      concurrency: 1,
+    });
+    const t = report.images[0]?.targets[0];
+    expect(t).toMatchObject({ status: 'source', breaksWithoutFallback: true });
+    expect(t?.reason).toMatch(/^no mirror served it \(.*text\/html.*\); served by the source/);
+  });
+
+  it.each([
+    { version: '2.1.9', status: 'invalid' },
+    { version: '1.7.24', status: 'mirror' },
+  ])('a schema 1 manifest on containerd $version: $status', async ({ version, status }) => {
+    const { client } = scriptedClient({ [`${M}/v2/library/nginx/manifests/1.27?ns=docker.io`]: schema1 });
+    const report = await runPreflight({
+      spec: hub,
+      assets: {},
+      images: images(nginx),
+      targets: [{ target: 'containerd', runtimeVersion: version }],
+      client,
+      concurrency: 1,
+    });
+    const t = report.images[0]?.targets[0];
+    expect(t?.status).toBe(status);
+    if (status === 'invalid') expect(t?.reason).toContain('containerd 2.1.9 refuses schema 1');
   });
 });

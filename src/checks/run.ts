@@ -4,10 +4,12 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { explainImage } from '../explain/explain-image.js';
 import type { ManifestProbe, RegistryClient } from '../registry/client.js';
+import { isSchema1 } from '../registry/manifest-media.js';
 import { parseImageRef } from '../registry/reference.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { mapLimit } from '../util/map-limit.js';
-import { classify } from './classify.js';
+import { parseVersion } from '../util/version.js';
+import { classify, stopsAtInvalid } from './classify.js';
 import type { CollectedImage } from './collect.js';
 import { endpointFor, isCovered, repositoryOf } from './endpoint.js';
 import {
@@ -70,9 +72,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
           requests.push({ ...base, outcome: 'not-tried' });
           continue;
         }
-        const probe = await probeOnce(r.url);
+        const probe = forTarget(await probeOnce(r.url), t);
         requests.push(toProbed(base, probe));
-        served = probe.outcome === 'found';
+        served = probe.outcome === 'found' || (probe.outcome === 'invalid' && stopsAtInvalid(t.target));
       }
       const parsed = parseImageRef(image.reference);
       targets.push(classify(t.target, requests, parsed.ok && isCovered(input.spec, parsed.ref, t.target)));
@@ -89,11 +91,27 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
     targets: input.targets.map((t) => t.target),
     // Spec/render findings are reported, but only a pull that would fail fails preflight.
     ok:
-      summary.missing + summary.unreachable === 0 &&
+      summary.missing + summary.unreachable + summary.invalid === 0 &&
       !(input.diagnostics ?? []).some((d) => d.severity === 'error'),
     summary,
     images,
     diagnostics: dedupe(diagnostics),
+  };
+}
+
+/** containerd 2.0+ refuses Docker schema 1 manifests ("no longer supported since containerd v2.0",
+ *  core/remotes/docker/resolver.go); 1.x, c/image and dockerd still pull them. */
+function forTarget(probe: ManifestProbe, t: TargetRuntime): ManifestProbe {
+  if (probe.outcome !== 'found' || !isSchema1(probe.mediaType)) return probe;
+  const v = t.runtimeVersion === undefined ? undefined : parseVersion(t.runtimeVersion);
+  if (!t.target.startsWith('containerd') || !v || v.major < 2) return probe;
+  return {
+    outcome: 'invalid',
+    httpStatus: probe.httpStatus,
+    mediaType: probe.mediaType,
+    message: `answered a Docker schema 1 manifest (${probe.mediaType}): containerd ${t.runtimeVersion} refuses schema 1 (push the image as OCI or Docker v2)`,
+    latencyMs: probe.latencyMs,
+    requests: probe.requests,
   };
 }
 
@@ -103,9 +121,15 @@ function toProbed(
 ): ProbedRequest {
   const out: ProbedRequest = { ...base, outcome: probe.outcome, latencyMs: probe.latencyMs };
   if (probe.httpStatus !== undefined) out.httpStatus = probe.httpStatus;
-  if (probe.outcome === 'found') out.digest = probe.digest;
+  if (probe.outcome === 'found') {
+    out.digest = probe.digest;
+    out.mediaType = probe.mediaType;
+    out.digestChecked = probe.digestChecked;
+  }
+  if (probe.outcome === 'invalid' && probe.mediaType) out.mediaType = probe.mediaType;
   if (probe.outcome === 'error' && probe.failure) out.failure = probe.failure;
-  if (probe.outcome === 'error' || probe.outcome === 'unauthorized') out.message = probe.message;
+  if (probe.outcome === 'error' || probe.outcome === 'unauthorized' || probe.outcome === 'invalid')
+    out.message = probe.message;
   return out;
 }
 
@@ -117,6 +141,7 @@ function summarize(images: ImageCheck[]): PreflightSummary {
     source: 0,
     missing: 0,
     unreachable: 0,
+    invalid: 0,
     breaksWithoutFallback: 0,
   };
   for (const image of images) {

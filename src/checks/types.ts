@@ -13,10 +13,13 @@ export const PREFLIGHT_API_VERSION = 'mirrorctl/preflight-v1';
  * - source: no mirror served it but the source did (via fallback, or no mirror applies).
  * - missing: nothing served it and an endpoint said 404 (push the image to the mirror).
  * - unreachable: nothing served it; every endpoint failed (network, TLS, auth, 5xx).
+ * - invalid: the endpoint the runtime stops at answered 200 with something that is not the image
+ *   manifest (a web page, JSON of another type, a body that is not its announced digest): the
+ *   runtime takes that answer, so the pull fails.
  */
-export type ImageStatus = 'mirror' | 'source' | 'missing' | 'unreachable';
+export type ImageStatus = 'mirror' | 'source' | 'missing' | 'unreachable' | 'invalid';
 
-export type ProbeOutcome = 'found' | 'missing' | 'unauthorized' | 'error' | 'not-tried';
+export type ProbeOutcome = 'found' | 'missing' | 'unauthorized' | 'invalid' | 'error' | 'not-tried';
 
 export interface ProbedRequest {
   url: string;
@@ -25,6 +28,10 @@ export interface ProbedRequest {
   outcome: ProbeOutcome;
   httpStatus?: number;
   digest?: string;
+  /** Media type of a found manifest (or of an invalid answer, when it had one). */
+  mediaType?: string;
+  /** A found manifest's body was fetched and hashes to `digest` (false: HEAD's header trusted). */
+  digestChecked?: boolean;
   failure?: FailureKind;
   message?: string;
   /** Latency of the manifest request (excluded from golden comparisons). */
@@ -60,6 +67,7 @@ export interface PreflightSummary {
   source: number;
   missing: number;
   unreachable: number;
+  invalid: number;
   breaksWithoutFallback: number;
 }
 

@@ -13,6 +13,12 @@ const res = (status: number, headers: Record<string, string> = {}, body = ''): H
   latencyMs: 1,
 });
 const D = `sha256:${'b'.repeat(64)}`;
+/** A HEAD answer containerd trusts without a GET: a manifest media type, a digest and a length. */
+const HEAD_OK = {
+  'docker-content-digest': D,
+  'content-type': 'application/vnd.oci.image.manifest.v1+json',
+  'content-length': '400',
+};
 
 /** Replays replies in order and records what was sent. */
 function scripted(replies: Reply[]): { transport: HttpTransport; sent: HttpRequest[] } {
@@ -63,7 +69,7 @@ describe('headManifest', () => {
     const { transport, sent } = scripted([
       () => res(401, challenge),
       () => res(200, {}, JSON.stringify({ token: 'T1' })),
-      () => res(200, { 'docker-content-digest': D }),
+      () => res(200, HEAD_OK),
       () => res(401, challenge),
       () => res(404),
     ]);
@@ -90,7 +96,7 @@ describe('headManifest', () => {
       () =>
         res(401, { 'www-authenticate': 'Bearer realm="https://auth.example/oauth2/token",service="acr"' }),
       () => res(200, {}, JSON.stringify({ access_token: 'AT' })),
-      () => res(200, { 'docker-content-digest': D }),
+      () => res(200, HEAD_OK),
     ]);
     const credentials = auth({
       'm.example': { auth: b64('00000000-0000-0000-0000-000000000000:'), identitytoken: 'RT' },
@@ -135,7 +141,7 @@ describe('headManifest', () => {
     const { transport } = scripted([
       () => res(429),
       () => ({ ok: false, failure: 'connect', message: 'ECONNRESET', latencyMs: 1 }),
-      () => res(200, { 'docker-content-digest': D }),
+      () => res(200, HEAD_OK),
     ]);
     const client = createRegistryClient({
       transport,
@@ -171,19 +177,55 @@ describe('headManifest', () => {
   });
 
   it('falls back to GET when HEAD is refused or has no digest, hashing the body', async () => {
-    const body = '{"schemaVersion":2}';
+    const body = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}';
     const { transport, sent } = scripted([
       () => res(405),
-      () => res(200, { 'content-type': 'application/json; charset=utf-8' }, body),
+      () => res(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json; charset=utf-8' }, body),
     ]);
     const probe = await createRegistryClient({ transport }).headManifest(URL1, 'a/b');
     expect(sent.map((r) => r.method)).toEqual(['HEAD', 'GET']);
     expect(probe).toMatchObject({
       outcome: 'found',
       digest: `sha256:${createHash('sha256').update(body).digest('hex')}`,
-      mediaType: 'application/json',
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
       size: body.length,
+      digestChecked: true,
     });
+  });
+
+  it('a mirror (verifyBody) is HEADed then GETted even when the HEAD has a digest', async () => {
+    const body = '{"schemaVersion":2}';
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const type = { 'content-type': 'application/vnd.oci.image.manifest.v1+json' };
+    const { transport, sent } = scripted([
+      () => res(200, { ...type, 'docker-content-digest': digest, 'content-length': '19' }),
+      () => res(200, { ...type, 'docker-content-digest': digest }, body),
+    ]);
+    const probe = await createRegistryClient({ transport }).headManifest(URL1, 'a/b', { verifyBody: true });
+    expect(sent.map((r) => r.method)).toEqual(['HEAD', 'GET']);
+    expect(probe).toMatchObject({ outcome: 'found', digest, digestChecked: true, requests: 2 });
+  });
+
+  it.each<{ name: string; headers: Record<string, string>; message: string }>([
+    { name: 'no Content-Type', headers: {}, message: 'answered 200 without a Content-Type' },
+    {
+      name: 'application/json that is not schema 1',
+      headers: { 'content-type': 'application/json' },
+      message: 'Content-Type application/json: not an image manifest media type',
+    },
+  ])('HEAD 200 then GET with $name is invalid', async ({ headers, message }) => {
+    const { transport } = scripted([() => res(200, headers), () => res(200, headers, '{"schemaVersion":2}')]);
+    const probe = await createRegistryClient({ transport }).headManifest(URL1, 'a/b');
+    expect(probe).toMatchObject({ outcome: 'invalid', httpStatus: 200 });
+    expect(probe.outcome === 'invalid' && probe.message).toContain(message);
+  });
+
+  it('a manifest over 4 MiB is an error the runtime skips, not a stop', async () => {
+    const { transport } = scripted([
+      () => res(200, { ...HEAD_OK, 'content-length': String(5 * 1024 * 1024) }),
+    ]);
+    const probe = await createRegistryClient({ transport }).headManifest(URL1, 'a/b');
+    expect(probe).toMatchObject({ outcome: 'error', message: expect.stringContaining('over 4 MiB') });
   });
 
   it('follows redirects and drops Authorization when the host changes', async () => {
@@ -192,7 +234,7 @@ describe('headManifest', () => {
       () => res(200, {}, '{"token":"T"}'),
       () => res(307, { location: '/v2/other/manifests/1.0' }),
       () => res(302, { location: 'https://cdn.example/blob' }),
-      () => res(200, { 'docker-content-digest': D }),
+      () => res(200, HEAD_OK),
     ]);
     await createRegistryClient({ transport }).headManifest(URL1, 'a/b');
     expect(sent[3]?.url).toBe('https://m.example/v2/other/manifests/1.0');
@@ -216,7 +258,7 @@ describe('headManifest', () => {
   it('uses a registrytoken from the auth file as the bearer token', async () => {
     const { transport, sent } = scripted([
       () => res(401, { 'www-authenticate': 'Bearer realm="https://auth.example/t"' }),
-      () => res(200, { 'docker-content-digest': D }),
+      () => res(200, HEAD_OK),
     ]);
     await createRegistryClient({
       transport,

@@ -1,10 +1,11 @@
 // OCI distribution client, just what verify and preflight need: `/v2/` ping and manifest HEAD
-// (GET fallback) with the runtimes' Accept list, bearer/basic auth on a 401 challenge,
-// redirects, and retries with backoff on 429, 5xx and connection errors.
+// then GET with the runtimes' Accept list, bearer/basic auth on a 401 challenge, redirects, and
+// retries with backoff on 429, 5xx and connection errors. A 200 counts only as a real manifest.
 // Auth follows containerd remotes/docker/auth (fetch.go): GET the realm with basic credentials,
 // or POST an OAuth2 refresh_token grant when the credential is an identity token.
 import { type Credential, type CredentialStore, findCredential } from './credentials.js';
-import { type ManifestProbe, type PingResult, toProbe } from './manifest-probe.js';
+import { digestInUrl, headerVerdict, MAX_MANIFEST_BYTES, notManifest } from './manifest-media.js';
+import { type ExpectedDigest, type ManifestProbe, type PingResult, toProbe } from './manifest-probe.js';
 import type { HttpRequest, HttpResponse, HttpResult, HttpTransport, TlsOptions } from './transport.js';
 import { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
 
@@ -23,6 +24,10 @@ export interface Endpoint {
   tls?: TlsOptions;
   /** Extra headers (spec `mirrors[].headers`), sent on every request to this endpoint. */
   headers?: Record<string, string[]>;
+  /** GET and hash the manifest even when the HEAD announced a digest. Set for mirrors, whose
+   *  answers mirrorctl vouches for; not for sources, where a manifest GET counts against Docker
+   *  Hub's pull rate limit and a HEAD does not (a preflight of 500 images would spend the quota). */
+  verifyBody?: boolean;
 }
 
 export interface ClientOptions {
@@ -40,7 +45,8 @@ export interface ClientOptions {
 export interface RegistryClient {
   /** GET `<apiRoot>/` (e.g. `https://m/v2/`): 200, or 401 with a challenge, means a registry answers. */
   ping(url: string, endpoint?: Endpoint): Promise<PingResult>;
-  /** HEAD (then GET) the manifest at `url`; `repository` names the bearer scope and credentials. */
+  /** HEAD then GET the manifest at `url` (see headManifest below); `repository` names the bearer
+   *  scope and credentials. */
   headManifest(url: string, repository: string, endpoint?: Endpoint): Promise<ManifestProbe>;
 }
 
@@ -228,18 +234,63 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
       };
     },
 
+    // HEAD first, as containerd resolves (core/remotes/docker/resolver.go): its status decides
+    // whether the runtime stops at this host, and a Content-Type that is no manifest type ends the
+    // probe there. A HEAD has no body, so the manifest is then fetched with GET (what c/image and
+    // dockerd send) and hashed: its digest must equal the HEAD's and the GET's Docker-Content-Digest
+    // and a digest in the URL. The GET is skipped only where containerd itself trusts the HEAD
+    // (manifest type, digest and length) and the endpoint does not ask for the body (sources).
     async headManifest(url, repository, endpoint = {}) {
       const counter = { n: 0 };
       const accept = { accept: MANIFEST_ACCEPT };
-      let { result, authMessage } = await authed('HEAD', url, accept, repository, endpoint, counter);
-      // Some registries refuse HEAD or omit the digest header; containerd then GETs and hashes.
-      const needGet =
-        result.ok &&
-        ([400, 405, 501].includes(result.response.status) ||
-          (result.response.status === 200 && !result.response.headers['docker-content-digest']));
-      if (needGet)
-        ({ result, authMessage } = await authed('GET', url, accept, repository, endpoint, counter));
-      return toProbe(result, counter.n, authMessage);
+      const expected: ExpectedDigest[] = [];
+      const inUrl = digestInUrl(url);
+      if (inUrl) expected.push({ digest: inUrl, what: 'digest requested in the URL' });
+      const head = await authed('HEAD', url, accept, repository, endpoint, counter);
+      let headLatency: number | undefined;
+      if (head.result.ok && head.result.response.status === 200) {
+        const { headers } = head.result.response;
+        const latencyMs = head.result.latencyMs;
+        const base = { httpStatus: 200, latencyMs, requests: counter.n };
+        const verdict = headerVerdict(headers['content-type']);
+        if (verdict === 'not-manifest') {
+          const mediaType = headers['content-type']?.split(';')[0]?.trim();
+          return {
+            outcome: 'invalid',
+            message: notManifest(headers['content-type']),
+            ...base,
+            ...(mediaType ? { mediaType } : {}),
+          };
+        }
+        const size = Number(headers['content-length'] ?? Number.NaN);
+        if (size > MAX_MANIFEST_BYTES)
+          return {
+            outcome: 'error',
+            message: `announced a ${(size / 1024 / 1024).toFixed(1)} MiB manifest: runtimes refuse manifests over 4 MiB`,
+            ...base,
+          };
+        const digest = headers['docker-content-digest'];
+        const trusted =
+          verdict === 'manifest' && digest && Number.isFinite(size) && (!inUrl || inUrl === digest);
+        if (trusted && !endpoint.verifyBody)
+          return {
+            outcome: 'found',
+            digest,
+            mediaType: headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '',
+            size,
+            digestChecked: false,
+            ...base,
+          };
+        if (digest) expected.push({ digest, what: 'Docker-Content-Digest of the HEAD' });
+        headLatency = latencyMs;
+      } else if (!(head.result.ok && [400, 405, 501].includes(head.result.response.status))) {
+        return toProbe(head.result, counter.n, head.authMessage);
+      }
+      // Also the fallback for registries that refuse HEAD (containerd retries a 405 with GET).
+      const get = await authed('GET', url, accept, repository, endpoint, counter);
+      const probe = toProbe(get.result, counter.n, get.authMessage, expected);
+      // The latency shown is the HEAD's, the request the runtime's resolver waits for.
+      return headLatency === undefined ? probe : { ...probe, latencyMs: headLatency };
     },
   };
 }

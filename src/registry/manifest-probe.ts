@@ -1,5 +1,7 @@
 // Manifest probe results: what a HEAD/GET of a manifest (or a `/v2/` ping) concluded, as values.
-import { createHash } from 'node:crypto';
+// A 200 is "found" only for an image manifest whose body matches its digests (manifest-media.ts);
+// any other 200 is "invalid": the runtimes stop at a 200, so it is not a miss they fall back from.
+import { judgeManifestBody } from './manifest-media.js';
 import type { FailureKind, HttpResult } from './transport.js';
 
 export interface ProbeBase {
@@ -10,8 +12,19 @@ export interface ProbeBase {
 }
 export type ManifestProbe = ProbeBase &
   (
-    | { outcome: 'found'; httpStatus: number; digest: string; mediaType?: string; size?: number }
+    | {
+        outcome: 'found';
+        httpStatus: number;
+        digest: string;
+        mediaType: string;
+        size?: number;
+        /** The body was fetched and hashes to `digest` (false: the HEAD's digest header was trusted,
+         *  as containerd trusts it). */
+        digestChecked: boolean;
+      }
     | { outcome: 'missing'; httpStatus: number }
+    /** 200, but not an image manifest (a web page, another JSON type) or not the announced digest. */
+    | { outcome: 'invalid'; httpStatus: number; message: string; mediaType?: string }
     | { outcome: 'unauthorized'; httpStatus: number; message: string }
     | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
   );
@@ -22,8 +35,20 @@ export type PingResult = ProbeBase &
     | { outcome: 'error'; httpStatus?: number; failure?: FailureKind; message: string }
   );
 
-/** The verdict for the final manifest response (after auth, redirects and retries). */
-export function toProbe(result: HttpResult, requests: number, authMessage?: string): ManifestProbe {
+/** A digest the manifest body must match, and what announced it (for the message). */
+export interface ExpectedDigest {
+  digest: string;
+  what: string;
+}
+
+/** The verdict for the final manifest response (after auth, redirects and retries). A 200 is judged
+ *  on its body: only a GET reaches here with one. */
+export function toProbe(
+  result: HttpResult,
+  requests: number,
+  authMessage?: string,
+  expected: ExpectedDigest[] = [],
+): ManifestProbe {
   if (!result.ok)
     return {
       outcome: 'error',
@@ -35,14 +60,24 @@ export function toProbe(result: HttpResult, requests: number, authMessage?: stri
   const { status, headers, body } = result.response;
   const base = { latencyMs: result.latencyMs, requests, httpStatus: status };
   if (status === 200) {
-    const digest =
-      headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    const probe: ManifestProbe = { outcome: 'found', digest, ...base };
-    const mediaType = headers['content-type']?.split(';')[0]?.trim();
-    if (mediaType) probe.mediaType = mediaType;
-    const size = Number(headers['content-length'] ?? (body.length > 0 ? body.length : Number.NaN));
-    if (Number.isFinite(size)) probe.size = size;
-    return probe;
+    const header = headers['docker-content-digest'];
+    const all = header ? [...expected, { digest: header, what: 'Docker-Content-Digest' }] : expected;
+    const verdict = judgeManifestBody(headers['content-type'], body, all);
+    if (!verdict.ok) {
+      // containerd skips an over-large manifest and tries the next host (resolver.go): not a stop.
+      if (verdict.tooLarge) return { outcome: 'error', message: verdict.message, ...base };
+      const mediaType = headers['content-type']?.split(';')[0]?.trim();
+      return { outcome: 'invalid', message: verdict.message, ...base, ...(mediaType ? { mediaType } : {}) };
+    }
+    return {
+      outcome: 'found',
+      // Every announced digest matched the body; keep the one the registry or the URL named.
+      digest: header ?? expected[0]?.digest ?? verdict.digest,
+      mediaType: verdict.mediaType,
+      size: body.length,
+      digestChecked: true,
+      ...base,
+    };
   }
   if (status === 404) return { outcome: 'missing', ...base };
   if (status === 401 || status === 403)

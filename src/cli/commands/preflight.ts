@@ -28,10 +28,12 @@ export const preflightCommand: CommandDef = {
   description: `Collects image references (--images list file, --manifests directory of Kubernetes YAML,
 or --cluster: every pod's images and each node's pause image), resolves for each target runtime the
 requests the runtime would make (the same code as \`explain\`), and probes them over the OCI distribution
-API in that order (manifest HEAD, bearer/basic auth, the mirror's TLS settings).
-Per image and target: served by a mirror, by the source only (breaks with fallback: false), missing, or
-unreachable. Targets: --target (e.g. containerd@1.7.13), else the nodes' runtimes with --cluster,
-else containerd.
+API in that order (manifest HEAD, bearer/basic auth, the mirror's TLS settings). A mirror's manifest is
+then fetched with GET and hashed: a 200 counts only with a manifest Content-Type (OCI or Docker) and a
+body matching its Docker-Content-Digest; a source is HEADed only (a GET counts against Docker Hub's
+pull limit). Per image and target: served by a mirror, by the source only (breaks with fallback:
+false), missing, unreachable, or invalid (a 200 that is not the manifest, where the runtime stops).
+Targets: --target (e.g. containerd@1.7.13), else the nodes' runtimes with --cluster, else containerd.
 Exit codes: 0 every image pulls, 1 some image would fail, 2 invalid input.`,
   options: [
     { flags: '-f, --file <spec>', description: 'mirror spec (mirrors.yaml)' },
