@@ -1,6 +1,9 @@
-// Text view of a node plan: what was detected, each change with its diff, the runtime action.
+// Text view of a node plan: what was detected, each change with its diff, the runtime action, and a
+// verdict that says only what the plan showed (blocked, in sync, or in sync with nothing mirrored).
 
+import { ExitCode } from '../exit-codes.js';
 import { formatPlanDiff } from '../plan/diff.js';
+import { NOTHING_SELECTED } from '../plan/selection.js';
 import type { NodePlan } from '../planner/plan-node.js';
 import type { CliContext } from './context.js';
 import { paint } from './output.js';
@@ -14,15 +17,37 @@ export function detectionLine(p: NodePlan): string {
   return `node: ${d.runtime} ${version}${cfg}${dist} → target ${p.target ?? 'none'}`;
 }
 
+/** Why nothing would be applied: the plan's errors, named on stdout beside the diff they block. */
+function blockedText(ctx: CliContext, p: NodePlan): string {
+  const errors = p.diagnostics.filter((d) => d.severity === 'error');
+  const n = errors.length;
+  const shown = errors.slice(0, MAX_REASONS).map((d) => `  - ${d.file ? `${d.file}: ` : ''}${d.message}\n`);
+  const more = n > MAX_REASONS ? `  … and ${n - MAX_REASONS} more (above)\n` : '';
+  const head =
+    n === 0
+      ? 'blocked: nothing could be planned (see above)'
+      : `blocked by ${n} error${n === 1 ? '' : 's'}: nothing is applied until ${n === 1 ? 'it is' : 'they are'} fixed`;
+  return `${paint(ctx, 'error', '✗')} ${head}\n${shown.join('')}${more}`;
+}
+const MAX_REASONS = 5;
+
+/**
+ * stderr: what was detected; stdout: the diff, then one verdict that rests on what the plan checked —
+ * blocked (with its errors), in sync, or in sync with nothing mirrored for this node (issue 15.7/15.9).
+ */
 export function writePlanText(ctx: CliContext, p: NodePlan): void {
   if (!ctx.quiet) ctx.stderr.write(`${detectionLine(p)}\n`);
   const plan = p.plan;
-  if (!plan) return;
-  if (plan.changes.length === 0) {
-    ctx.stdout.write(
-      `${paint(ctx, 'ok', '✓')} in sync: nothing to change (spec ${plan.specHash.slice(0, 12)})\n`,
-    );
+  if (plan && plan.changes.length > 0) ctx.stdout.write(formatPlanDiff(plan, { color: ctx.color }));
+  if (!plan || p.refusal !== ExitCode.OK) {
+    ctx.stdout.write(blockedText(ctx, p));
     return;
   }
-  ctx.stdout.write(formatPlanDiff(plan, { color: ctx.color }));
+  if (plan.changes.length > 0) return;
+  const nothing = plan.diagnostics.find((d) => d.code === NOTHING_SELECTED);
+  ctx.stdout.write(
+    nothing
+      ? `${paint(ctx, 'warning', '⚠')} in sync, but ${nothing.message}\n`
+      : `${paint(ctx, 'ok', '✓')} in sync: nothing to change (spec ${plan.specHash.slice(0, 12)})\n`,
+  );
 }

@@ -157,7 +157,14 @@ export function buildPlan(input: PlanInput): Plan {
   const runtimeAction: RuntimeAction = {
     kind: action,
     service: input.service,
-    reason: action === 'none' ? nothingNeeded(input.target, changes.length) : reasons.join('; '),
+    reason:
+      action === 'none'
+        ? nothingNeeded(
+            input.target,
+            changes.length,
+            diagnostics.some((d) => d.severity === 'error'),
+          )
+        : reasons.join('; '),
   };
   return {
     apiVersion: PLAN_API_VERSION,
@@ -171,12 +178,14 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function nothingNeeded(target: Target, changeCount: number): string {
-  if (changeCount === 0) return 'in sync';
+function nothingNeeded(target: Target, changeCount: number, blocked: boolean): string {
+  // Not "in sync" when errors left changes out of the plan (issue 15.7).
+  if (changeCount === 0) return blocked ? 'nothing planned: blocked by errors' : 'in sync';
   return target === 'containerd'
     ? 'hosts.toml is read at pull time; no restart needed'
     : 'no runtime action needed';
 }
 
-/** plan exit code: 0 in sync, 1 changes pending (2 for invalid input is decided by the caller). */
-export const isInSync = (plan: Plan): boolean => plan.changes.length === 0;
+/** In sync: nothing to change and nothing blocked the plan (exit codes are decided by the caller). */
+export const isInSync = (plan: Plan): boolean =>
+  plan.changes.length === 0 && plan.diagnostics.every((d) => d.severity !== 'error');

@@ -39,4 +39,15 @@ describe('formatPlanDiff', () => {
       'no changes: the node is in sync\nruntime: no containerd action (in sync)\n',
     );
   });
+
+  test('an empty plan blocked by errors does not say in sync', () => {
+    const blocked: Plan = {
+      ...plan,
+      changes: [],
+      diagnostics: [{ severity: 'error', code: 'plan.unowned-file', message: 'exists' }],
+    };
+    const text = formatPlanDiff(blocked, { color: false });
+    expect(text).not.toContain('in sync');
+    expect(text).toContain('no changes planned: blocked by errors');
+  });
 });

@@ -2,6 +2,7 @@
 // diff (the `diff` package, 3 lines of context), secrets redacted, and the runtime action. Pure:
 // colour is an option, not a TTY check.
 import { createTwoFilesPatch } from 'diff';
+import { hasErrors } from '../diagnostics.js';
 import type { FileChange, Plan } from './types.js';
 
 export interface DiffOptions {
@@ -60,7 +61,13 @@ export function formatPlanDiff(plan: Plan, opts: DiffOptions): string {
     }
     for (const line of unified(c)) out.push(paint(line, styleOf(line)));
   }
-  if (plan.changes.length === 0) out.push('no changes: the node is in sync');
+  // "In sync" only when nothing blocked the plan: an error may have left changes out (issue 15.7).
+  if (plan.changes.length === 0)
+    out.push(
+      hasErrors(plan.diagnostics)
+        ? 'no changes planned: blocked by errors'
+        : 'no changes: the node is in sync',
+    );
   const a = plan.action;
   const action =
     a.kind === 'none'

@@ -13,6 +13,7 @@ import { fsErrorToDiagnostic } from '../host/fs-error.js';
 import type { Host } from '../host/ports.js';
 import { buildPlan } from '../plan/build.js';
 import { type DesiredOptions, desiredState, mainConfigPath } from '../plan/desired.js';
+import { nothingSelected } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec, type ReadText } from '../spec/load.js';
@@ -133,7 +134,8 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
         });
     const owned = await ownedOnHost(host.fs, paths, desired.hostsDir ?? paths.certsDir);
     const rendered = input.skipInexpressible ? skipInexpressible(desired.diagnostics) : desired.diagnostics;
-    diagnostics.push(...owned.diagnostics, ...rendered);
+    // k3s/RKE2 render containerd entries (foreign/k3s.ts), the target of a Rancher node.
+    diagnostics.push(...owned.diagnostics, ...rendered, ...nothingSelected(set, target));
     const observed = await readAll(host.fs, [
       ...desired.files.map((f) => f.path),
       ...desired.edits.map((e) => e.path),

@@ -3,6 +3,7 @@
 // come in as parameters (src/cli/node-host.ts wires them); nothing here builds an adapter.
 import { ExitCode } from '../exit-codes.js';
 import type { Host } from '../host/ports.js';
+import { withNothingSelected } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import { applyPlan } from '../transaction/apply.js';
 import { exitCodeFor, type TxResult } from '../transaction/types.js';
@@ -128,7 +129,9 @@ export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): 
       ...base,
       status: pending ? 'applied' : 'unchanged',
       exitCode: ExitCode.OK,
-      message: pending ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}` : 'in sync',
+      message: pending
+        ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}`
+        : withNothingSelected('in sync', plan.diagnostics),
       diagnostics: plan.diagnostics,
     };
   }
@@ -138,7 +141,8 @@ export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): 
     action: tx.action?.kind ?? base.action,
     status: STATUS[tx.status],
     exitCode: out.exitCode,
-    message: tx.runtimeError ?? tx.steps.at(-1)?.message ?? tx.status,
+    // Every reporter (rollout, nodes, the result line) shows this message: it carries the warning.
+    message: withNothingSelected(tx.runtimeError ?? tx.steps.at(-1)?.message ?? tx.status, plan.diagnostics),
     diagnostics: [...plan.diagnostics, ...tx.diagnostics],
   };
 }

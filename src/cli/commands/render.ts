@@ -2,17 +2,32 @@
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
-import { DISTRO_TARGETS, isDistroTarget, renderDistro } from '../../foreign/render-distro.js';
+import {
+  DISTRO_TARGETS,
+  type DistroTarget,
+  isDistroTarget,
+  renderDistro,
+} from '../../foreign/render-distro.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { mkdirLocal, readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { desiredState, mainConfigPath } from '../../plan/desired.js';
+import { nothingSelected } from '../../plan/selection.js';
 import { skipInexpressible } from '../../planner/plan-node.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
 import { type CommandDef, optBool, optString } from '../command.js';
 import { requireSpec, SPEC_OPTION } from '../node-options.js';
 import { writeDiagnostics } from '../output.js';
+
+/** The node format whose `only:` entries each distribution renders (their foreign/<format>.ts appliesTo). */
+const DISTRO_READS: Record<DistroTarget, Target> = {
+  k3s: 'containerd',
+  rke2: 'containerd',
+  talos: 'containerd',
+  bottlerocket: 'containerd',
+  openshift: 'crio',
+};
 
 export const renderCommand: CommandDef = {
   name: 'render',
@@ -68,7 +83,11 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
       throw new CliError(`--base ${basePath}: no such file`, ExitCode.INVALID_INPUT);
     if (isDistroTarget(target)) {
       const r = renderDistro(target, loaded.spec, loaded.assets, base);
-      const diagnostics = [...loaded.diagnostics, ...r.diagnostics];
+      const diagnostics = [
+        ...loaded.diagnostics,
+        ...r.diagnostics,
+        ...nothingSelected(loaded.spec, DISTRO_READS[target], target),
+      ];
       writeDiagnostics(
         ctx,
         optBool(opts, 'skipInexpressible') ? skipInexpressible(diagnostics) : diagnostics,
@@ -93,7 +112,11 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
       host: { mainConfig: base, dropIns: [] },
       opts: { migrateLegacy: optBool(opts, 'migrateLegacy'), keepConfigPathList: false },
     });
-    let diagnostics: Diagnostic[] = [...loaded.diagnostics, ...state.diagnostics];
+    let diagnostics: Diagnostic[] = [
+      ...loaded.diagnostics,
+      ...state.diagnostics,
+      ...nothingSelected(loaded.spec, target),
+    ];
     if (optBool(opts, 'skipInexpressible')) diagnostics = skipInexpressible(diagnostics);
     writeDiagnostics(ctx, diagnostics);
     if (hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
