@@ -3,7 +3,7 @@
 // schema (it throws on unparsable fields, which would be a bug in validate.ts).
 import type { MirrorInput, MirrorSetInput, RegistryInput } from './schema.js';
 import { parseSource } from './source-syntax.js';
-import type { Mirror, MirrorSet, RegistryEntry } from './types.js';
+import { type Mirror, type MirrorSet, type RegistryEntry, SPEC_FORMAT } from './types.js';
 import { canonicalUrl, parseMirrorUrl } from './url-syntax.js';
 
 /** Names Docker Hub answers to; image references normalize to `docker.io` (containerd, c/image). */
@@ -73,7 +73,7 @@ function normalizeEntry(r: RegistryInput, index: number): RegistryEntry {
 
 export function normalizeSpec(input: MirrorSetInput): MirrorSet {
   return {
-    apiVersion: input.apiVersion,
+    apiVersion: SPEC_FORMAT,
     kind: input.kind,
     name: input.metadata.name,
     registries: input.spec.registries.map(normalizeEntry),

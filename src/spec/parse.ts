@@ -111,7 +111,7 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     return fail(
       'spec.empty',
       'the file is empty',
-      'start from `apiVersion: mirrorctl/v1` and `kind: MirrorSet`',
+      'start from `apiVersion: mirrorctl.io/v1alpha1` (or `mirrorctl/v1`) and `kind: MirrorSet`',
     );
   let value: unknown;
   try {

@@ -3,9 +3,10 @@
 // be ignored silently). Field-level syntax (hosts, URLs, header names, durations) is checked here
 // too, so every broken field is reported in one pass; cross-field rules live in rules.ts.
 import { z } from 'zod';
+import { nodeSelectorSchema, ROLLOUT_DEFAULTS, rolloutSchema } from './cluster-fields.js';
 import type { Finding } from './finding.js';
 import { parseSource } from './source-syntax.js';
-import { CAPABILITIES, PATH_MODES, PULL_FROM, TARGETS } from './types.js';
+import { CAPABILITIES, PATH_MODES, PULL_FROM, SPEC_API_VERSIONS, TARGETS } from './types.js';
 import { parseMirrorUrl } from './url-syntax.js';
 import { checkDialTimeout, checkHeaderName, checkHeaderValue, checkMetadataName } from './value-syntax.js';
 
@@ -102,7 +103,11 @@ export const registryInputSchema = z.strictObject({
 
 export const mirrorSetInputSchema = z
   .strictObject({
-    apiVersion: z.literal('mirrorctl/v1'),
+    // Two names for one document: mirrorctl/v1 (files since the start) and the CRD's group/version,
+    // so the same file is `kubectl apply`-able and `mirrorctl apply`-able.
+    apiVersion: z.enum(SPEC_API_VERSIONS).meta({
+      description: 'mirrorctl.io/v1alpha1 (the MirrorSet CRD; also for files) or mirrorctl/v1 (files only).',
+    }),
     kind: z.literal('MirrorSet'),
     metadata: z.strictObject({
       name: z.string().superRefine(reportFindings(checkMetadataName)).meta({
@@ -111,6 +116,8 @@ export const mirrorSetInputSchema = z
     }),
     spec: z.strictObject({
       registries: z.array(registryInputSchema).min(1),
+      nodeSelector: nodeSelectorSchema.optional(),
+      rollout: rolloutSchema.default(ROLLOUT_DEFAULTS),
     }),
   })
   .meta({ title: 'MirrorSet', description: 'mirrorctl registry-mirror specification (mirrors.yaml).' });

@@ -1,5 +1,14 @@
 // The normalized mirror spec every renderer consumes. Produced by spec/validate.ts from the
-// user's mirrors.yaml (apiVersion mirrorctl/v1, kind MirrorSet); never constructed from raw input.
+// user's mirrors.yaml (apiVersion mirrorctl.io/v1alpha1 or mirrorctl/v1, kind MirrorSet); never
+// constructed from raw input.
+
+/** The apiVersions a spec document may carry: the CRD's group/version first, then the original. */
+export const SPEC_API_VERSIONS = ['mirrorctl.io/v1alpha1', 'mirrorctl/v1'] as const;
+export type SpecApiVersion = (typeof SPEC_API_VERSIONS)[number];
+/** The normalized spec's format identity, whichever of SPEC_API_VERSIONS the document used: both
+ *  name the same document, so moving a file to the CRD's apiVersion keeps its spec hash (and the
+ *  nodes configured by it count as up to date). */
+export const SPEC_FORMAT = 'mirrorctl/v1';
 
 export const TARGETS = ['containerd', 'containerd-legacy', 'crio', 'docker'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -62,7 +71,7 @@ export interface RegistryEntry {
 }
 
 export interface MirrorSet {
-  apiVersion: 'mirrorctl/v1';
+  apiVersion: typeof SPEC_FORMAT;
   kind: 'MirrorSet';
   name: string;
   registries: RegistryEntry[];

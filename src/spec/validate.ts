@@ -56,7 +56,7 @@ function validate(text: string, file: string): SpecResult {
           {
             code: 'spec.not-mapping',
             message: 'the document is not a mapping',
-            hint: 'a spec starts with `apiVersion: mirrorctl/v1` and `kind: MirrorSet`',
+            hint: 'a spec starts with `apiVersion: mirrorctl.io/v1alpha1` (or `mirrorctl/v1`) and `kind: MirrorSet`',
           },
           [],
           file,
