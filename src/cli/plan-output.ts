@@ -38,12 +38,18 @@ const MAX_REASONS = 5;
 export function writePlanText(ctx: CliContext, p: NodePlan): void {
   if (!ctx.quiet) ctx.stderr.write(`${detectionLine(p)}\n`);
   const plan = p.plan;
+  const j = p.interrupted;
+  if (j)
+    // Never "in sync" over an interrupted transaction's half-written files (issue 15.2).
+    ctx.stdout.write(
+      `${paint(ctx, 'warning', '!')} interrupted transaction ${j.txid} (${j.kind}, phase ${j.phase}): \`mirrorctl apply\` recovers it first, then plans again\n`,
+    );
   if (plan && plan.changes.length > 0) ctx.stdout.write(formatPlanDiff(plan, { color: ctx.color }));
   if (!plan || p.refusal !== ExitCode.OK) {
     ctx.stdout.write(blockedText(ctx, p));
     return;
   }
-  if (plan.changes.length > 0) return;
+  if (plan.changes.length > 0 || j) return;
   const nothing = plan.diagnostics.find((d) => d.code === NOTHING_SELECTED);
   ctx.stdout.write(
     nothing

@@ -18,6 +18,7 @@ import type { Plan } from '../plan/types.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec, type ReadText } from '../spec/load.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import { type PendingJournal, readPendingJournal } from '../transaction/status.js';
 import { observeHost } from './observe-host.js';
 import { ownedOnHost, readAll, readDropIns, readText } from './observe-node.js';
 import { observeRancherNode } from './observe-rancher.js';
@@ -47,6 +48,8 @@ export interface NodePlan {
   detection?: Detection;
   target?: Target;
   diagnostics: Diagnostic[];
+  /** An interrupted transaction that `apply` recovers before it plans again (issue 15.2). */
+  interrupted?: PendingJournal;
   /** INVALID_INPUT (2) for input / inexpressible, CONFLICT (5) on the host, OK (0) otherwise. */
   refusal: typeof ExitCode.OK | typeof ExitCode.INVALID_INPUT | typeof ExitCode.CONFLICT;
 }
@@ -72,6 +75,16 @@ export function skipInexpressible(ds: Diagnostic[]): Diagnostic[] {
   );
 }
 
+function interruptedWarning(j: PendingJournal, stateDir: string): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'plan.interrupted-transaction',
+    file: `${stateDir}/journal.json`,
+    message: `transaction ${j.txid} (${j.kind}) was interrupted in its ${j.phase} phase; this plan was computed against the files it left behind`,
+    hint: '`mirrorctl apply` recovers it first (rolls it back, or drops it if it had committed), then plans again',
+  };
+}
+
 export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePlan> {
   const paths = input.paths ?? DEFAULT_PATHS;
   const loaded = await loadSpec(input.specFile, input.readSpec);
@@ -80,6 +93,8 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
   }
   const set = loaded.spec;
   try {
+    const journal = await readPendingJournal(host.fs, paths.stateDir);
+    const interrupted = journal.ok ? journal.value : null;
     const facts = await observeHost(host, paths, {
       runCommands: input.runCommands,
       ...(input.containerdBin ? { bins: { containerd: input.containerdBin } } : {}),
@@ -93,9 +108,11 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
       input.runtimeVersion && wire
         ? detectRuntime(facts, paths, { kubeletRuntimeVersion: `${wire}://${input.runtimeVersion}` })
         : first;
-    const base = { spec: set, assets: loaded.assets, detection };
+    const base = { spec: set, assets: loaded.assets, detection, ...(interrupted ? { interrupted } : {}) };
     const target = input.runtime === 'auto' ? detection.target : input.runtime;
     const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...detection.diagnostics];
+    if (!journal.ok) diagnostics.push(journal.diagnostic);
+    if (interrupted) diagnostics.push(interruptedWarning(interrupted, paths.stateDir));
     if (!target) {
       diagnostics.push({
         severity: 'error',

@@ -5,8 +5,9 @@ import { ExitCode } from '../exit-codes.js';
 import type { Host } from '../host/ports.js';
 import { withNothingSelected } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
-import { applyPlan } from '../transaction/apply.js';
-import { exitCodeFor, type TxResult } from '../transaction/types.js';
+import { applyPlan, STALE_AFTER_RECOVERY } from '../transaction/apply.js';
+import { recoverHost } from '../transaction/session.js';
+import { exitCodeFor, type TxOptions, type TxResult } from '../transaction/types.js';
 import { uninstallAll } from '../transaction/uninstall.js';
 import type { NodeResult, NodeWiring, ReconcileInput, TxWiring, UninstallInput } from './node-entry.js';
 import { type NodePlan, type PlanNodeInput, planNode } from './plan-node.js';
@@ -29,29 +30,58 @@ export interface ApplyNodeOutcome {
   exitCode: number;
 }
 
+/** The transaction's ports for this apply (the detected CRI socket, when there is one). */
+function wiredOptions(host: Host, input: ApplyNodeInput, wire: TxWiring, planned: NodePlan): TxOptions {
+  return wire(host.run, {
+    root: input.root,
+    ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
+    ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
+    ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
+    ...(planned.detection?.socket ? { detectedSocket: planned.detection.socket } : {}),
+    healthTimeoutMs: input.healthTimeoutMs,
+    env: input.env,
+    ...(input.deferAction ? { deferAction: true } : {}),
+  });
+}
+
+/** Steps and recovery of an earlier session (the recovery, a stale refusal) kept in the final result. */
+const withEarlier = (earlier: TxResult, tx: TxResult): TxResult => ({
+  ...tx,
+  steps: [...earlier.steps, ...tx.steps],
+  ...(earlier.recovered && !tx.recovered ? { recovered: earlier.recovered } : {}),
+});
+
+/**
+ * Plans and applies. A plan made while a transaction is interrupted sees its half-written files
+ * (and may call the node in sync), so an interrupted transaction is recovered first — rolled back,
+ * or dropped if it had committed — and the node planned again (issue 15.2). The first plan only
+ * serves to find the runtime (its CRI socket for the recovery's health check).
+ */
 export async function applyNode(
   host: Host,
   input: ApplyNodeInput,
   wire: TxWiring,
 ): Promise<ApplyNodeOutcome> {
-  const planned = await planNode(host, input);
+  let planned = await planNode(host, input);
+  let earlier: TxResult | undefined;
+  if (planned.interrupted && !input.dryRun) {
+    earlier = await recoverHost(host, wiredOptions(host, input, wire, planned));
+    if (earlier.status !== 'unchanged') return { planned, tx: earlier, exitCode: exitCodeFor(earlier) };
+    planned = await planNode(host, input);
+  }
   if (!planned.plan || planned.refusal !== ExitCode.OK)
     return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
   if (input.dryRun) return { planned, exitCode: ExitCode.OK };
-  const tx = await applyPlan(
-    planned.plan,
-    host,
-    wire(host.run, {
-      root: input.root,
-      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
-      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
-      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
-      ...(planned.detection?.socket ? { detectedSocket: planned.detection.socket } : {}),
-      healthTimeoutMs: input.healthTimeoutMs,
-      env: input.env,
-      ...(input.deferAction ? { deferAction: true } : {}),
-    }),
-  );
+  let tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned));
+  if (tx.diagnostics.some((d) => d.code === STALE_AFTER_RECOVERY)) {
+    // Another run was interrupted between our plan and our lock: plan again after its recovery.
+    earlier = earlier ? withEarlier(earlier, tx) : tx;
+    planned = await planNode(host, input);
+    if (!planned.plan || planned.refusal !== ExitCode.OK)
+      return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
+    tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned));
+  }
+  if (earlier) tx = withEarlier(earlier, tx);
   return { planned, tx, exitCode: exitCodeFor(tx) };
 }
 
@@ -124,14 +154,17 @@ export async function reconcileNode(input: ReconcileInput, wiring: NodeWiring): 
     };
   }
   if (!out.tx) {
-    const pending = plan.changes.length > 0;
+    const j = out.planned.interrupted;
+    const pending = plan.changes.length > 0 || j !== undefined;
     return {
       ...base,
       status: pending ? 'applied' : 'unchanged',
       exitCode: ExitCode.OK,
-      message: pending
-        ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}`
-        : withNothingSelected('in sync', plan.diagnostics),
+      message: j
+        ? `transaction ${j.txid} was interrupted: the next apply recovers it, then plans again`
+        : pending
+          ? `${plan.changes.length} change(s) pending, action ${plan.action.kind}`
+          : withNothingSelected('in sync', plan.diagnostics),
       diagnostics: plan.diagnostics,
     };
   }

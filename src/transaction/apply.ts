@@ -1,6 +1,7 @@
 // applyPlan: the transaction engine's entry point for `apply`. Re-reads every file the plan touches and
-// refuses on drift (the plan was computed against other bytes), skips changes already in place,
-// then runs one transaction (transaction.ts) under the lock (session.ts).
+// refuses on drift (the plan was computed against other bytes) or when the lock's recovery of an
+// interrupted transaction just restored a file the plan took as done, skips changes already in
+// place, then runs one transaction (transaction.ts) under the lock (session.ts).
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
 import type { Host } from '../host/ports.js';
 import { type FileChange, PLAN_API_VERSION, type Plan } from '../plan/types.js';
@@ -9,7 +10,10 @@ import { orderOps } from './order.js';
 import { runSession } from './session.js';
 import { sha256Of } from './state-files.js';
 import { runTransaction, type TxOp } from './transaction.js';
-import type { TxOptions, TxResult } from './types.js';
+import type { RecoveryReport, TxOptions, TxResult } from './types.js';
+
+/** Refusal code when recovery restored files the plan has no change for: plan again, then apply. */
+export const STALE_AFTER_RECOVERY = 'agent.plan.stale-after-recovery';
 
 const dec = new TextDecoder();
 
@@ -37,6 +41,24 @@ function preflightChange(c: FileChange, now: Uint8Array | null): TxOp | 'skip' |
   if (c.kind === 'update' && (now === null || sha256Of(now) !== c.beforeSha256))
     return drift(c, now === null ? 'was removed after the plan was made' : 'changed since the plan was made');
   return { path: c.path, after: { data: c.content, mode: c.mode }, owned: c.owned, secret };
+}
+
+/**
+ * A plan made while a transaction was interrupted saw that transaction's half-written files. Where
+ * it proposes a change, preflight compares the file's bytes with the plan's; where it proposes none
+ * (it took the file as done), the file recovery just restored would silently stay old (issue 15.2).
+ */
+function staleAfterRecovery(plan: Plan, rec: RecoveryReport | undefined): Diagnostic[] {
+  const planned = new Set(plan.changes.map((c) => c.path));
+  return (rec?.restored ?? [])
+    .filter((p) => !planned.has(p))
+    .map((p) => ({
+      severity: 'error',
+      code: STALE_AFTER_RECOVERY,
+      file: p,
+      message: `restored just now by the recovery of interrupted transaction ${rec?.txid}; the plan was made before that and takes this file as already done`,
+      hint: 'plan again and apply the new plan (`mirrorctl apply -f SPEC` plans after recovering by itself)',
+    }));
 }
 
 export async function applyPlan(plan: Plan, host: Host, opts: TxOptions): Promise<TxResult> {
@@ -70,6 +92,11 @@ export async function applyPlan(plan: Plan, host: Host, opts: TxOptions): Promis
     );
 
   return runSession(host, opts, 'apply', async (ctx, state) => {
+    const stale = staleAfterRecovery(plan, ctx.recovered);
+    if (stale.length > 0) {
+      await report(ctx, 'preflight', false, `the plan predates the recovery of ${ctx.recovered?.txid}`);
+      return resultOf('apply', 'refused', ctx.steps, stale);
+    }
     const ops: TxOp[] = [];
     const diagnostics: Diagnostic[] = [];
     for (const c of plan.changes) {

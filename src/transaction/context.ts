@@ -5,7 +5,14 @@ import { fsErrorToDiagnostic } from '../host/fs-error.js';
 import type { Host } from '../host/ports.js';
 import type { HeldLock } from './lock.js';
 import { DEFAULT_STATE_DIR } from './state-files.js';
-import { type StepReport, TxError, type TxKind, type TxOptions, type TxResult } from './types.js';
+import {
+  type RecoveryReport,
+  type StepReport,
+  TxError,
+  type TxKind,
+  type TxOptions,
+  type TxResult,
+} from './types.js';
 
 export interface TxContext {
   host: Host;
@@ -15,6 +22,8 @@ export interface TxContext {
   steps: StepReport[];
   /** state.json existed when the transaction started (a failed first commit must remove it). */
   hadState: boolean;
+  /** What this session's recovery of an interrupted transaction did, if there was one. */
+  recovered?: RecoveryReport;
 }
 
 export const stateDirOf = (opts: TxOptions): string => opts.stateDir ?? DEFAULT_STATE_DIR;

@@ -72,7 +72,7 @@ export async function recoverInterrupted(ctx: TxContext, state: TxState | null):
       true,
       `transaction ${journal.txid} rolled back (${restored.length} file(s) restored)`,
     );
-    return { ok: true, report: { ...base, outcome: 'rolled-back' }, state: next };
+    return { ok: true, report: { ...base, outcome: 'rolled-back', restored }, state: next };
   } catch (e) {
     const d = { ...toDiagnostic(e), code: 'agent.recover.failed' };
     await report(ctx, 'recover', false, d.message);

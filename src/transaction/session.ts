@@ -43,6 +43,7 @@ export async function runSession(
     const recovered = rec.report ? { recovered: rec.report } : {};
     if (!rec.ok) return resultOf(kind, 'rollback-failed', steps, [rec.diagnostic], recovered);
     ctx.hadState = rec.state !== null;
+    if (rec.report) ctx.recovered = rec.report;
     const result = await body(ctx, rec.state ?? emptyState(lock.createdDirs));
     cleanupDirs = result.cleanupDirs ?? [];
     const { cleanupDirs: _omit, ...plain } = result;

@@ -25,6 +25,19 @@ export const isInSync = (s: NodeStatus): boolean =>
   s.files.every((f) => f.state === 'ok') &&
   !s.pendingJournal;
 
+export type PendingJournal = NonNullable<NodeStatus['pendingJournal']>;
+
+/** The interrupted transaction the next apply/rollback recovers first (null: none), read-only. */
+export async function readPendingJournal(
+  fs: HostFs,
+  stateDir = DEFAULT_STATE_DIR,
+): Promise<{ ok: true; value: PendingJournal | null } | { ok: false; diagnostic: Diagnostic }> {
+  const read = await readJsonDoc(fs, statePaths(stateDir).journal, journalSchema);
+  if (!read.ok) return read;
+  const j = read.value;
+  return { ok: true, value: j ? { txid: j.txid, kind: j.kind, phase: j.phase } : null };
+}
+
 export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Promise<NodeStatus> {
   const p = statePaths(stateDir);
   const out: NodeStatus = {
@@ -33,12 +46,9 @@ export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Prom
     locked: (await fs.stat(p.lock)) !== null,
     diagnostics: [],
   };
-  const journal = await readJsonDoc(fs, p.journal, journalSchema);
+  const journal = await readPendingJournal(fs, stateDir);
   if (!journal.ok) out.diagnostics.push(journal.diagnostic);
-  else if (journal.value) {
-    const j = journal.value;
-    out.pendingJournal = { txid: j.txid, kind: j.kind, phase: j.phase };
-  }
+  else if (journal.value) out.pendingJournal = journal.value;
   const read = await readJsonDoc(fs, p.state, txStateSchema);
   if (!read.ok) {
     out.diagnostics.push(read.diagnostic);

@@ -31,6 +31,8 @@ export interface RecoveryReport {
   kind: TxKind;
   /** committed: it had finished; rolled-back: its files were restored; discarded: nothing had changed. */
   outcome: 'committed' | 'rolled-back' | 'discarded' | 'rollback-failed';
+  /** Node paths the recovery changed back (rolled-back only): a plan made before it is stale there. */
+  restored?: string[];
 }
 
 export interface TxResult {

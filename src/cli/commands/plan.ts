@@ -43,6 +43,7 @@ action it needs: none (hosts.toml is read at pull time), reload (CRI-O, dockerd:
       writePlanText(ctx, out);
     }
     if (out.refusal !== 0 || !out.plan) return out.refusal || ExitCode.INVALID_INPUT;
-    return out.plan.changes.length === 0 ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+    // An interrupted transaction is pending work even when its half-written files look done.
+    return out.plan.changes.length === 0 && !out.interrupted ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
   },
 };
