@@ -8,7 +8,7 @@ import { readDockerDaemon, writeDocker } from './docker.js';
 import { readK3s, writeK3s } from './k3s.js';
 import { readOpenShift } from './openshift.js';
 import { writeIcsp, writeOpenShift } from './openshift-documents.js';
-import { docToYaml, type ReadResult, specToDoc, type Written } from './spec-doc.js';
+import { docToYaml, type ReadResult, specToDoc, type WriteOptions, type Written } from './spec-doc.js';
 import { readTalos, writeTalos } from './talos.js';
 
 export interface Format {
@@ -16,7 +16,8 @@ export interface Format {
   summary: string;
   /** Absent for formats that are only ever written (bottlerocket). `spec` is read by loadSpec. */
   read?: (text: string, file: string) => ReadResult;
-  write: (set: MirrorSet, assets: SpecAssets) => Written;
+  /** `opts.objectName` names written objects (the formats that have names: OpenShift's). */
+  write: (set: MirrorSet, assets: SpecAssets, opts?: WriteOptions) => Written;
 }
 
 export const FORMATS: readonly Format[] = [
@@ -29,19 +30,19 @@ export const FORMATS: readonly Format[] = [
     name: 'openshift',
     summary: 'ImageDigestMirrorSet + ImageTagMirrorSet + CA ConfigMap + image.config patch',
     read: readOpenShift,
-    write: (s, a) => writeOpenShift(s, a),
+    write: (s, a, o) => writeOpenShift(s, a, undefined, o),
   },
   {
     name: 'idms',
     summary: 'ImageDigestMirrorSet (config.openshift.io/v1)',
     read: readOpenShift,
-    write: (s, a) => writeOpenShift(s, a, 'ImageDigestMirrorSet'),
+    write: (s, a, o) => writeOpenShift(s, a, 'ImageDigestMirrorSet', o),
   },
   {
     name: 'itms',
     summary: 'ImageTagMirrorSet (config.openshift.io/v1)',
     read: readOpenShift,
-    write: (s, a) => writeOpenShift(s, a, 'ImageTagMirrorSet'),
+    write: (s, a, o) => writeOpenShift(s, a, 'ImageTagMirrorSet', o),
   },
   {
     name: 'icsp',

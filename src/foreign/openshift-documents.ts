@@ -1,17 +1,19 @@
 // OpenShift objects as the YAML `convert --to openshift|idms|itms|icsp` prints: all objects plus the
 // image.config merge patch, one kind alone (naming what the other kind and image.config would have
-// held), or the deprecated ImageContentSourcePolicy (digest rules only, no source policy).
+// held), or the deprecated ImageContentSourcePolicy (digest rules only, no source policy). Objects
+// keep the input's own name when it had one (WriteOptions.objectName), else mirrorctl-<spec name>.
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import { imageConfigPatch, type KubeObject, objectName, specToOpenShift } from './openshift.js';
-import type { Written } from './spec-doc.js';
+import type { WriteOptions, Written } from './spec-doc.js';
 import { writeYamlDocs } from './yaml-docs.js';
 
 export function writeOpenShift(
   set: MirrorSet,
   assets: SpecAssets,
   only?: 'ImageDigestMirrorSet' | 'ImageTagMirrorSet',
+  opts: WriteOptions = {},
 ): Written {
-  const out = specToOpenShift(set, assets);
+  const out = specToOpenShift(set, assets, opts.objectName);
   const diagnostics = [...out.diagnostics];
   if (!only) {
     const patch = imageConfigPatch(out);
@@ -47,8 +49,9 @@ export function writeOpenShift(
   return { text: writeYamlDocs(wanted), diagnostics };
 }
 
-export function writeIcsp(set: MirrorSet, assets: SpecAssets): Written {
-  const out = specToOpenShift(set, assets);
+export function writeIcsp(set: MirrorSet, assets: SpecAssets, opts: WriteOptions = {}): Written {
+  const name = opts.objectName ?? objectName(set);
+  const out = specToOpenShift(set, assets, name);
   const diagnostics = [...out.diagnostics];
   const idms = out.objects.find((o) => o.kind === 'ImageDigestMirrorSet');
   const rules =
@@ -76,7 +79,7 @@ export function writeIcsp(set: MirrorSet, assets: SpecAssets): Written {
   const icsp = {
     apiVersion: 'operator.openshift.io/v1alpha1',
     kind: 'ImageContentSourcePolicy',
-    metadata: { name: objectName(set) },
+    metadata: { name },
     spec: { repositoryDigestMirrors: rules.map((r) => ({ source: r.source, mirrors: r.mirrors })) },
   };
   return { text: writeYamlDocs([icsp]), diagnostics };

@@ -46,7 +46,12 @@ const appliesToOpenShift = (e: RegistryEntry): boolean => e.only === undefined |
 
 const location = (m: Mirror): string => `${m.host}${m.path}`;
 
-export function specToOpenShift(set: MirrorSet, assets: SpecAssets): OpenShiftOutput {
+/** `name`: the objects' metadata.name (default mirrorctl-<spec name>, what rollout applies). */
+export function specToOpenShift(
+  set: MirrorSet,
+  assets: SpecAssets,
+  name: string = objectName(set),
+): OpenShiftOutput {
   const digest: MirrorRule[] = [];
   const tag: MirrorRule[] = [];
   const insecure = new Set<string>();
@@ -78,7 +83,6 @@ export function specToOpenShift(set: MirrorSet, assets: SpecAssets): OpenShiftOu
       }
     }
   }
-  const name = objectName(set);
   const objects: KubeObject[] = [];
   if (digest.length > 0)
     objects.push({
@@ -136,7 +140,7 @@ const RULE_FIELDS: Record<string, { field: string; kind: 'digest' | 'tag' }> = {
   ImageContentSourcePolicy: { field: 'repositoryDigestMirrors', kind: 'digest' },
 };
 
-function rulesOf(obj: unknown, file: string): { rules: Rule[]; diagnostics: Diagnostic[] } {
+function rulesOf(obj: unknown, file: string): { rules: Rule[]; diagnostics: Diagnostic[]; name?: string } {
   const diagnostics: Diagnostic[] = [];
   const kind = isRecord(obj) && typeof obj.kind === 'string' ? obj.kind : '';
   const def = RULE_FIELDS[kind];
@@ -154,7 +158,10 @@ function rulesOf(obj: unknown, file: string): { rules: Rule[]; diagnostics: Diag
     };
   const list = obj.spec[def.field];
   const rules: Rule[] = [];
-  if (!Array.isArray(list)) return { rules, diagnostics };
+  const name =
+    isRecord(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : undefined;
+  const named = name === undefined ? {} : { name };
+  if (!Array.isArray(list)) return { rules, diagnostics, ...named };
   list.forEach((r, i) => {
     const field = `spec.${def.field}[${i}]`;
     if (!isRecord(r) || typeof r.source !== 'string') {
@@ -187,7 +194,7 @@ function rulesOf(obj: unknown, file: string): { rules: Rule[]; diagnostics: Diag
       kind: def.kind,
     });
   });
-  return { rules, diagnostics };
+  return { rules, diagnostics, ...named };
 }
 
 /** Merges digest and tag rules per source into spec entries (order of first appearance kept). */
@@ -230,14 +237,32 @@ function rulesToEntries(rules: Rule[], file: string): { entries: EntryDoc[]; dia
   return { entries, diagnostics };
 }
 
+/**
+ * The objects' metadata.name is the input's name: `oc adm migrate icsp` keeps it from ICSP to IDMS,
+ * and so does `convert` (issue 19 item 2). Several names: the first, said so.
+ */
 export function readOpenShift(text: string, file: string): ReadResult {
   const parsed = readYamlDocs(text, file);
   const diagnostics = [...parsed.diagnostics];
+  const names: string[] = [];
   const rules = parsed.docs.flatMap((d) => {
     const r = rulesOf(d, file);
     diagnostics.push(...r.diagnostics);
+    if (r.name !== undefined && !names.includes(r.name)) names.push(r.name);
     return r.rules;
   });
   const merged = rulesToEntries(rules, file);
-  return { entries: merged.entries, diagnostics: [...diagnostics, ...merged.diagnostics] };
+  if (names.length > 1)
+    merged.diagnostics.push({
+      severity: 'warning',
+      code: 'convert.openshift.names',
+      file,
+      message: `the input's objects are named ${names.join(', ')}; the result is named ${names[0]}`,
+      hint: 'use --name to choose the name',
+    });
+  return {
+    entries: merged.entries,
+    diagnostics: [...diagnostics, ...merged.diagnostics],
+    ...(names[0] !== undefined ? { name: names[0] } : {}),
+  };
 }

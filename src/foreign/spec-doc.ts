@@ -34,6 +34,14 @@ export interface SpecDoc {
 export interface ReadResult {
   entries: EntryDoc[];
   diagnostics: Diagnostic[];
+  /** The input's own name (metadata.name of its objects), for the formats that have one. */
+  name?: string;
+}
+
+/** How a writer names what it writes; without objectName, objects are mirrorctl-<spec name>. */
+export interface WriteOptions {
+  /** The exact metadata.name of written objects: the input's own name, or --name. */
+  objectName?: string;
 }
 
 /** What a foreign format's writer returns: the file, and a Diagnostic for each spec field it lost. */

@@ -9,6 +9,7 @@ import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
 import { readLocalText, writeLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import type { MirrorSet, SpecAssets } from '../../spec/types.js';
+import { checkMetadataName } from '../../spec/value-syntax.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { writeDiagnostics } from '../output.js';
@@ -20,23 +21,69 @@ export interface SpecRead {
   spec?: MirrorSet;
   assets: SpecAssets;
   diagnostics: Diagnostic[];
+  /** The exact name for written objects: --name, else the input's own objects' name. */
+  objectName?: string;
 }
 
-/** Reads FILE as `from` into a validated spec (+ the TLS files it names, when readable here). */
+const DEFAULT_NAME = 'imported';
+
+/** The spec's name from a foreign input's own name, when that is a valid spec name (a DNS label). */
+function specName(own: string | undefined, file: string): { name: string; diagnostics: Diagnostic[] } {
+  if (own === undefined) return { name: DEFAULT_NAME, diagnostics: [] };
+  if (checkMetadataName(own).length === 0) return { name: own, diagnostics: [] };
+  return {
+    name: DEFAULT_NAME,
+    diagnostics: [
+      {
+        severity: 'warning',
+        code: 'convert.name',
+        file,
+        message: `the input is named ${own}, which is not a DNS-1123 label: the spec is named ${DEFAULT_NAME} (objects written from it keep ${own})`,
+        hint: 'use --name to choose the name',
+      },
+    ],
+  };
+}
+
+/**
+ * Reads FILE as `from` into a validated spec (+ the TLS files it names, when readable here). The
+ * name is `name` (--name) when given, else the input's own: a spec's metadata.name, or the
+ * metadata.name of IDMS/ITMS/ICSP objects, kept as OpenShift's own migration keeps it.
+ */
 export async function readAsSpec(
   ctx: CliContext,
   from: Format,
   file: string,
-  name: string,
+  name?: string,
 ): Promise<SpecRead> {
   const path = resolve(ctx.cwd, file);
-  if (from.name === 'spec') return loadSpec(path, readLocalText);
+  const named = name === undefined ? {} : { objectName: name };
+  if (from.name === 'spec') {
+    const loaded = await loadSpec(path, readLocalText);
+    const problems = (name === undefined ? [] : checkMetadataName(name)).map(
+      (f): Diagnostic => ({
+        severity: 'error',
+        field: 'metadata.name',
+        ...f,
+        message: `--name: ${f.message}`,
+      }),
+    );
+    if (!loaded.spec || name === undefined) return loaded;
+    return {
+      ...loaded,
+      spec: { ...loaded.spec, name },
+      diagnostics: [...loaded.diagnostics, ...problems],
+      ...named,
+    };
+  }
   const text = await readLocalText(path);
   if (text === null) throw new CliError(`${file}: no such file`, ExitCode.INVALID_INPUT);
   if (!from.read)
     throw new CliError(`--from ${from.name}: this format is write-only`, ExitCode.INVALID_INPUT);
   const read = from.read(text, file);
-  const converted = docToSpec(specDoc(name, read.entries), file);
+  const own = name === undefined ? specName(read.name, file) : { name, diagnostics: [] };
+  const objectName = name ?? read.name;
+  const converted = docToSpec(specDoc(own.name, read.entries), file);
   const assets: SpecAssets = {};
   for (const e of converted.spec?.registries ?? [])
     for (const m of e.mirrors)
@@ -48,7 +95,8 @@ export async function readAsSpec(
   return {
     ...(converted.spec ? { spec: converted.spec } : {}),
     assets,
-    diagnostics: [...read.diagnostics, ...converted.diagnostics],
+    diagnostics: [...read.diagnostics, ...own.diagnostics, ...converted.diagnostics],
+    ...(objectName === undefined ? {} : { objectName }),
   };
 }
 
@@ -82,8 +130,8 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
     { flags: '--to <format>', description: 'format to write', choices: FORMAT_NAMES },
     {
       flags: '--name <name>',
-      description: 'metadata.name of a spec made from another format',
-      default: 'imported',
+      description:
+        "name of the result (spec metadata.name; IDMS/ITMS/ICSP objects exactly this); default: the input's own name (a spec's, or the IDMS/ITMS/ICSP objects'), else imported",
     },
     { flags: '-o, --output <file>', description: 'write the result here instead of stdout' },
   ],
@@ -100,12 +148,14 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
       throw new CliError(`--from and --to take one of ${FORMAT_NAMES.join(', ')}`, ExitCode.INVALID_INPUT);
     const file = args[0];
     if (!file) throw new CliError('missing FILE to convert', ExitCode.INVALID_INPUT);
-    const read = await readAsSpec(ctx, from, file, optString(opts, 'name') ?? 'imported');
+    const read = await readAsSpec(ctx, from, file, optString(opts, 'name'));
     if (!read.spec || hasErrors(read.diagnostics)) {
       writeDiagnostics(ctx, read.diagnostics);
       return ExitCode.INVALID_INPUT;
     }
-    const written = to.write(read.spec, read.assets);
+    const written = to.write(read.spec, read.assets, {
+      ...(read.objectName === undefined ? {} : { objectName: read.objectName }),
+    });
     const diagnostics = [
       ...read.diagnostics,
       ...unreadPem(read.spec, read.assets, to.name),
