@@ -28,7 +28,10 @@ function run(bin: string, args: string[], close: ('stdout' | 'stderr')[]): Promi
     const out = { stdout: '', stderr: '' };
     for (const name of ['stdout', 'stderr'] as const) {
       if (close.includes(name)) child[name].destroy();
-      else child[name].on('data', (b: Buffer) => void (out[name] += b.toString()));
+      else
+        child[name].on('data', (b: Buffer) => {
+          out[name] += b.toString();
+        });
     }
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, ...out }));
