@@ -2,6 +2,7 @@
 // operator can adopt a hand-made setup. Reads through the Host port only (a --root prefix in tests).
 // Sources, first one wins per registry: certs.d hosts.toml, legacy CRI mirrors, k3s/RKE2
 // registries.yaml, registries.conf(.d), daemon.json. Each finding names the file it came from.
+import { type Detection, detectRuntime } from '../detect/detect.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { hostsTomlEntry, legacyEntries } from '../foreign/containerd.js';
 import { readDockerDaemon } from '../foreign/docker.js';
@@ -9,13 +10,18 @@ import { readK3s } from '../foreign/k3s.js';
 import type { EntryDoc, MirrorDoc } from '../foreign/spec-doc.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { effectiveRegistriesConf } from '../formats/registries-conf.js';
-import type { HostFs } from '../host/ports.js';
+import type { Host, HostFs } from '../host/ports.js';
+import type { MirrorSet, SpecAssets } from '../spec/types.js';
+import type { ImportSource, SourceKind } from './import-lints.js';
+import { observeHost } from './observe-host.js';
 import { readDropIns, readText } from './observe-node.js';
 
 export interface NodeImport {
   entries: EntryDoc[];
   /** Files that contributed entries, for the summary line. */
   files: string[];
+  /** Every file read that configures registries, with its kind and the entries it contributed. */
+  sources: ImportSource[];
   diagnostics: Diagnostic[];
 }
 
@@ -23,12 +29,11 @@ function cimageEntries(
   mainText: string | null,
   dropIns: { path: string; text: string }[],
   file: string,
-): NodeImport {
+): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
   const r = effectiveRegistriesConf(mainText, dropIns);
   if (!r.ok)
     return {
       entries: [],
-      files: [],
       diagnostics: [{ severity: 'error', code: 'import.registries-conf', file, message: r.error }],
     };
   const diagnostics: Diagnostic[] = [];
@@ -53,14 +58,20 @@ function cimageEntries(
     });
     entries.push({ source: reg.prefix, ...(reg.blocked ? { fallback: false } : {}), mirrors });
   }
-  return { entries, files: entries.length > 0 ? [file] : [], diagnostics };
+  return { entries, diagnostics };
 }
 
 export async function importFromNode(fs: HostFs, paths: NodePaths): Promise<NodeImport> {
-  const out: NodeImport = { entries: [], files: [], diagnostics: [] };
-  const add = (file: string, r: { entries: EntryDoc[]; diagnostics: Diagnostic[] }): void => {
+  const out: NodeImport = { entries: [], files: [], sources: [], diagnostics: [] };
+  const add = (
+    file: string,
+    kind: SourceKind,
+    r: { entries: EntryDoc[]; diagnostics: Diagnostic[] },
+  ): void => {
     out.diagnostics.push(...r.diagnostics);
     if (r.entries.length > 0 && !out.files.includes(file)) out.files.push(file);
+    const source = { file, kind, entries: 0 };
+    out.sources.push(source);
     for (const e of r.entries) {
       const first = out.entries.find((x) => x.source === e.source);
       if (first) {
@@ -74,6 +85,7 @@ export async function importFromNode(fs: HostFs, paths: NodePaths): Promise<Node
         continue;
       }
       out.entries.push(e);
+      source.entries += 1;
     }
   };
   for (const dir of (await fs.readDir(paths.certsDir)) ?? []) {
@@ -81,20 +93,53 @@ export async function importFromNode(fs: HostFs, paths: NodePaths): Promise<Node
     const text = await readText(fs, file);
     if (text === null) continue;
     const r = hostsTomlEntry(dir, text, file);
-    add(file, { entries: r.entry ? [r.entry] : [], diagnostics: r.diagnostics });
+    add(file, 'hosts-toml', { entries: r.entry ? [r.entry] : [], diagnostics: r.diagnostics });
   }
   const config = await readText(fs, paths.containerdConfig);
-  if (config !== null) add(paths.containerdConfig, legacyEntries(config, paths.containerdConfig));
+  if (config !== null)
+    add(paths.containerdConfig, 'legacy-mirrors', legacyEntries(config, paths.containerdConfig));
   for (const flavor of ['k3s', 'rke2']) {
     const file = `/etc/rancher/${flavor}/registries.yaml`;
     const text = await readText(fs, file);
-    if (text !== null) add(file, readK3s(text, file));
+    if (text !== null) add(file, 'registries-yaml', readK3s(text, file));
   }
   const main = await readText(fs, paths.registriesConf);
   const dropIns = await readDropIns(fs, paths.registriesConfDir);
   if (main !== null || dropIns.length > 0)
-    add(paths.registriesConf, cimageEntries(main, dropIns, paths.registriesConf));
+    add(paths.registriesConf, 'registries-conf', cimageEntries(main, dropIns, paths.registriesConf));
   const daemon = await readText(fs, paths.dockerDaemonJson);
-  if (daemon !== null) add(paths.dockerDaemonJson, readDockerDaemon(daemon, paths.dockerDaemonJson));
+  if (daemon !== null)
+    add(paths.dockerDaemonJson, 'daemon-json', readDockerDaemon(daemon, paths.dockerDaemonJson));
   return out;
+}
+
+/** The node's runtime, as plan detects it (an explicit version stands for what kubelet reports). */
+export async function detectNodeRuntime(
+  host: Host,
+  paths: NodePaths,
+  opts: { runCommands: boolean; containerdBin?: string; runtimeVersion?: string },
+): Promise<Detection> {
+  const facts = await observeHost(host, paths, {
+    runCommands: opts.runCommands,
+    ...(opts.containerdBin ? { bins: { containerd: opts.containerdBin } } : {}),
+  });
+  const first = detectRuntime(facts, paths);
+  const wire = { containerd: 'containerd', crio: 'cri-o', docker: 'docker', unknown: undefined }[
+    first.runtime
+  ];
+  return opts.runtimeVersion && wire
+    ? detectRuntime(facts, paths, { kubeletRuntimeVersion: `${wire}://${opts.runtimeVersion}` })
+    : first;
+}
+
+/** The TLS files an imported spec names (node paths), read from the node for the lints. */
+export async function readTlsAssets(fs: HostFs, set: MirrorSet): Promise<SpecAssets> {
+  const assets: SpecAssets = {};
+  for (const m of set.registries.flatMap((e) => e.mirrors))
+    for (const p of [m.tls.caFile, m.tls.certFile, m.tls.keyFile]) {
+      if (p === undefined || p in assets) continue;
+      const text = await readText(fs, p);
+      if (text !== null) assets[p] = text;
+    }
+  return assets;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CommandDef } from '../../src/cli/command.js';
 import { applyCommand } from '../../src/cli/commands/apply.js';
+import { importCommand } from '../../src/cli/commands/import.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
 import { rollbackCommand } from '../../src/cli/commands/rollback.js';
 import { uninstallCommand } from '../../src/cli/commands/uninstall.js';
@@ -47,7 +48,7 @@ const CONTROL_FLAGS = [
 ];
 
 describe('the node flags are one table', () => {
-  test.each([planCommand, applyCommand, rollbackCommand, uninstallCommand])(
+  test.each([planCommand, applyCommand, rollbackCommand, uninstallCommand, importCommand])(
     '$name takes --root and the runtime flags, described as plan describes them',
     (c) => {
       const plan = flagsOf(planCommand);

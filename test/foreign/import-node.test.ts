@@ -1,6 +1,6 @@
 // import --from-node over the captured host trees (through the CLI, read-only temp copies): what
 // each runtime's files say comes back as a spec that validates, and what has no field is reported.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -137,4 +137,55 @@ test('a node without mirrors is an error naming the root', async () => {
   const out = await runCli(['import', '--from-node', '--root', root('ubuntu-crio')]);
   expect(out.code).toBe(2);
   expect(out.stderr).toContain('no registry mirrors');
+});
+
+// Issue 15.10: import runs the renderers' lints on the spec it produces (what explain and plan would
+// say), and says when a file it read is one the node's runtime does not read.
+const SEED_HOSTS = new URL(
+  '../golden/containerd/seed-dpod/expected/etc/containerd/certs.d/icr.io/hosts.toml',
+  import.meta.url,
+).pathname;
+
+test("the seed's hosts.toml: import warns what explain warns about the spec it produced", async () => {
+  const r = root();
+  put(r, '/etc/containerd/certs.d/icr.io/hosts.toml', readFileSync(SEED_HOSTS, 'utf8'));
+  const out = await runCli(['import', '--from-node', '--root', r]);
+  expect(out.code, out.stderr).toBe(0);
+  expect(out.stderr).toContain('api-root URL has no /v2 in its path');
+  const spec = join(r, 'imported.yaml');
+  writeFileSync(spec, out.stdout);
+  const explained = await runCli(['explain', 'icr.io/cpopen/foo:1', '-f', spec, '--target', 'containerd']);
+  const finding = /api-root URL has no \/v2 in its path[^\n]*/.exec(explained.stdout)?.[0];
+  expect(finding).toBeDefined();
+  expect(out.stderr).toContain(`imported spec: ${finding}`);
+});
+
+test('a Docker node: /etc/containers/registries.conf is imported with a warning that dockerd never reads it', async () => {
+  const r = root('docker-cri-dockerd');
+  put(
+    r,
+    '/etc/containers/registries.conf',
+    '[[registry]]\nprefix = "quay.io"\nlocation = "quay.io"\n[[registry.mirror]]\nlocation = "quay-mirror.example.com"\n',
+  );
+  const out = await runCli(['import', '--from-node', '--root', r, '--runtime-version', '24.0.7']);
+  expect(out.code, out.stderr).toBe(0);
+  expect(out.stderr).toContain(
+    '/etc/containers/registries.conf docker does not read /etc/containers/registries.conf',
+  );
+  expect(out.stderr).toContain('has no effect on');
+  // … and the Docker renderer's verdict on the imported quay.io entry.
+  expect(out.stderr).toContain('"quay.io" cannot be mirrored through daemon.json');
+  expect(out.stderr).not.toContain('/etc/docker/daemon.json docker does not read');
+});
+
+test('containerd without config_path does not read certs.d: said at import', async () => {
+  const r = root('debian12-containerd16');
+  put(r, '/etc/containerd/certs.d/docker.io/hosts.toml', '[host."https://cache.example.com"]\n');
+  const out = await runCli(['import', '--from-node', '--root', r, '--runtime-version', '1.6.20']);
+  expect(out.code, out.stderr).toBe(0);
+  expect(out.stderr).toContain("containerd's config_path does not name /etc/containerd/certs.d");
+  // With config_path naming it (containerd21-v3), the same file is read: no such warning.
+  const read = await runCli(['import', '--from-node', '--root', root('containerd21-v3')]);
+  expect(read.code, read.stderr).toBe(0);
+  expect(read.stderr).not.toContain('does not read');
 });

@@ -7,10 +7,11 @@ import { CliError, ExitCode } from '../../exit-codes.js';
 import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { writeLocalText } from '../../host/local-files.js';
-import { nodeFs } from '../../host/node-fs.js';
-import { importFromNode } from '../../planner/import-node.js';
+import { importLints, lintTargets, unreadSources } from '../../planner/import-lints.js';
+import { detectNodeRuntime, importFromNode, readTlsAssets } from '../../planner/import-node.js';
 import { type CommandDef, optBool, optString } from '../command.js';
-import { ROOT_OPTION } from '../node-options.js';
+import { nodeHost } from '../node-host.js';
+import { NODE_OPTIONS, rootOf, runtimeFlag } from '../node-options.js';
 import { writeDiagnostics } from '../output.js';
 
 export const importCommand: CommandDef = {
@@ -21,10 +22,13 @@ registries.yaml, registries.conf and registries.conf.d, and daemon.json under --
 MirrorSet. The first file that configures a registry wins (a warning names the others). Credentials,
 inline certificates and source rewrites have no spec field: each is reported on stderr. TLS paths are
 node paths; run mirrorctl where they resolve (or copy the files) before planning with the spec.
+A file the node's runtime does not read (registries.conf on a Docker node, hosts.toml outside
+containerd's config_path) is reported, and the imported spec is checked by the renderers plan uses for
+the node's target (or, runtime unknown, for the format each file is): their findings are warnings here.
 Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirrorctl convert --to spec\`.`,
   options: [
     { flags: '--from-node', description: 'read the node under --root (the only source import reads)' },
-    ROOT_OPTION,
+    ...NODE_OPTIONS,
     { flags: '--name <name>', description: 'metadata.name of the spec', default: 'imported' },
     { flags: '-o, --output <file>', description: 'write the spec here instead of stdout' },
   ],
@@ -38,10 +42,34 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
         'pass --from-node (files in other formats: mirrorctl convert --to spec FILE)',
         ExitCode.INVALID_INPUT,
       );
-    const root = resolve(ctx.cwd, optString(opts, 'root') ?? '/');
-    const found = await importFromNode(nodeFs({ root }), DEFAULT_PATHS);
+    const root = rootOf(ctx, opts);
+    const host = nodeHost(root);
+    const bin = optString(opts, 'containerdBin');
+    const version = optString(opts, 'runtimeVersion');
+    // Which runtime reads which file decides what is in effect on this node (issue 15.10).
+    const detection = await detectNodeRuntime(host, DEFAULT_PATHS, {
+      runCommands: root === '/' || bin !== undefined,
+      ...(bin ? { containerdBin: bin } : {}),
+      ...(version ? { runtimeVersion: version } : {}),
+    });
+    const target = runtimeFlag(opts) ?? detection.target;
+    const runtime = { detection, ...(target ? { target } : {}) };
+    const found = await importFromNode(host.fs, DEFAULT_PATHS);
     const converted = docToSpec(specDoc(optString(opts, 'name') ?? 'imported', found.entries), root);
-    const diagnostics = [...found.diagnostics, ...converted.diagnostics];
+    const lints = converted.spec
+      ? importLints(
+          converted.spec,
+          lintTargets(found.sources, runtime),
+          await readTlsAssets(host.fs, converted.spec),
+          version ?? detection.version,
+        )
+      : [];
+    const diagnostics = [
+      ...found.diagnostics,
+      ...converted.diagnostics,
+      ...unreadSources(found.sources, runtime),
+      ...lints,
+    ];
     writeDiagnostics(ctx, diagnostics);
     if (!converted.spec || hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
     if (!ctx.quiet)
