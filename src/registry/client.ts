@@ -4,8 +4,14 @@
 // Auth follows containerd remotes/docker/auth (fetch.go): GET the realm with basic credentials,
 // or POST an OAuth2 refresh_token grant when the credential is an identity token.
 import { type Credential, type CredentialStore, findCredential } from './credentials.js';
-import { digestInUrl, headerVerdict, MAX_MANIFEST_BYTES, notManifest } from './manifest-media.js';
-import { type ExpectedDigest, type ManifestProbe, type PingResult, toProbe } from './manifest-probe.js';
+import { digestInUrl } from './manifest-media.js';
+import {
+  type ExpectedDigest,
+  fromHead,
+  type ManifestProbe,
+  type PingResult,
+  toProbe,
+} from './manifest-probe.js';
 import type { HttpRequest, HttpResponse, HttpResult, HttpTransport, TlsOptions } from './transport.js';
 import { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
 
@@ -249,40 +255,12 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
       const head = await authed('HEAD', url, accept, repository, endpoint, counter);
       let headLatency: number | undefined;
       if (head.result.ok && head.result.response.status === 200) {
-        const { headers } = head.result.response;
-        const latencyMs = head.result.latencyMs;
-        const base = { httpStatus: 200, latencyMs, requests: counter.n };
-        const verdict = headerVerdict(headers['content-type']);
-        if (verdict === 'not-manifest') {
-          const mediaType = headers['content-type']?.split(';')[0]?.trim();
-          return {
-            outcome: 'invalid',
-            message: notManifest(headers['content-type']),
-            ...base,
-            ...(mediaType ? { mediaType } : {}),
-          };
-        }
-        const size = Number(headers['content-length'] ?? Number.NaN);
-        if (size > MAX_MANIFEST_BYTES)
-          return {
-            outcome: 'error',
-            message: `announced a ${(size / 1024 / 1024).toFixed(1)} MiB manifest: runtimes refuse manifests over 4 MiB`,
-            ...base,
-          };
-        const digest = headers['docker-content-digest'];
-        const trusted =
-          verdict === 'manifest' && digest && Number.isFinite(size) && (!inUrl || inUrl === digest);
-        if (trusted && !endpoint.verifyBody)
-          return {
-            outcome: 'found',
-            digest,
-            mediaType: headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '',
-            size,
-            digestChecked: false,
-            ...base,
-          };
-        if (digest) expected.push({ digest, what: 'Docker-Content-Digest of the HEAD' });
-        headLatency = latencyMs;
+        const verdict = fromHead(head.result.response.headers, head.result.latencyMs, counter.n, inUrl);
+        if (verdict.final && (verdict.final.outcome !== 'found' || !endpoint.verifyBody))
+          return verdict.final;
+        if (verdict.digest)
+          expected.push({ digest: verdict.digest, what: 'Docker-Content-Digest of the HEAD' });
+        headLatency = head.result.latencyMs;
       } else if (!(head.result.ok && [400, 405, 501].includes(head.result.response.status))) {
         return toProbe(head.result, counter.n, head.authMessage);
       }

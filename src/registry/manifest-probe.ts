@@ -1,7 +1,7 @@
 // Manifest probe results: what a HEAD/GET of a manifest (or a `/v2/` ping) concluded, as values.
 // A 200 is "found" only for an image manifest whose body matches its digests (manifest-media.ts);
 // any other 200 is "invalid": the runtimes stop at a 200, so it is not a miss they fall back from.
-import { judgeManifestBody } from './manifest-media.js';
+import { headerVerdict, judgeManifestBody, MAX_MANIFEST_BYTES, notManifest } from './manifest-media.js';
 import type { FailureKind, HttpResult } from './transport.js';
 
 export interface ProbeBase {
@@ -87,6 +87,45 @@ export function toProbe(
       ...base,
     };
   return { outcome: 'error', message: `HTTP ${status}${errorDetail(body)}`, ...base };
+}
+
+/**
+ * A HEAD's 200, judged on its headers: `final` when they decide (a Content-Type that is no manifest
+ * type, an over-large manifest, or — as containerd trusts it, resolver.go — a manifest type with a
+ * digest and a length: `found`, which a caller that wants the body may still GET), and the digest it
+ * announced, which the GET's body must then match.
+ */
+export function fromHead(
+  headers: Record<string, string>,
+  latencyMs: number,
+  requests: number,
+  inUrl: string | undefined,
+): { final?: ManifestProbe; digest?: string } {
+  const base = { httpStatus: 200, latencyMs, requests };
+  const type = headers['content-type'];
+  const mediaType = type?.split(';')[0]?.trim().toLowerCase();
+  const verdict = headerVerdict(type);
+  if (verdict === 'not-manifest')
+    return {
+      final: { outcome: 'invalid', message: notManifest(type), ...base, ...(mediaType ? { mediaType } : {}) },
+    };
+  const size = Number(headers['content-length'] ?? Number.NaN);
+  if (size > MAX_MANIFEST_BYTES)
+    return {
+      final: {
+        outcome: 'error',
+        message: `announced a ${(size / 1024 / 1024).toFixed(1)} MiB manifest: runtimes refuse manifests over 4 MiB`,
+        ...base,
+      },
+    };
+  const digest = headers['docker-content-digest'];
+  if (!digest) return {};
+  if (verdict === 'manifest' && Number.isFinite(size) && (!inUrl || inUrl === digest))
+    return {
+      digest,
+      final: { outcome: 'found', digest, mediaType: mediaType ?? '', size, digestChecked: false, ...base },
+    };
+  return { digest };
 }
 
 /** First distribution error code from a JSON error body, e.g. ` (TOOMANYREQUESTS)`. */
