@@ -115,7 +115,8 @@ function forTarget(probe: ManifestProbe, t: TargetRuntime): ManifestProbe {
   };
 }
 
-function toProbed(
+/** A probe as the report records it (also verify's evidence, for the sources it probes). */
+export function toProbed(
   base: Pick<ProbedRequest, 'url' | 'role' | 'capability'>,
   probe: ManifestProbe,
 ): ProbedRequest {

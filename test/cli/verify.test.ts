@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, describe, expect, it, test } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-verify-'));
@@ -65,4 +65,48 @@ test('after apply: files and spec verified; a hand edit or another spec fails it
   const bad = await verify('-f', spec);
   expect(bad.code).toBe(1);
   expect(bad.report.checks.find((c) => c.id === 'files')?.detail).toContain('docker.io/hosts.toml: modified');
+});
+
+describe('--strict (issue 15.6)', () => {
+  it.each([
+    ['without -f', ['--image', 'docker.io/library/busybox:1.36']],
+    ['without --image', ['-f', spec]],
+    ['with --no-pull', ['-f', spec, '--image', 'docker.io/library/busybox:1.36', '--no-pull']],
+  ])('%s: exit 2, naming what it needs', async (_name, extra) => {
+    const r = await runCli(['verify', '--root', root, '--strict', ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--strict ties pulls to the mirrors: it needs -f <spec>');
+  });
+
+  it('MIRRORCTL_STRICT=1 is --strict (the option table gives every flag its variable)', async () => {
+    process.env.MIRRORCTL_STRICT = '1';
+    try {
+      const r = await runCli(['verify', '--root', root]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--strict ties pulls to the mirrors');
+    } finally {
+      delete process.env.MIRRORCTL_STRICT;
+    }
+  });
+
+  it('no CRI to pull through: the evidence check fails instead of passing silently', async () => {
+    // A closed loopback port and fallback: false: nothing leaves the machine.
+    const closed = join(dir, 'closed.yaml');
+    writeFileSync(
+      closed,
+      text.replace(
+        'mirrors: [{ url: "https://cache.example.com" }]',
+        'fallback: false\n      mirrors: [{ url: "http://127.0.0.1:9" }]',
+      ),
+    );
+    const image = 'docker.io/library/busybox:1.36';
+    const { code, report } = await verify('-f', closed, '--image', image, '--strict');
+    expect(code).toBe(1);
+    expect(report.checks.find((c) => c.id === `evidence:${image}`)).toEqual({
+      id: `evidence:${image}`,
+      ok: false,
+      counted: true,
+      detail: 'no pull through the CRI (docker target, or no socket): nothing ties a pull to a mirror',
+    });
+  });
 });

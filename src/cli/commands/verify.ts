@@ -1,8 +1,9 @@
 // `mirrorctl verify`: the operator's proof on a node — config in force, mirrors answering for the
-// images the way the runtime will ask, and a real pull through the runtime's CRI.
+// images the way the runtime will ask, a real pull through the runtime's CRI, and the evidence that
+// ties each pull to a mirror (enforced by --strict).
 import { resolve } from 'node:path';
 import { criChecks, stateChecks } from '../../checks/verify-config.js';
-import { mirrorChecks, pullChecks } from '../../checks/verify-image.js';
+import { imageChecks } from '../../checks/verify-image.js';
 import { VERIFY_API_VERSION, type VerifyCheck, type VerifyReport } from '../../checks/verify-types.js';
 import { detectRuntime } from '../../detect/detect.js';
 import { hasErrors } from '../../diagnostics.js';
@@ -21,7 +22,7 @@ import { type CredentialStore, parseAuthFile } from '../../registry/credentials.
 import { specHash } from '../../spec/hash.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
-import { type CommandDef, optList, optString } from '../command.js';
+import { type CommandDef, optBool, optList, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../node-options.js';
 import { paint, writeDiagnostics, writeDoc } from '../output.js';
@@ -29,12 +30,18 @@ import { VERSION } from '../version.js';
 
 export const verifyCommand: CommandDef = {
   name: 'verify',
-  summary: "prove on a node that mirrorctl's config is in force and pulls go through the mirror",
+  summary:
+    "show on a node that mirrorctl's config is in force, the mirrors serve the images, and what ties a pull to a mirror",
   description: `(1) The configuration is in force: the files hold what the last apply wrote (sha256), the
 node runs the given spec (-f), and the runtime loaded it (containerd: config_path from CRI Status).
 (2) Each mirror serves each --image the way the runtime will request it (same resolution as explain;
-manifest HEAD with the mirror's TLS and auth), with latency. (3) The image is pulled through the
-runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a check failed.`,
+manifest HEAD then GET with the mirror's TLS and auth: a 200 counts only as an image manifest whose
+body matches its digest), with latency. (3) The image is pulled through the runtime's CRI (PullImage,
+what kubelet calls), with time. (4) The evidence: the runtime does not say which host served a pull,
+so verify says only what it saw — the mirror's manifest digest, the pulled image's repo digest (CRI
+ImageStatus), and whether a source endpoint could have served the same digest. With --strict each
+pull must be tied to a mirror: same digest, and no source endpoint (fallback: false) or none that
+serves that digest from this node. Exit 0 all good, 1 a check failed.`,
   options: [
     {
       flags: '-f, --file <spec>',
@@ -54,6 +61,11 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
     },
     { flags: '--runtime-version <v>', description: 'runtime version (default: detected)' },
     { flags: '--no-pull', description: 'probe the mirrors but do not pull through the runtime' },
+    {
+      flags: '--strict',
+      description:
+        "fail unless each pull is tied to a mirror (its digest is the mirror's and no source endpoint could have served it); needs -f and --image",
+    },
     { flags: '--auth-file <file>', description: 'docker config.json with mirror credentials for the probes' },
     {
       flags: '-o, --output <format>',
@@ -65,8 +77,18 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
   examples: [
     'mirrorctl verify --image icr.io/cpopen/ibm-operator-catalog:latest',
     'mirrorctl verify -f mirrors.yaml --image docker.io/library/busybox:1.36 -o json',
+    'mirrorctl verify -f mirrors.yaml --image icr.io/cpopen/ibm-operator-catalog:latest --strict',
   ],
   async run(ctx, _args, opts) {
+    const strict = optBool(opts, 'strict');
+    // commander turns --no-pull into pull: false
+    const pull = opts.pull !== false;
+    if (strict && (!optString(opts, 'file') || optList(opts, 'image').length === 0 || !pull))
+      throw new CliError(
+        '--strict ties pulls to the mirrors: it needs -f <spec> (the mirrors to probe), --image and a pull (no --no-pull)',
+        ExitCode.INVALID_INPUT,
+        'cli.flag.conflict',
+      );
     const root = resolve(ctx.cwd, optString(opts, 'root') ?? '/');
     const fs = nodeFs({ root });
     const host = {
@@ -117,24 +139,31 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
           detail: 'no CRI socket (docker target, or none found): not checked',
         });
       }
-      if (loaded?.spec && target && images.length > 0) {
+      if (images.length > 0) {
+        const probe =
+          loaded?.spec && target
+            ? {
+                spec: loaded.spec,
+                assets: loaded.assets,
+                target,
+                ...(version ? { runtimeVersion: version } : {}),
+                client: createRegistryClient({
+                  transport: nodeTransport,
+                  userAgent: `mirrorctl/${VERSION} verify`,
+                  ...(await credentials(ctx, optString(opts, 'authFile'))),
+                }),
+              }
+            : undefined;
+        const pullThrough = cri && pull ? cri : undefined;
         checks.push(
-          ...(await mirrorChecks({
-            spec: loaded.spec,
-            assets: loaded.assets,
+          ...(await imageChecks({
             images,
-            target,
-            ...(version ? { runtimeVersion: version } : {}),
-            client: createRegistryClient({
-              transport: nodeTransport,
-              userAgent: `mirrorctl/${VERSION} verify`,
-              ...(await credentials(ctx, optString(opts, 'authFile'))),
-            }),
+            ...(probe ? { probe } : {}),
+            ...(pullThrough ? { cri: pullThrough } : {}),
+            strict,
           })),
         );
       }
-      // commander turns --no-pull into pull: false
-      if (cri && opts.pull !== false && images.length > 0) checks.push(...(await pullChecks(cri, images)));
     } finally {
       cri?.close();
     }
@@ -142,6 +171,7 @@ runtime's CRI (PullImage, what kubelet calls), with time. Exit 0 all good, 1 a c
       apiVersion: VERIFY_API_VERSION,
       kind: 'VerifyReport',
       ...(target ? { target } : {}),
+      strict,
       checks,
       ok: checks.every((c) => c.ok || !c.counted),
     };
@@ -177,5 +207,12 @@ function writeReport(ctx: CliContext, r: VerifyReport): void {
     const ms = c.latencyMs !== undefined ? ` (${c.latencyMs} ms)` : '';
     ctx.stdout.write(`${mark} ${c.id}: ${c.detail}${ms}\n`);
   }
-  ctx.stdout.write(r.ok ? 'verified\n' : 'verification failed\n');
+  // "verified" covers the counted checks; say so when a pull is not tied to a mirror (--strict fails).
+  const loose = r.checks.filter((c) => c.id.startsWith('evidence:') && !c.ok && !c.counted);
+  if (!r.ok) ctx.stdout.write('verification failed\n');
+  else if (loose.length === 0) ctx.stdout.write('verified\n');
+  else
+    ctx.stdout.write(
+      `verified, but not that the mirror served ${loose.map((c) => c.id.slice('evidence:'.length)).join(', ')} (--strict would fail)\n`,
+    );
 }
