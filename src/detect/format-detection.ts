@@ -74,6 +74,12 @@ export interface NodeTargetRow {
   note: string;
 }
 
+/** A Talos node tells its version, which decides the patch shape (machine.registries before 1.12). */
+const talosNote = (n: NodeInfo): string | undefined =>
+  n.talosVersion
+    ? `Talos ${n.talosVersion} is immutable: apply the patch of \`mirrorctl render --target talos --talos-version ${n.talosVersion}\` with talosctl`
+    : undefined;
+
 export function nodeTargetRows(nodes: readonly NodeInfo[]): NodeTargetRow[] {
   return nodes.map((n) => {
     const decision = selectTarget(n.runtime, n.runtimeVersion.version);
@@ -84,7 +90,7 @@ export function nodeTargetRows(nodes: readonly NodeInfo[]): NodeTargetRow[] {
       runtime: n.runtime === 'unknown' ? n.runtimeVersion.raw || 'unknown' : n.runtime,
       distribution: n.distribution,
       possibleTargets: decision.possible,
-      note: managed ? managed.summary : decision.reason,
+      note: talosNote(n) ?? (managed ? managed.summary : decision.reason),
     };
     if (n.version) row.version = n.version;
     if (decision.target) row.target = decision.target;

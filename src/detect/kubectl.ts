@@ -19,6 +19,8 @@ export interface NodeInfo {
   kubeletVersion: string;
   labels: Record<string, string>;
   distribution: Distribution;
+  /** A Talos node's version from its osImage (`Talos (v1.11.2)`): it picks the patch shape. */
+  talosVersion?: string;
 }
 
 export interface ParsedNodes {
@@ -44,6 +46,11 @@ interface NodeEvidence {
   osImage: string;
   labels: Record<string, string>;
   providerID?: string;
+}
+
+/** `1.11.2` from a Talos node's osImage (`Talos (v1.11.2)`), which is how a node tells its Talos version. */
+export function talosVersionOf(osImage: string): string | undefined {
+  return /^Talos \(v?(\d+\.\d+(?:\.\d+)?[^)\s]*)\)/i.exec(osImage.trim())?.[1];
 }
 
 /** Ordered: the kubelet build suffix names the distribution more precisely than the runtime's
@@ -84,6 +91,8 @@ function nodeInfo(
       providerID: fields.providerID,
     }),
   };
+  const talos = info.distribution === 'talos' ? talosVersionOf(fields.osImage) : undefined;
+  if (talos) info.talosVersion = talos;
   const sep = fields.runtime.indexOf('://');
   const version = sep > 0 ? fields.runtime.slice(sep + 3) : '';
   if (runtimeVersion.version) info.version = version.replace(/^v/, '');

@@ -8,7 +8,8 @@ import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import { specToBottlerocket } from './bottlerocket.js';
 import { rancherDesiredState } from './k3s-node.js';
 import { imageConfigPatch, specToOpenShift } from './openshift.js';
-import { specToTalos, TALOS_PATCH_COMMAND } from './talos.js';
+import { specToTalos, TALOS_PATCH_COMMAND, talosHeader } from './talos.js';
+import { parseTalosVersion } from './talos-machine-config.js';
 import { writeYamlDocs } from './yaml-docs.js';
 
 export const DISTRO_TARGETS = ['k3s', 'rke2', 'openshift', 'talos', 'bottlerocket'] as const;
@@ -30,11 +31,17 @@ export interface DistroRender {
   next?: string;
 }
 
+export interface DistroOptions {
+  /** Talos version of the nodes (`1.11`, `Talos (v1.11.2)`): below 1.12 the machine.registries patch. */
+  talosVersion?: string;
+}
+
 export function renderDistro(
   target: DistroTarget,
   set: MirrorSet,
   assets: SpecAssets,
   base: string | null,
+  opts: DistroOptions = {},
 ): DistroRender {
   switch (target) {
     case 'k3s':
@@ -61,10 +68,12 @@ export function renderDistro(
       };
     }
     case 'talos': {
-      const r = specToTalos(set, assets);
+      const version = opts.talosVersion === undefined ? undefined : parseTalosVersion(opts.talosVersion);
+      const r = specToTalos(set, assets, version ? { version } : {});
+      const content = `${talosHeader(set, r.shape, version)}${writeYamlDocs(r.docs)}`;
       // Inline client keys make the patch a secret.
       return {
-        files: [{ path: 'talos-registry-mirrors.yaml', content: writeYamlDocs(r.docs), mode: 0o600 }],
+        files: [{ path: 'talos-registry-mirrors.yaml', content, mode: 0o600 }],
         diagnostics: r.diagnostics,
         next: TALOS_PATCH_COMMAND,
       };

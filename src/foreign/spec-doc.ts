@@ -38,10 +38,12 @@ export interface ReadResult {
   name?: string;
 }
 
-/** How a writer names what it writes; without objectName, objects are mirrorctl-<spec name>. */
+/** What a writer needs beyond the spec: object names (else mirrorctl-<spec name>), the Talos version. */
 export interface WriteOptions {
   /** The exact metadata.name of written objects: the input's own name, or --name. */
   objectName?: string;
+  /** Talos version of the nodes (`1.11`, `v1.11.2`, `Talos (v1.11.2)`): picks the patch shape. */
+  talosVersion?: string;
 }
 
 /** What a foreign format's writer returns: the file, and a Diagnostic for each spec field it lost. */

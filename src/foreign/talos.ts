@@ -1,15 +1,24 @@
-// Talos: the machine config owns /etc/cri/conf.d/hosts; mirrorctl emits the multi-document patch
-// (Talos ≥ 1.12: `RegistryMirrorConfig` + `RegistryTLSConfig` documents, siderolabs/talos
-// pkg/machinery/config/types/cri) for `talosctl patch mc --patch @file`. Talos writes containerd
-// hosts.toml from it, so the URL rules are containerd's (override_path, no repository renames).
-// Reading takes both those documents and the older `machine.registries.mirrors`/`config` of a
-// v1alpha1 machine config (or patch).
+// Talos: the machine config owns /etc/cri/conf.d/hosts; mirrorctl emits a patch for `talosctl patch mc
+// --patch @file`: the `RegistryMirrorConfig` + `RegistryTLSConfig` documents of Talos ≥ 1.12
+// (siderolabs/talos pkg/machinery/config/types/cri), or for older Talos the `machine.registries` of the
+// v1alpha1 machine config (talos-machine-config.ts). Talos writes containerd hosts.toml from either, so
+// the URL rules are containerd's (override_path, no repository renames). Reading takes both shapes.
 import type { Diagnostic } from '../diagnostics.js';
 import { containerdHostUrl } from '../render/containerd-mirror-url.js';
 import type { MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
 import { isRecord, type JsonRecord } from '../util/is-record.js';
+import type { Version } from '../util/version.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
-import type { EntryDoc, ReadResult, Written } from './spec-doc.js';
+import type { EntryDoc, ReadResult, WriteOptions, Written } from './spec-doc.js';
+import {
+  type MachineConfigPatch,
+  machineConfigPatch,
+  parseTalosVersion,
+  type TalosMirror,
+  type TalosPatchShape,
+  type TalosTls,
+  talosPatchShape,
+} from './talos-machine-config.js';
 import { readYamlDocs, writeYamlDocs } from './yaml-docs.js';
 
 export interface TalosEndpoint {
@@ -30,7 +39,7 @@ export interface TalosTlsDoc {
   kind: 'RegistryTLSConfig';
   name: string;
   ca?: string;
-  clientIdentity?: { crt: string; key: string };
+  clientIdentity?: { cert: string; key: string };
   insecureSkipVerify?: boolean;
 }
 
@@ -91,13 +100,22 @@ function entryDiagnostics(e: RegistryEntry): Diagnostic[] {
   return out;
 }
 
-export function specToTalos(
-  set: MirrorSet,
-  assets: SpecAssets,
-): { docs: TalosDoc[]; diagnostics: Diagnostic[] } {
+export interface TalosOptions {
+  /** The nodes' Talos version: below 1.12 the machine.registries patch, else the documents. */
+  version?: Version;
+}
+
+export interface TalosOutput {
+  /** RegistryMirrorConfig + RegistryTLSConfig documents (Talos ≥ 1.12), or one machine config patch. */
+  docs: (TalosDoc | MachineConfigPatch)[];
+  shape: TalosPatchShape;
+  diagnostics: Diagnostic[];
+}
+
+export function specToTalos(set: MirrorSet, assets: SpecAssets, opts: TalosOptions = {}): TalosOutput {
   const diagnostics: Diagnostic[] = [];
-  const mirrors: TalosMirrorDoc[] = [];
-  const tls = new Map<string, TalosTlsDoc>();
+  const mirrors: TalosMirror[] = [];
+  const tls = new Map<string, TalosTls>();
   const seen = new Map<string, RegistryEntry>();
   for (const e of set.registries.filter(appliesToTalos)) {
     const first = seen.get(e.sourceHost);
@@ -114,47 +132,79 @@ export function specToTalos(
     }
     seen.set(e.sourceHost, e);
     const problems = entryDiagnostics(e);
-    const endpoints: TalosEndpoint[] = [];
+    const endpoints: TalosMirror['endpoints'] = [];
     e.mirrors.forEach((m, j) => {
       const r = containerdHostUrl(e, j, 'containerd');
       if (!r.ok) {
         problems.push({ ...r.diagnostic, code: 'render.talos.remap', target: 'talos' });
         return;
       }
-      endpoints.push({ url: r.host.url, ...(r.host.overridePath ? { overridePath: true } : {}) });
-      const doc: TalosTlsDoc = tls.get(m.host) ?? {
-        apiVersion: 'v1alpha1',
-        kind: 'RegistryTLSConfig',
-        name: m.host,
-      };
-      if (m.scheme === 'https') {
-        if (m.tls.caFile !== undefined && assets[m.tls.caFile] !== undefined) doc.ca = assets[m.tls.caFile];
-        const cert = m.tls.certFile === undefined ? undefined : assets[m.tls.certFile];
-        const key = m.tls.keyFile === undefined ? undefined : assets[m.tls.keyFile];
-        if (cert !== undefined && key !== undefined) doc.clientIdentity = { crt: cert, key };
-        if (m.tls.insecureSkipVerify) doc.insecureSkipVerify = true;
-      }
-      if (doc.ca !== undefined || doc.clientIdentity !== undefined || doc.insecureSkipVerify)
-        tls.set(m.host, doc);
+      const origin = `${m.scheme}://${m.host}`;
+      endpoints.push({ url: r.host.url, overridePath: r.host.overridePath, apiRoot: r.host.apiRoot, origin });
+      if (m.scheme !== 'https') return;
+      const t: TalosTls = { ...tls.get(m.host) };
+      if (m.tls.caFile !== undefined && assets[m.tls.caFile] !== undefined) t.ca = assets[m.tls.caFile];
+      const cert = m.tls.certFile === undefined ? undefined : assets[m.tls.certFile];
+      const key = m.tls.keyFile === undefined ? undefined : assets[m.tls.keyFile];
+      if (cert !== undefined && key !== undefined) t.clientIdentity = { crt: cert, key };
+      if (m.tls.insecureSkipVerify) t.insecureSkipVerify = true;
+      if (t.ca !== undefined || t.clientIdentity !== undefined || t.insecureSkipVerify) tls.set(m.host, t);
     });
     diagnostics.push(...problems);
     if (problems.some((d) => d.severity === 'error')) continue;
-    mirrors.push({
-      apiVersion: 'v1alpha1',
-      kind: 'RegistryMirrorConfig',
-      name: e.sourceHost,
-      endpoints,
-      ...(e.fallback ? {} : { skipFallback: true }),
-    });
+    mirrors.push({ name: e.sourceHost, index: e.index, endpoints, skipFallback: !e.fallback });
   }
-  return { docs: [...mirrors, ...tls.values()], diagnostics };
+  const shape = talosPatchShape(opts.version);
+  if (shape === 'machine-config' && opts.version) {
+    const r = machineConfigPatch(mirrors, tls, opts.version);
+    return { docs: [r.patch], shape, diagnostics: [...diagnostics, ...r.diagnostics] };
+  }
+  return { docs: talosDocuments(mirrors, tls), shape, diagnostics };
 }
 
-/** `convert --to talos`: the patch documents under a header saying how to apply them. */
-export function writeTalos(set: MirrorSet, assets: SpecAssets): Written {
-  const r = specToTalos(set, assets);
-  const header = `# mirrorctl MirrorSet "${set.name}": Talos machine config patch (mirrorctl does not write files on Talos).\n# Apply: ${TALOS_PATCH_COMMAND}\n`;
-  return { text: `${header}${writeYamlDocs(r.docs)}`, diagnostics: r.diagnostics };
+/** Talos ≥ 1.12: one RegistryMirrorConfig per registry, one RegistryTLSConfig per endpoint host (PEM inline). */
+function talosDocuments(mirrors: readonly TalosMirror[], tls: ReadonlyMap<string, TalosTls>): TalosDoc[] {
+  const docs: TalosDoc[] = mirrors.map((m) => ({
+    apiVersion: 'v1alpha1',
+    kind: 'RegistryMirrorConfig',
+    name: m.name,
+    endpoints: m.endpoints.map((e) => ({ url: e.url, ...(e.overridePath ? { overridePath: true } : {}) })),
+    ...(m.skipFallback ? { skipFallback: true } : {}),
+  }));
+  for (const [host, t] of tls)
+    docs.push({
+      apiVersion: 'v1alpha1',
+      kind: 'RegistryTLSConfig',
+      name: host,
+      ...(t.ca !== undefined ? { ca: t.ca } : {}),
+      // meta.CertificateAndKey: `cert` and `key` (pkg/machinery/config/types/cri/registry_tls.go).
+      ...(t.clientIdentity
+        ? { clientIdentity: { cert: t.clientIdentity.crt, key: t.clientIdentity.key } }
+        : {}),
+      ...(t.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+    });
+  return docs;
+}
+
+/** The header of the patch: which Talos it is for, and how to apply it. */
+export function talosHeader(set: MirrorSet, shape: TalosPatchShape, version: Version | undefined): string {
+  const forWhat =
+    shape === 'machine-config'
+      ? `machine.registries for Talos ${version?.major}.${version?.minor} (before 1.12)`
+      : version
+        ? `RegistryMirrorConfig documents for Talos ${version.major}.${version.minor}`
+        : 'RegistryMirrorConfig documents for Talos 1.12+ (older Talos: --talos-version)';
+  return `# mirrorctl MirrorSet "${set.name}": Talos machine config patch, ${forWhat}; mirrorctl does not write files on Talos.\n# Apply: ${TALOS_PATCH_COMMAND}\n`;
+}
+
+/** `convert --to talos`: the patch under a header saying which Talos it is for and how to apply it. */
+export function writeTalos(set: MirrorSet, assets: SpecAssets, opts: WriteOptions = {}): Written {
+  const version = opts.talosVersion === undefined ? undefined : parseTalosVersion(opts.talosVersion);
+  const r = specToTalos(set, assets, version ? { version } : {});
+  return {
+    text: `${talosHeader(set, r.shape, version)}${writeYamlDocs(r.docs)}`,
+    diagnostics: r.diagnostics,
+  };
 }
 
 // Reading: documents and machine.registries alike; inline PEMs and auth are reported, not carried.

@@ -5,7 +5,13 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { hasErrors } from '../../src/diagnostics.js';
 import { formatNamed } from '../../src/foreign/convert-table.js';
-import { docToSpec, type EntryDoc, type MirrorDoc, specDoc } from '../../src/foreign/spec-doc.js';
+import {
+  docToSpec,
+  type EntryDoc,
+  type MirrorDoc,
+  specDoc,
+  type WriteOptions,
+} from '../../src/foreign/spec-doc.js';
 import type { MirrorSet } from '../../src/spec/types.js';
 
 const HOSTS = ['docker.io', 'quay.io', 'ghcr.io', 'registry.example.com:5000', 'icr.io'];
@@ -20,9 +26,9 @@ function specFrom(entries: EntryDoc[]): MirrorSet {
   return r.spec;
 }
 
-function roundTrip(format: string, set: MirrorSet): MirrorSet | undefined {
+function roundTrip(format: string, set: MirrorSet, opts: WriteOptions = {}): MirrorSet | undefined {
   const f = formatNamed(format)!;
-  const written = f.write(set, {});
+  const written = f.write(set, {}, opts);
   expect(hasErrors(written.diagnostics), JSON.stringify(written.diagnostics)).toBe(false);
   const read = f.read!(written.text, 'out');
   return docToSpec(specDoc('prop', read.entries), 'out').spec;
@@ -133,6 +139,18 @@ describe('Talos RegistryMirrorConfig', () => {
     fc.assert(
       fc.property(specs, (set) => {
         expect(roundTrip('talos', set)).toEqual(set);
+      }),
+      { numRuns: 100 },
+    );
+  });
+  // Talos 1.10/1.11: machine.registries, one overridePath per registry. Each generated entry uses one
+  // path mode for all its mirrors, which that shape writes exactly as it is read back.
+  test.each(['1.10', 'v1.11.2', 'Talos (v1.11.2)'])('talos machine.registries (--talos-version %s)', (v) => {
+    fc.assert(
+      fc.property(specs, (set) => {
+        const written = formatNamed('talos')!.write(set, {}, { talosVersion: v });
+        expect(written.text).toContain('\nmachine:\n  registries:\n');
+        expect(roundTrip('talos', set, { talosVersion: v })).toEqual(set);
       }),
       { numRuns: 100 },
     );

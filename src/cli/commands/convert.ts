@@ -6,6 +6,7 @@ import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
 import { FORMAT_NAMES, type Format, formatNamed } from '../../foreign/convert-table.js';
 import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
+import { parseTalosVersion } from '../../foreign/talos-machine-config.js';
 import { readLocalText, writeLocalText } from '../../host/local-files.js';
 import { loadSpec } from '../../spec/load.js';
 import type { MirrorSet, SpecAssets } from '../../spec/types.js';
@@ -133,12 +134,18 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
       description:
         "name of the result (spec metadata.name; IDMS/ITMS/ICSP objects exactly this); default: the input's own name (a spec's, or the IDMS/ITMS/ICSP objects'), else imported",
     },
+    {
+      flags: '--talos-version <version>',
+      description:
+        'Talos version of the nodes for --to talos (1.11, or a node\'s osImage "Talos (v1.11.2)"): before 1.12 the machine.registries patch, else RegistryMirrorConfig documents (the default)',
+    },
     { flags: '-o, --output <file>', description: 'write the result here instead of stdout' },
   ],
   examples: [
     'mirrorctl convert --to openshift mirrors.yaml > mirrors-openshift.yaml',
     'mirrorctl convert --from idms --to spec idms.yaml > mirrors.yaml',
     'mirrorctl convert --from k3s --to talos /etc/rancher/k3s/registries.yaml',
+    'mirrorctl convert --to talos --talos-version 1.11 mirrors.yaml   # machine.registries for Talos < 1.12',
   ],
   async run(ctx, args, opts) {
     const from = formatNamed(optString(opts, 'from') ?? 'spec');
@@ -148,6 +155,12 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
       throw new CliError(`--from and --to take one of ${FORMAT_NAMES.join(', ')}`, ExitCode.INVALID_INPUT);
     const file = args[0];
     if (!file) throw new CliError('missing FILE to convert', ExitCode.INVALID_INPUT);
+    const talosVersion = optString(opts, 'talosVersion');
+    if (talosVersion !== undefined && !parseTalosVersion(talosVersion))
+      throw new CliError(
+        `--talos-version ${talosVersion}: not a version (1.11, v1.11.2, or "Talos (v1.11.2)")`,
+        ExitCode.INVALID_INPUT,
+      );
     const read = await readAsSpec(ctx, from, file, optString(opts, 'name'));
     if (!read.spec || hasErrors(read.diagnostics)) {
       writeDiagnostics(ctx, read.diagnostics);
@@ -155,6 +168,7 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
     }
     const written = to.write(read.spec, read.assets, {
       ...(read.objectName === undefined ? {} : { objectName: read.objectName }),
+      ...(talosVersion === undefined ? {} : { talosVersion }),
     });
     const diagnostics = [
       ...read.diagnostics,

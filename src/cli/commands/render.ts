@@ -8,6 +8,7 @@ import {
   isDistroTarget,
   renderDistro,
 } from '../../foreign/render-distro.js';
+import { parseTalosVersion } from '../../foreign/talos-machine-config.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { mkdirLocal, readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
@@ -56,6 +57,11 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
     { flags: '--base <file>', description: 'existing config.toml / daemon.json / registries.conf to edit' },
     { flags: '--migrate-legacy', description: 'convert legacy CRI mirrors found in --base to hosts.toml' },
     { flags: '--skip-inexpressible', description: 'leave out entries the target cannot express (warning)' },
+    {
+      flags: '--talos-version <version>',
+      description:
+        'for --target talos: the nodes\' Talos version (1.11, or osImage "Talos (v1.11.2)"); before 1.12 writes machine.registries',
+    },
   ],
   examples: [
     'mirrorctl render -f mirrors.yaml --target containerd --runtime-version 1.7.24 --out ./node',
@@ -82,7 +88,13 @@ talos-registry-mirrors.yaml (for talosctl patch mc); bottlerocket writes bottler
     if (basePath && base === null)
       throw new CliError(`--base ${basePath}: no such file`, ExitCode.INVALID_INPUT);
     if (isDistroTarget(target)) {
-      const r = renderDistro(target, loaded.spec, loaded.assets, base);
+      const talosVersion = optString(opts, 'talosVersion');
+      if (talosVersion !== undefined && !parseTalosVersion(talosVersion))
+        throw new CliError(
+          `--talos-version ${talosVersion}: not a version (1.11 or v1.11.2)`,
+          ExitCode.INVALID_INPUT,
+        );
+      const r = renderDistro(target, loaded.spec, loaded.assets, base, talosVersion ? { talosVersion } : {});
       const diagnostics = [
         ...loaded.diagnostics,
         ...r.diagnostics,
