@@ -110,8 +110,6 @@ describe('Talos before 1.12: machine.registries', () => {
   it('reads back what it wrote (TLS material is reported, not carried)', () => {
     const r = specToTalos(spec(), assets, { version: parseTalosVersion('1.11')! });
     const text = JSON.stringify(r.docs[0]);
-      .map((d) => d.toString())
-      .join('');
     const back = readTalos(text, 'patch.yaml');
     expect(back.entries).toEqual([
       {
