@@ -3,11 +3,16 @@
 // user data: `[[settings.container-registry.mirrors]]` (registry + endpoint list) and a trusted
 // `settings.pki.<name>` bundle per CA. Bottlerocket writes the endpoints as containerd registry
 // CRI registry mirrors (legacy), which use an endpoint's path verbatim as the API root and append the
-// full repository: no repository renames.
+// full repository: no repository renames. Reading takes the same settings back (TOML, or the JSON of
+// `apiclient get settings.container-registry`); trusted CAs and credentials are reported, not carried.
 
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+import { isTable, parseToml } from '../toml/parse.js';
 import { stringifyToml } from '../toml/stringify.js';
+import { isRecord } from '../util/is-record.js';
+import { mirrorFromLegacyEndpoint } from './containerd-host-url.js';
+import type { EntryDoc, ReadResult } from './spec-doc.js';
 
 export const BOTTLEROCKET_APPLY_COMMAND =
   'apiclient apply --from-file file:///path/to/bottlerocket-settings.toml   # from the admin/control container';
@@ -129,4 +134,122 @@ export function specToBottlerocket(
     '',
   ].join('\n');
   return { text: `${header}${stringifyToml({ settings })}\n`, diagnostics };
+}
+
+// Reading. The settings model is bottlerocket-os/bottlerocket-core-kit's container-registry settings
+// (RegistryMirrorV1 {registry, endpoint}, RegistryCredentialV1); its deserialize_mirrors also takes the
+// older table form `[settings.container-registry.mirrors] "docker.io" = ["https://…"]`.
+
+/** The document's settings: TOML user data / apply file (`[settings…]`), or JSON (`{"settings": …}`). */
+function settingsOf(
+  text: string,
+  file: string,
+): { settings?: Record<string, unknown>; diagnostics: Diagnostic[] } {
+  let root: unknown;
+  if (/^\s*\{/.test(text)) {
+    try {
+      root = JSON.parse(text);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return {
+        diagnostics: [
+          { severity: 'error', code: 'convert.parse', file, message: `not valid JSON: ${message}` },
+        ],
+      };
+    }
+  } else {
+    const parsed = parseToml(text, file);
+    if (!parsed.ok) {
+      // toml.parse's hint speaks of containerd; the position and reason are what matter here.
+      const { hint: _containerdHint, ...d } = parsed.diagnostic;
+      return { diagnostics: [{ ...d, code: 'convert.parse' }] };
+    }
+    root = parsed.value;
+  }
+  const settings = isRecord(root) && isRecord(root.settings) ? root.settings : undefined;
+  if (!settings)
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'convert.bottlerocket.settings',
+          file,
+          message:
+            'no settings table: Bottlerocket settings start with [settings…] (TOML) or {"settings": …} (JSON)',
+          hint: 'pass the user data or the file given to apiclient apply',
+        },
+      ],
+    };
+  return { settings, diagnostics: [] };
+}
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** Both forms of settings.container-registry.mirrors, in file order. */
+function mirrorList(v: unknown): { registry: string; endpoints: string[]; field: string }[] {
+  if (Array.isArray(v))
+    return v.flatMap((m, i) =>
+      isRecord(m) && typeof m.registry === 'string'
+        ? [
+            {
+              registry: m.registry,
+              endpoints: strings(m.endpoint),
+              field: `settings.container-registry.mirrors[${i}]`,
+            },
+          ]
+        : [],
+    );
+  if (isTable(v) || isRecord(v))
+    return Object.entries(v).map(([registry, endpoints]) => ({
+      registry,
+      endpoints: strings(endpoints),
+      field: `settings.container-registry.mirrors."${registry}"`,
+    }));
+  return [];
+}
+
+export function readBottlerocket(text: string, file: string): ReadResult {
+  const { settings, diagnostics } = settingsOf(text, file);
+  if (!settings) return { entries: [], diagnostics };
+  const registry = isRecord(settings['container-registry']) ? settings['container-registry'] : {};
+  const entries: EntryDoc[] = [];
+  for (const m of mirrorList(registry.mirrors)) {
+    if (m.endpoints.length === 0) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'convert.bottlerocket.no-endpoints',
+        file,
+        field: m.field,
+        message: `mirror for ${m.registry} has no endpoint; left out`,
+      });
+      continue;
+    }
+    // Bottlerocket always falls back to the registry itself after the endpoints (fallback: true).
+    entries.push({ source: m.registry, mirrors: m.endpoints.map(mirrorFromLegacyEndpoint) });
+  }
+  const credentials = Array.isArray(registry.credentials) ? registry.credentials : [];
+  for (const c of credentials)
+    if (isRecord(c) && typeof c.registry === 'string')
+      diagnostics.push({
+        severity: 'warning',
+        code: 'convert.bottlerocket.credentials',
+        file,
+        field: `settings.container-registry.credentials (${c.registry})`,
+        message: `credentials for ${c.registry} are not part of a mirrorctl spec and were left out`,
+        hint: 'keep them in the Bottlerocket settings',
+      });
+  const pki = isRecord(settings.pki) ? settings.pki : {};
+  for (const [name, bundle] of Object.entries(pki))
+    if (isRecord(bundle) && bundle.trusted !== false)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'convert.bottlerocket.pki',
+        file,
+        field: `settings.pki.${name}`,
+        message:
+          'a trusted CA bundle for the whole node; the spec names a CA file per mirror, so it is not carried over',
+        hint: 'save the PEM (base64 -d of data) to a file and add tls.caFile to the mirrors that need it',
+      });
+  return { entries, diagnostics };
 }

@@ -3,7 +3,7 @@
 // distribution emitters, so `convert --to X` prints what mirrorctl would put on, or send to, a
 // node); every entry or field a format cannot hold comes back as a Diagnostic naming the spec field.
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
-import { specToBottlerocket } from './bottlerocket.js';
+import { readBottlerocket, specToBottlerocket } from './bottlerocket.js';
 import { readDockerDaemon, writeDocker } from './docker.js';
 import { readK3s, writeK3s } from './k3s.js';
 import { readOpenShift } from './openshift.js';
@@ -14,7 +14,7 @@ import { readTalos, writeTalos } from './talos.js';
 export interface Format {
   name: string;
   summary: string;
-  /** Absent for formats that are only ever written (bottlerocket). `spec` is read by loadSpec. */
+  /** How FILE is read into spec entries; `spec` itself is read by loadSpec. */
   read?: (text: string, file: string) => ReadResult;
   /** `opts.objectName` names written objects (the formats that have names: OpenShift's). */
   write: (set: MirrorSet, assets: SpecAssets, opts?: WriteOptions) => Written;
@@ -60,7 +60,8 @@ export const FORMATS: readonly Format[] = [
   },
   {
     name: 'bottlerocket',
-    summary: 'Bottlerocket settings TOML (write only)',
+    summary: 'Bottlerocket settings (settings.container-registry.mirrors, settings.pki), TOML or JSON',
+    read: readBottlerocket,
     write: (s, a) => specToBottlerocket(s, a),
   },
   {

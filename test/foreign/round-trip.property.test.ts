@@ -157,6 +157,40 @@ describe('Talos RegistryMirrorConfig', () => {
   });
 });
 
+describe('Bottlerocket settings', () => {
+  // Endpoints are legacy CRI mirrors (path = API root verbatim), and Bottlerocket always falls back:
+  // no renames, no fallback: false, no TLS but trusted CAs (which the reader reports, not carries).
+  const entry = (host: string) =>
+    fc
+      .record({
+        mode: fc.constantFrom('namespace', 'api-root', 'mount'),
+        q: fc.constantFrom('r', 'a/b'),
+        hosts: mirrorHosts,
+      })
+      .map(
+        ({ mode, q, hosts }): EntryDoc => ({
+          source: host,
+          mirrors: hosts.map((h): MirrorDoc => {
+            const base = `${scheme(h)}://${h}`;
+            // The reader's canonical form: a mount <url>/<q> is written as the endpoint <url>/<q>/v2
+            // and read back as that API root (the same requests), so generate it that way.
+            if (mode === 'api-root') return { url: `${base}/v2/${q}`, path: 'api-root' };
+            if (mode === 'mount') return { url: `${base}/${q}/v2`, path: 'api-root' };
+            return { url: base };
+          }),
+        }),
+      );
+  const specs = sourceHosts.chain((hs) => fc.tuple(...hs.map(entry))).map(specFrom);
+  test('bottlerocket', () => {
+    fc.assert(
+      fc.property(specs, (set) => {
+        expect(roundTrip('bottlerocket', set)).toEqual(set);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 test('Docker daemon.json (Docker Hub mirrors)', () => {
   const specs = mirrorHosts
     .chain((hosts) =>

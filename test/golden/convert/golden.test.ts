@@ -24,7 +24,7 @@ test('there is a golden case per format in both directions', () => {
     'spec',
   ])
     expect(cases).toContain(`spec-to-${f}`);
-  for (const f of ['idms-itms', 'icsp', 'k3s', 'talos', 'talos-legacy', 'docker'])
+  for (const f of ['idms-itms', 'icsp', 'k3s', 'talos', 'talos-legacy', 'docker', 'bottlerocket'])
     expect(cases).toContain(`${f}-to-spec`);
 });
 
