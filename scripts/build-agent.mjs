@@ -23,7 +23,7 @@ process.exitCode = await runAgentCli(process.argv.slice(2), nodeEntry);
 `;
 
 /** Replaces @rainbowatcher/toml-edit-js's file-based wasm loading with the embedded bytes. */
-const embedTomlWasm = {
+export const embedTomlWasm = {
   name: 'embed-toml-edit-wasm',
   setup(b) {
     const pkgDir = join(root, 'node_modules', '@rainbowatcher', 'toml-edit-js');
