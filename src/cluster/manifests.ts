@@ -1,144 +1,78 @@
-// Every object cluster mode creates, in apply order (pure). The same function feeds `rollout`,
-// `rollout --dry-run` and the kustomize base under deploy/ (scripts/gen-deploy.ts).
-import type { KubernetesObject, V1ConfigMap, V1Secret, V1Toleration } from '@kubernetes/client-node';
-import type { Control, SpecHistory } from './agent-protocol.js';
-import { buildDaemonSet } from './daemonset.js';
-import {
-  AGENT_NAME,
-  BUNDLE_KEY,
-  bundleConfigMapName,
-  LABELS,
-  SPEC_CONFIGMAP,
-  SPEC_KEYS,
-  TLS_SECRET,
-} from './names.js';
-import type { Requirement } from './selector.js';
-import { toSecretData } from './tls-assets.js';
+// Everything `kubectl apply -k deploy/` (and `mirrorctl install`) creates, in apply order (pure):
+// namespace, CRDs, identities and RBAC, the controller, the agent DaemonSets. The image comes from
+// one place (imageRef of the package version) and every builder takes it as an option, so an
+// air-gapped cluster overrides it (kustomize `images:` or `install --image`).
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { buildCrds } from './api/crds.js';
+import { NAMESPACE } from './api/meta.js';
+import { buildAgentDaemonSet } from './manifests-agent.js';
+import { componentLabels } from './manifests-common.js';
+import { buildControllerDeployment } from './manifests-controller.js';
+import { buildRbac, buildServiceAccounts } from './manifests-rbac.js';
+import { MOUNT_PROFILES } from './mount-profiles.js';
 
-export interface ManifestOptions {
-  namespace: string;
+export interface InstallOptions {
+  /** A full reference: `ghcr.io/mirrorctl/mirrorctl:<version>` (imageRef) or a mirror of it, ideally by digest. */
   image: string;
-  specText: string;
-  control: Control;
-  history: SpecHistory;
-  /** The agent bundle (dist/agent/mirrorctl-agent.mjs). */
-  bundle: string;
-  requirements: Requirement[];
-  tolerations?: V1Toleration[];
-  gateNewNodes: boolean;
-  /** TLS files shipped with the spec (tls-assets.ts): certificates in the spec ConfigMap, keys in a Secret. */
-  tls?: { configMapData: Record<string, string>; secretData: Record<string, string> };
+  namespace?: string;
 }
 
-const managed = { [LABELS.managedBy]: 'mirrorctl' };
+/**
+ * Pod Security Admission for the namespace. `enforce: privileged` only because of the apply Job,
+ * the one privileged, hostPID pod (created on a node only while it restarts/reloads its runtime);
+ * the agents need `privileged` only for their hostPath volumes and uid 0, the controller meets
+ * `restricted`. `warn`/`audit: restricted` keep every deviation visible on apply and in the audit log.
+ */
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'privileged',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/warn-version': 'latest',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/audit-version': 'latest',
+} as const;
 
-export function buildNamespace(namespace: string): KubernetesObject {
+export function buildNamespace(namespace = NAMESPACE): KubernetesObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    // Pod Security Admission would reject the privileged agent under "baseline"/"restricted".
-    metadata: { name: namespace, labels: { ...managed, 'pod-security.kubernetes.io/enforce': 'privileged' } },
-  };
-}
-
-export function buildSpecConfigMap(
-  namespace: string,
-  specText: string,
-  control: Control,
-  history: SpecHistory,
-  tlsFiles: Record<string, string> = {},
-): V1ConfigMap {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: SPEC_CONFIGMAP, namespace, labels: { ...managed, [LABELS.component]: 'spec' } },
-    data: {
-      ...tlsFiles,
-      [SPEC_KEYS.spec]: specText,
-      [SPEC_KEYS.control]: `${JSON.stringify(control)}\n`,
-      [SPEC_KEYS.history]: `${JSON.stringify(history)}\n`,
-    },
-  };
-}
-
-export function buildBundleConfigMap(namespace: string, bundle: string): V1ConfigMap {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
     metadata: {
-      name: bundleConfigMapName(bundle),
-      namespace,
-      labels: { ...managed, [LABELS.component]: 'agent-bundle' },
+      name: namespace,
+      labels: { ...componentLabels('namespace', namespace), ...POD_SECURITY_LABELS },
     },
-    // Immutable: the name carries the content hash, and kubelet stops watching immutable ConfigMaps.
-    immutable: true,
-    data: { [BUNDLE_KEY]: bundle },
   };
 }
 
-/** Private keys (and PEMs bundling one) of the spec's client certificates; only the agent pods mount it. */
-export function buildTlsSecret(namespace: string, files: Record<string, string>): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: TLS_SECRET, namespace, labels: { ...managed, [LABELS.component]: 'tls' } },
-    type: 'Opaque',
-    data: toSecretData(files),
-  };
-}
-
-/** What `--dry-run` and `-o json` may print: Secret values replaced by their size. */
-export function redactSecrets(objs: readonly KubernetesObject[]): KubernetesObject[] {
-  return objs.map((o) => {
-    if (o.kind !== 'Secret') return o;
-    const data = (o as V1Secret).data ?? {};
-    const redacted = Object.fromEntries(
-      Object.entries(data).map(([k, v]) => [k, `<redacted: ${Buffer.from(v, 'base64').length} bytes>`]),
-    );
-    return { ...o, data: redacted } as KubernetesObject;
-  });
-}
-
-/** Only with --gate-new-nodes: the agent removes its node's startup taint, so it may get and patch
- *  nodes. Kubernetes RBAC cannot scope this to "its own node" (resourceNames are static); the
- *  agent only ever sends a JSON patch with a `test` of the taint list it read. */
-export function buildGateRbac(namespace: string): KubernetesObject[] {
-  const name = `${AGENT_NAME}-gate`;
+export function buildInstallManifests(o: InstallOptions): KubernetesObject[] {
+  const namespace = o.namespace ?? NAMESPACE;
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: AGENT_NAME, namespace, labels: managed } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name, labels: managed },
-      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }],
-    } as KubernetesObject,
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name, labels: managed },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name: AGENT_NAME, namespace }],
-    } as KubernetesObject,
-  ];
-}
-
-export function buildManifests(o: ManifestOptions): KubernetesObject[] {
-  const bundleCm = buildBundleConfigMap(o.namespace, o.bundle);
-  return [
-    buildNamespace(o.namespace),
-    ...(o.gateNewNodes ? buildGateRbac(o.namespace) : []),
-    bundleCm,
-    ...(o.tls && Object.keys(o.tls.secretData).length > 0
-      ? [buildTlsSecret(o.namespace, o.tls.secretData)]
-      : []),
-    buildSpecConfigMap(o.namespace, o.specText, o.control, o.history, o.tls?.configMapData),
-    buildDaemonSet({
-      namespace: o.namespace,
-      image: o.image,
-      bundleConfigMap: bundleCm.metadata?.name ?? '',
-      requirements: o.requirements,
-      gateNewNodes: o.gateNewNodes,
-      ...(o.tolerations ? { tolerations: o.tolerations } : {}),
+    buildNamespace(namespace),
+    ...(buildCrds() as KubernetesObject[]),
+    ...buildServiceAccounts(namespace),
+    ...buildRbac(namespace),
+    { ...buildControllerDeployment(o.image, namespace) },
+    ...MOUNT_PROFILES.map((p) => {
+      const ds = buildAgentDaemonSet(p, o.image);
+      return { ...ds, metadata: { ...ds.metadata, namespace } };
     }),
-  ];
+  ] as KubernetesObject[];
 }
+
+/** The sample MirrorSet of deploy/ (the user's file: written only when missing). */
+export const SAMPLE_MIRRORSET = `# A sample MirrorSet: edit it (https://github.com/mirrorctl/mirrorctl/blob/main/docs/spec.md),
+# commit, and let GitOps apply it (or: kubectl apply -k deploy/). Hot changes (hosts.toml) reach
+# every node at once; a change that needs a runtime restart goes in waves (spec.rollout).
+apiVersion: mirrorctl.io/v1alpha1
+kind: MirrorSet
+metadata:
+  name: example
+spec:
+  registries:
+    - source: docker.io
+      mirrors:
+        - url: https://mirror.example.com
+  rollout:
+    maxUnavailable: 1
+    canary: 1
+    soakSeconds: 60
+`;

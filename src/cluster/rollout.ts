@@ -19,7 +19,7 @@ import {
 } from './agent-protocol.js';
 import { selectorString } from './inventory.js';
 import { refOf, upsert } from './kube-apply.js';
-import { buildManifests, buildSpecConfigMap, redactSecrets } from './manifests.js';
+import { buildManifests, buildSpecConfigMap, redactSecrets } from './legacy-manifests.js';
 import { AGENT_SELECTOR, LABELS, SPEC_CONFIGMAP, SPEC_KEYS, specRevision, TLS_SECRET } from './names.js';
 import { nodeReady, nodeRuntime } from './node-runtime.js';
 import { NodeTracker } from './node-tracker.js';

@@ -1,78 +1,129 @@
 // deploy/ is the kustomize base generated from src/cluster/kustomize.ts: it must be current, and
-// structurally renderable by `kubectl kustomize deploy/` offline (kubectl is not installed here, so
-// the checks kustomize makes are made by hand: files exist, generator names match references).
-import { existsSync, readFileSync } from 'node:fs';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { controlSchema } from '../../src/cluster/agent-protocol.js';
-import { runTick } from '../../src/cluster/agent-tick.js';
-import { buildKustomizeBase, KUSTOMIZE_IMAGE } from '../../src/cluster/kustomize.js';
-import { SPEC_CONFIGMAP } from '../../src/cluster/names.js';
+// `kubectl kustomize deploy/` must render it offline (the real kubectl on PATH) into exactly the
+// objects `mirrorctl install` builds plus the sample MirrorSet, each valid against the Kubernetes
+// OpenAPI schemas (kubernetes-models) — the MirrorSet against its own generated CRD. The optional
+// node-scoped-agent component and an air-gap image override are rendered the same way.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { VERSION } from '../../src/cli/version.js';
+import { buildMirrorSetCrd } from '../../src/cluster/api/crds.js';
+import { IMAGE_PATHS, imageRef } from '../../src/cluster/api/pod-contract.js';
+import { buildKustomizeBase, COMPONENT_DIR, USER_FILES } from '../../src/cluster/kustomize.js';
+import { buildInstallManifests } from '../../src/cluster/manifests.js';
+import { buildNodeScopedPolicy } from '../../src/cluster/manifests-policy.js';
+import { validateAgainstCrd } from './api/crd-validate.js';
+import { VALIDATORS } from './k8s-validators.js';
 
-const dir = new URL('../../deploy/', import.meta.url);
-const read = (name: string): string => readFileSync(new URL(name, dir), 'utf8');
+const DEPLOY = join(import.meta.dirname, '../../deploy');
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<
+  string,
+  unknown
+>;
 
-interface Kustomization {
-  resources: string[];
-  configMapGenerator: Array<{ name: string; files: string[]; options?: { disableNameSuffixHash?: boolean } }>;
-  images: Array<{ name: string }>;
-  namespace: string;
+/** `kubectl kustomize DIR`: the real kubectl (kustomize built in); a missing kubectl fails the test. */
+function kustomize(dir: string): Obj[] {
+  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((d): d is Obj => d !== null);
 }
 
+const key = (o: Obj): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const byKey = (objs: readonly Obj[]): Map<string, Obj> => new Map(objs.map((o) => [key(o), o]));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [relative(DEPLOY, p)];
+  });
+}
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
 describe('deploy/ kustomize base', () => {
-  it('is current (run `npm run gen:deploy`)', () => {
-    for (const [name, content] of Object.entries(buildKustomizeBase())) {
-      if (name === 'mirrors.yaml') expect(existsSync(new URL(name, dir))).toBe(true);
-      else expect(read(name), name).toBe(content);
+  it('is current (run `npm run gen:deploy`), and holds nothing else but README.md', () => {
+    const base = buildKustomizeBase(VERSION);
+    for (const [name, content] of Object.entries(base)) {
+      if (USER_FILES.has(name)) expect(existsSync(join(DEPLOY, name)), name).toBe(true);
+      else expect(readFileSync(join(DEPLOY, name), 'utf8'), name).toBe(content);
     }
+    expect(filesUnder(DEPLOY).sort()).toEqual([...Object.keys(base), 'README.md'].sort());
   });
 
-  it('renders offline: every file exists, references resolve, objects validate', () => {
-    const k = parse(read('kustomization.yaml')) as Kustomization;
-    for (const f of [...k.resources, ...k.configMapGenerator.flatMap((g) => g.files)])
-      expect(existsSync(new URL(f, dir)), f).toBe(true);
-    const ns = parse(read('namespace.yaml'));
-    new Namespace(ns).validate();
-    const ds = parse(read('daemonset.yaml'));
-    new DaemonSet(ds).validate();
-    const volumes = ds.spec.template.spec.volumes as Array<{ configMap?: { name: string } }>;
-    const cmRefs = volumes.flatMap((v) => (v.configMap ? [v.configMap.name] : []));
-    expect(cmRefs).toEqual([SPEC_CONFIGMAP]);
-    const gen = k.configMapGenerator.find((g) => g.name === SPEC_CONFIGMAP);
-    expect(gen?.options?.disableNameSuffixHash).toBe(true);
-    expect(ds.spec.template.spec.containers[0].image).toBe(`${KUSTOMIZE_IMAGE}:latest`);
-    expect(k.images[0]?.name).toBe(KUSTOMIZE_IMAGE);
-    expect(k.namespace).toBe(ns.metadata.name);
-  });
+  const rendered = kustomize(DEPLOY);
 
-  it("control.json ('*') lets an agent apply whatever spec is mounted, restart included", async () => {
-    const control = controlSchema.parse(JSON.parse(read('control.json')));
-    const specText = read('mirrors.yaml');
-    const r = await runTick(
-      { node: 'n1', control, specText, last: undefined, now: new Date(0) },
-      {
-        reconcile: async (i) => ({
-          status: 'applied',
-          action: 'restart',
-          exitCode: 0,
-          message: i.dryRun ? 'plan' : 'done',
-          diagnostics: [],
-        }),
-        uninstall: async () => ({
-          status: 'applied',
-          action: 'none',
-          exitCode: 0,
-          message: '',
-          diagnostics: [],
-        }),
-        root: '/host',
-        specFile: '/config/mirrors.yaml',
-        healthTimeoutMs: 1000,
-      },
+  it('`kubectl kustomize deploy/` renders the install manifests plus the sample MirrorSet, nothing else', () => {
+    const expected = byKey([...(buildInstallManifests({ image: imageRef(VERSION) }) as Obj[])]);
+    const got = byKey(rendered);
+    const sample = rendered.filter((o) => o.kind === 'MirrorSet');
+    expect(sample.map((o) => o.metadata.name)).toEqual(['example']);
+    expect([...got.keys()].filter((k) => !k.startsWith('MirrorSet/')).sort()).toEqual(
+      [...expected.keys()].sort(),
     );
-    expect(r?.status).toBe('applied');
-    expect(r?.revision).not.toBe('*');
+    for (const [k, o] of expected) expect(got.get(k), k).toEqual(o);
+  });
+
+  it.each(kustomize(DEPLOY).map((o) => [key(o), o] as const))('%s validates', (_k, o) => {
+    if (o.kind === 'MirrorSet') {
+      const schema = buildMirrorSetCrd().spec.versions[0]?.schema.openAPIV3Schema ?? {};
+      const r = validateAgainstCrd(schema, o);
+      expect([...r.errors, ...r.pruned]).toEqual([]);
+      return;
+    }
+    const validate = VALIDATORS[o.kind];
+    expect(validate, `validator for ${o.kind}`).toBeDefined();
+    expect(() => validate?.(o)).not.toThrow();
+  });
+
+  it('images: the package version, never latest, one repository', () => {
+    const images = JSON.stringify(rendered).match(/"image":"[^"]+"/g) ?? [];
+    expect(images.length).toBe(5);
+    expect(new Set(images)).toEqual(new Set([`"image":"ghcr.io/mirrorctl/mirrorctl:${VERSION}"`]));
+    expect(JSON.stringify(rendered)).not.toContain(':latest');
+  });
+
+  it('an overlay adds the node-scoped-agent component and moves the image to a private registry by digest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-overlay-'));
+    temps.push(dir);
+    const rel = relative(dir, DEPLOY);
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        `resources: [${rel}]`,
+        `components: [${rel}/${COMPONENT_DIR}]`,
+        'images:',
+        '  - name: ghcr.io/mirrorctl/mirrorctl',
+        '    newName: registry.internal:5000/mirrorctl',
+        `    digest: ${digest}`,
+        '',
+      ].join('\n'),
+    );
+    const objs = kustomize(dir);
+    const policy = objs.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy'));
+    expect(policy).toEqual(buildNodeScopedPolicy());
+    for (const o of policy) expect(() => VALIDATORS[o.kind]?.(o)).not.toThrow();
+    const images = new Set(JSON.stringify(objs).match(/"image":"[^"]+"/g));
+    expect(images).toEqual(new Set([`"image":"registry.internal:5000/mirrorctl@${digest}"`]));
+  });
+});
+
+describe('the image layout the manifests assume', () => {
+  it('scripts/image-rootfs.sh and the Dockerfile put node, the bundle, nsenter, flock and the CA bundle where the pods look', () => {
+    const rootfs = readFileSync(join(DEPLOY, '../scripts/image-rootfs.sh'), 'utf8');
+    const dockerfile = readFileSync(join(DEPLOY, '../Dockerfile'), 'utf8');
+    for (const path of Object.values(IMAGE_PATHS)) expect(rootfs, path).toContain(path);
+    expect(dockerfile).toContain('scripts/image-rootfs.sh');
+    expect(dockerfile).toMatch(/^FROM node:20[-\w.]*@sha256:[0-9a-f]{64} AS build$/m);
+    expect(dockerfile).toContain(`ENTRYPOINT ["${IMAGE_PATHS.node}", "${IMAGE_PATHS.bundle}"]`);
   });
 });

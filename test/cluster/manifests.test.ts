@@ -1,181 +1,296 @@
-// The generated manifests: golden files, Kubernetes schema validation (kubernetes-models, generated
-// from the Kubernetes OpenAPI spec), and the least-privilege properties of the agent pod.
-import type { KubernetesObject, V1DaemonSet } from '@kubernetes/client-node';
+// The cluster-mode manifests (src/cluster/manifests*.ts): every object validates against the
+// Kubernetes OpenAPI schemas (kubernetes-models), the agent is unprivileged and mounts only its
+// profile's paths, the apply Job is the one privileged pod, RBAC is exactly the design's, and
+// deploy/README.md's tables are generated from the same data as the objects.
+import { readFileSync } from 'node:fs';
+import type { KubernetesObject, V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { buildManifests, type ManifestOptions } from '../../src/cluster/manifests.js';
-import { isDns1123Label, isDns1123Subdomain } from '../../src/cluster/names.js';
-import { nodeRequirements, parseSelector } from '../../src/cluster/selector.js';
+import { applyJobName, controllerRevisionName, isDns1123Subdomain } from '../../src/cluster/api/meta.js';
+import { IMAGE_REPOSITORY, imageRef } from '../../src/cluster/api/pod-contract.js';
+import { buildInstallManifests } from '../../src/cluster/manifests.js';
+import { buildApplyJob } from '../../src/cluster/manifests-agent.js';
+import { buildNodeScopedPolicy } from '../../src/cluster/manifests-policy.js';
+import { IDENTITIES, rbacTable } from '../../src/cluster/manifests-rbac.js';
+import { MOUNT_PROFILES, mountTable } from '../../src/cluster/mount-profiles.js';
+import { VALIDATORS } from './k8s-validators.js';
 
-const base: ManifestOptions = {
-  namespace: 'mirrorctl',
-  image: 'node:20-alpine',
-  specText: 'apiVersion: mirrorctl/v1\nkind: MirrorSet\n',
-  control: { revision: 'abc', mode: 'apply', allow: '*', restart: [] },
-  history: [
-    { revision: 'abc', spec: 'apiVersion: mirrorctl/v1\nkind: MirrorSet\n', at: '2026-01-01T00:00:00.000Z' },
-  ],
-  bundle: 'console.log("agent")\n',
-  requirements: nodeRequirements(parseSelector('pool in (a,b),!spot').requirements, false),
-  gateNewNodes: false,
-};
+const IMAGE = imageRef('1.2.3');
+const objs = buildInstallManifests({ image: IMAGE });
 
-const VALIDATORS: Record<string, (o: KubernetesObject) => void> = {
-  Namespace: (o) => new Namespace(o as never).validate(),
-  ConfigMap: (o) => new ConfigMap(o as never).validate(),
-  Secret: (o) => new Secret(o as never).validate(),
-  ServiceAccount: (o) => new ServiceAccount(o as never).validate(),
-  DaemonSet: (o) => new DaemonSet(o as never).validate(),
-  ClusterRole: (o) => new ClusterRole(o as never).validate(),
-  ClusterRoleBinding: (o) => new ClusterRoleBinding(o as never).validate(),
-};
+const job = buildApplyJob({
+  node: 'worker-1',
+  mirrorSet: 'dpod',
+  revision: '0123456789ab',
+  profile: 'containerd',
+  image: IMAGE,
+  restartTimeoutSeconds: 300,
+});
+const daemonSets = objs.filter((o) => o.kind === 'DaemonSet') as V1DaemonSet[];
 
-const cases: Array<{ name: string; opts: ManifestOptions }> = [
-  { name: 'default', opts: base },
-  {
-    name: 'gate-new-nodes',
-    opts: {
-      ...base,
-      gateNewNodes: true,
-      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
-    },
-  },
-  {
-    name: 'include-control-plane-tls',
-    opts: {
-      ...base,
-      requirements: [],
-      tls: {
-        configMapData: {
-          'tls-0123456789.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-        },
-        secretData: {
-          'key-0123456789.pem': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
-        },
-      },
-    },
-  },
-];
-
-const daemonSet = (objs: KubernetesObject[]): V1DaemonSet =>
-  objs.find((o) => o.kind === 'DaemonSet') as V1DaemonSet;
-
-describe('manifests', () => {
-  it.each(cases)('$name: matches the golden file', async ({ name, opts }) => {
-    const docs = buildManifests(opts)
-      .map((o) => stringify(o))
-      .join('---\n');
-    await expect(docs).toMatchFileSnapshot(`golden/manifests-${name}.golden.yaml`);
+describe('every object validates against the Kubernetes schemas', () => {
+  it.each(
+    [...objs, job, ...buildNodeScopedPolicy()].map((o) => [`${o.kind}/${o.metadata?.name}`, o] as const),
+  )('%s', (_n, o) => {
+    const validate = VALIDATORS[o.kind ?? ''];
+    expect(validate, `validator for ${o.kind}`).toBeDefined();
+    expect(() => validate?.(o)).not.toThrow();
+    expect(isDns1123Subdomain(o.metadata?.name ?? '')).toBe(true);
   });
 
-  it.each(cases)(
-    '$name: every object validates against the Kubernetes schema, names are DNS-1123',
-    ({ opts }) => {
-      for (const o of buildManifests(opts)) {
-        const validate = VALIDATORS[o.kind ?? ''];
-        expect(validate, `validator for ${o.kind}`).toBeDefined();
-        expect(() => validate?.(o)).not.toThrow();
-        expect(isDns1123Subdomain(o.metadata?.name ?? '')).toBe(true);
-      }
-      const ds = daemonSet(buildManifests(opts));
-      for (const v of ds.spec?.template.spec?.volumes ?? []) expect(isDns1123Label(v.name)).toBe(true);
-    },
-  );
-
-  it('schema validation is effective (a wrong type is rejected)', () => {
-    const ds = daemonSet(buildManifests(base));
-    const broken = structuredClone(ds) as unknown as {
+  it('validation is effective: a wrong type is rejected', () => {
+    const broken = structuredClone(daemonSets[0]) as unknown as {
       spec: { template: { spec: { containers: Array<{ image: unknown }> } } };
     };
     const c = broken.spec.template.spec.containers[0];
     if (c) c.image = 42;
     expect(() => new DaemonSet(broken as never).validate()).toThrow(/image/);
   });
+});
 
-  it('least privilege: no token, read-only root fs, only the needed hostPaths, no host network', () => {
-    const pod = daemonSet(buildManifests(base)).spec?.template.spec;
-    expect(pod?.automountServiceAccountToken).toBe(false);
-    expect(pod?.serviceAccountName).toBeUndefined();
-    expect(pod?.hostNetwork).toBe(false);
-    expect(pod?.hostIPC).toBeUndefined();
+describe('the image', () => {
+  it('one image everywhere, tagged with the version (never latest), overridable', () => {
+    const images = [...objs, job].flatMap((o) => JSON.stringify(o).match(/"image":"[^"]+"/g) ?? []);
+    expect(images.length).toBe(6); // controller, four agents, the Job
+    expect(new Set(images)).toEqual(new Set([`"image":"${IMAGE_REPOSITORY}:1.2.3"`]));
+    const mirror = 'registry.internal:5000/mirrorctl@sha256:' + 'a'.repeat(64);
+    const over = JSON.stringify(buildInstallManifests({ image: mirror }));
+    expect(over).not.toContain(IMAGE_REPOSITORY);
+    expect(over.match(/"image":"[^"]+"/g)?.every((i) => i.includes(mirror))).toBe(true);
+  });
+});
+
+describe('agent DaemonSets: unprivileged, one per mount profile', () => {
+  it('one per profile, selecting nodes by mirrorctl.io/target', () => {
+    expect(daemonSets.map((d) => d.metadata?.name)).toEqual(
+      MOUNT_PROFILES.map((p) => `mirrorctl-agent-${p.name}`),
+    );
+    for (const [i, ds] of daemonSets.entries()) {
+      const term =
+        ds.spec?.template.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+          ?.nodeSelectorTerms[0];
+      expect(term?.matchExpressions).toContainEqual({
+        key: 'mirrorctl.io/target',
+        operator: 'In',
+        values: MOUNT_PROFILES[i]?.targets,
+      });
+    }
+    const selectors = daemonSets.map((d) => JSON.stringify(d.spec?.selector));
+    expect(new Set(selectors).size).toBe(daemonSets.length);
+  });
+
+  it.each(daemonSets.map((d) => [d.metadata?.name, d] as const))(
+    '%s: no privilege, only its mounts',
+    (_n, ds) => {
+      const pod = ds.spec?.template.spec;
+      expect(pod?.hostPID).toBe(false);
+      expect(pod?.hostIPC).toBe(false);
+      expect(pod?.hostNetwork).toBe(false);
+      expect(pod?.serviceAccountName).toBe('mirrorctl-agent');
+      const c = pod?.containers[0];
+      expect(c?.securityContext).toEqual({
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsUser: 0,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c?.env).toContainEqual({
+        name: 'NODE_NAME',
+        valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
+      });
+      expect(c?.ports).toEqual([{ name: 'metrics', containerPort: 9477, protocol: 'TCP' }]);
+      expect(c?.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(c?.readinessProbe?.httpGet?.path).toBe('/readyz');
+      expect(c?.args).not.toContain('--allow-runtime-action');
+      const hostPaths = (pod?.volumes ?? []).flatMap((v) =>
+        v.hostPath ? [[v.hostPath.path, v.hostPath.type]] : [],
+      );
+      const profile = MOUNT_PROFILES.find((p) => ds.metadata?.name === `mirrorctl-agent-${p.name}`);
+      expect(hostPaths).toEqual(profile?.mounts.map((m) => [m.hostPath, m.type]));
+      // Only the runtime's config directory and mirrorctl's state directory are writable.
+      const writable = (c?.volumeMounts ?? []).filter(
+        (m) => m.readOnly !== true && m.mountPath.startsWith('/host'),
+      );
+      expect(writable.map((m) => m.mountPath)).toEqual([
+        `/host${profile?.mounts[0]?.hostPath}`,
+        '/host/var/lib/mirrorctl',
+      ]);
+      // Nothing is created on a node but mirrorctl's own directory.
+      expect(hostPaths.filter(([, t]) => t === 'DirectoryOrCreate')).toEqual([
+        ['/var/lib/mirrorctl', 'DirectoryOrCreate'],
+      ]);
+    },
+  );
+});
+
+describe('the apply Job template: the only privileged pod', () => {
+  it('pinned to its node, privileged + hostPID, same mounts as the agent, bounded in time', () => {
+    const pod = job.spec?.template.spec;
+    expect(job.metadata?.name).toBe('mirrorctl-apply-worker-1-0123456789ab');
+    expect(pod?.nodeName).toBe('worker-1');
     expect(pod?.hostPID).toBe(true);
-    const c = pod?.containers[0];
-    expect(c?.securityContext?.readOnlyRootFilesystem).toBe(true);
-    expect(c?.resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' });
-    // Host paths: /etc and /run always exist, so kubelet creates nothing on the node; only
-    // mirrorctl's own state dir may be created, and only on nodes it configures.
-    const hostPaths = Object.fromEntries(
-      (pod?.volumes ?? []).flatMap((v) => (v.hostPath ? [[v.hostPath.path, v.hostPath.type]] : [])),
-    );
-    expect(hostPaths).toEqual({
-      '/etc': 'Directory',
-      '/run': 'Directory',
-      '/var/lib/mirrorctl': 'DirectoryOrCreate',
-    });
-    const mounts = Object.fromEntries((c?.volumeMounts ?? []).map((m) => [m.mountPath, m.readOnly === true]));
-    // /run read-only (sockets only: connect() works through a read-only mount), under both names.
-    expect(mounts).toMatchObject({
-      '/host/etc': false,
-      '/host/run': true,
-      '/host/var/run': true,
-      '/host/var/lib/mirrorctl': false,
-      '/config': true,
-      '/secrets/tls': true,
-    });
-    // dockerd's health check dials <root>/var/run/docker.sock (src/cli/runtime-wiring.ts).
-    expect(Object.keys(mounts)).toContain('/host/var/run');
-    // Private keys: a Secret volume, optional (exists only when the spec names a key), mode 0400.
-    const keys = (pod?.volumes ?? []).find((v) => v.secret)?.secret;
-    expect(keys).toEqual({ secretName: 'mirrorctl-tls', optional: true, defaultMode: 0o400 });
-    expect(c?.readinessProbe?.exec?.command?.[0]).toBe('node');
-    // The control plane is excluded unless --include-control-plane.
-    const exprs =
-      pod?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
-        ?.matchExpressions;
-    expect(exprs).toContainEqual({ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' });
-  });
-
-  it('TLS: certificates in the spec ConfigMap, private keys only in the Secret', () => {
-    const objs = buildManifests(cases[2]?.opts ?? base);
-    const cm = objs.find(
-      (o) => o.kind === 'ConfigMap' && o.metadata?.name === 'mirrorctl-spec',
-    ) as KubernetesObject & {
-      data: Record<string, string>;
-    };
-    expect(Object.keys(cm.data).sort()).toEqual([
-      'control.json',
-      'history.json',
-      'mirrors.yaml',
-      'tls-0123456789.pem',
+    expect(pod?.restartPolicy).toBe('Never');
+    expect(pod?.serviceAccountName).toBe('mirrorctl-apply');
+    expect(pod?.containers[0]?.securityContext?.privileged).toBe(true);
+    expect(pod?.containers[0]?.args).toEqual([
+      'agent',
+      '--once',
+      '--allow-runtime-action',
+      '--root',
+      '/host',
     ]);
-    expect(JSON.stringify(objs.filter((o) => o.kind === 'ConfigMap'))).not.toContain('PRIVATE KEY');
-    const secret = objs.find((o) => o.kind === 'Secret') as KubernetesObject & {
-      data: Record<string, string>;
-    };
-    expect(Buffer.from(secret.data['key-0123456789.pem'] ?? '', 'base64').toString()).toContain(
-      'PRIVATE KEY',
-    );
-    expect(buildManifests(base).some((o) => o.kind === 'Secret')).toBe(false);
+    expect(job.spec?.backoffLimit).toBe(0);
+    expect(job.spec?.activeDeadlineSeconds).toBe(300);
+    expect(job.spec?.ttlSecondsAfterFinished).toBe(600);
+    const agent = daemonSets.find((d) => d.metadata?.name === 'mirrorctl-agent-containerd');
+    expect(pod?.volumes).toEqual(agent?.spec?.template.spec?.volumes);
+    expect(pod?.containers[0]?.volumeMounts).toEqual(agent?.spec?.template.spec?.containers[0]?.volumeMounts);
   });
 
-  it('RBAC exists only with --gate-new-nodes, and is the minimum (get+patch nodes)', () => {
-    const without = buildManifests(base).map((o) => o.kind);
-    expect(without).not.toContain('ClusterRole');
-    expect(without).not.toContain('ClusterRoleBinding');
-    expect(without).not.toContain('ServiceAccount');
-    const withGate = buildManifests({ ...base, gateNewNodes: true });
-    const role = withGate.find((o) => o.kind === 'ClusterRole') as KubernetesObject & { rules: unknown };
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }]);
-    const pod = daemonSet(withGate).spec?.template.spec;
-    expect(pod?.automountServiceAccountToken).toBe(true);
-    expect(pod?.serviceAccountName).toBe('mirrorctl-agent');
-    expect(pod?.containers[0]?.args).toContain('--gate-taint');
+  it('names fit the 63 characters a Job name may have, even for long node names, without collisions', () => {
+    const long = `${'a'.repeat(60)}.example.internal`;
+    const a = applyJobName(long, '0123456789ab');
+    const b = applyJobName(`${'a'.repeat(60)}.example.other`, '0123456789ab');
+    for (const n of [a, b, controllerRevisionName('x'.repeat(63), '0123456789ab')]) {
+      expect(n.length).toBeLessThanOrEqual(63);
+      expect(isDns1123Subdomain(n)).toBe(true);
+    }
+    expect(a).not.toBe(b);
+    expect(a.endsWith('-0123456789ab')).toBe(true);
+  });
+
+  it('the only privileged or hostPID pod of all manifests is the Job', () => {
+    const text = JSON.stringify(objs);
+    expect(text).not.toContain('"privileged":true');
+    expect(text).not.toContain('"hostPID":true');
+  });
+});
+
+describe('controller Deployment', () => {
+  const d = objs.find((o) => o.kind === 'Deployment') as V1Deployment;
+  it('2 replicas, leader election env, probes, metrics on 8080, restricted security, no host mounts', () => {
+    expect(d.spec?.replicas).toBe(2);
+    const pod = d.spec?.template.spec;
+    const c = pod?.containers[0];
+    const env = Object.fromEntries(
+      (c?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom?.fieldRef?.fieldPath]),
+    );
+    expect(env).toMatchObject({
+      POD_NAME: 'metadata.name',
+      POD_NAMESPACE: 'metadata.namespace',
+      MIRRORCTL_LEADER_ELECT: 'true',
+      MIRRORCTL_LEASE_NAME: 'mirrorctl-controller',
+    });
+    expect(c?.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
+    expect([c?.livenessProbe?.httpGet?.path, c?.readinessProbe?.httpGet?.path]).toEqual([
+      '/healthz',
+      '/readyz',
+    ]);
+    expect(pod?.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c?.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c?.resources?.limits).toBeDefined();
+    expect((pod?.volumes ?? []).some((v) => v.hostPath)).toBe(false);
+  });
+});
+
+describe('RBAC and namespace', () => {
+  const rules = (kind: string, name: string) =>
+    (
+      objs.find((o) => o.kind === kind && o.metadata?.name === name) as KubernetesObject & {
+        rules: unknown[];
+      }
+    ).rules;
+
+  it('the agent may write MirrorNode status only; reads its revisions and two named Secrets', () => {
+    expect(rules('ClusterRole', 'mirrorctl-agent')).toEqual([
+      { apiGroups: ['mirrorctl.io'], resources: ['mirrornodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['mirrorctl.io'], resources: ['mirrornodes/status'], verbs: ['get', 'update', 'patch'] },
+    ]);
+    expect(rules('Role', 'mirrorctl-agent')).toEqual([
+      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['mirrorctl-tls', 'mirrorctl-auth'],
+        verbs: ['get'],
+      },
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
+    ]);
+    const text = JSON.stringify(objs.filter((o) => o.metadata?.name === 'mirrorctl-agent'));
+    for (const never of ['"nodes"', '"pods"', 'mirrorsets', '"*"']) expect(text).not.toContain(never);
+  });
+
+  it('the controller cannot read Secrets and holds only its own Lease', () => {
+    const all = JSON.stringify([
+      rules('ClusterRole', 'mirrorctl-controller'),
+      rules('Role', 'mirrorctl-controller'),
+    ]);
+    expect(all).not.toContain('secrets');
+    expect(all).not.toContain('"*"');
+    expect(rules('Role', 'mirrorctl-controller')).toContainEqual({
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      resourceNames: ['mirrorctl-controller'],
+      verbs: ['get', 'update'],
+    });
+  });
+
+  it('bindings name the right service accounts in the namespace', () => {
+    const b = objs.find(
+      (o) => o.kind === 'ClusterRoleBinding' && o.metadata?.name === 'mirrorctl-agent',
+    ) as KubernetesObject & { subjects: unknown[] };
+    expect(b.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'mirrorctl-agent', namespace: 'mirrorctl' },
+      { kind: 'ServiceAccount', name: 'mirrorctl-apply', namespace: 'mirrorctl' },
+    ]);
+    expect(IDENTITIES.flatMap((i) => [...i.cluster, ...i.namespaced]).every((g) => g.why.length > 10)).toBe(
+      true,
+    );
+  });
+
+  it('namespace: managed-by mirrorctl, enforce privileged, warn/audit restricted', () => {
+    const ns = objs[0];
+    expect(ns?.kind).toBe('Namespace');
+    expect(ns?.metadata?.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'mirrorctl',
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+    for (const o of objs)
+      expect(o.metadata?.labels?.['app.kubernetes.io/managed-by'], `${o.kind}`).toBe('mirrorctl');
+  });
+});
+
+describe('node-scoped admission policy', () => {
+  it('matches the two node identities and compares the token node name with the object name', () => {
+    const [policy, binding] = buildNodeScopedPolicy();
+    const text = JSON.stringify(policy);
+    expect(text).toContain(
+      "request.userInfo.username in ['system:serviceaccount:mirrorctl:mirrorctl-agent', 'system:serviceaccount:mirrorctl:mirrorctl-apply']",
+    );
+    expect(text).toContain("request.userInfo.extra['authentication.kubernetes.io/node-name']");
+    expect(text).toContain('n == request.name');
+    expect(text).toContain('mirrornodes/status');
+    expect(binding?.spec).toEqual({ policyName: 'mirrorctl-node-scoped-agent', validationActions: ['Deny'] });
+  });
+});
+
+describe('deploy/README.md', () => {
+  const readme = readFileSync(new URL('../../deploy/README.md', import.meta.url), 'utf8');
+  it('holds the host-mount and RBAC tables generated from the same data as the objects', () => {
+    expect(readme).toContain(mountTable());
+    expect(readme).toContain(rbacTable());
   });
 });

@@ -114,7 +114,7 @@ async function rows(): Promise<[string, number, string][]> {
     [
       'Least privilege: option combinations (fast-check) + kustomize base',
       numRuns('test/security/least-privilege.test.ts') + 1,
-      'no token/SA/RBAC without gate; get+patch nodes only with it; no host network; read-only root fs; hostPaths = deploy/README.md table; keys only in the Secret',
+      'cluster mode: agents unprivileged (no hostPID, capabilities dropped, read-only root fs), hostPaths and RBAC = deploy/README.md tables, the apply Job the only privileged pod; pre-controller rollout: no token/SA/RBAC without gate, get+patch nodes only with it, keys only in the Secret',
     ],
     [
       'Faults: ENOSPC/EROFS on every write/rename/fsync (apply, rollback, uninstall)',

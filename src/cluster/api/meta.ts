@@ -23,9 +23,10 @@ export const LABELS = {
   target: `${GROUP}/target`,
   /** On MirrorNodes, ControllerRevisions and Jobs: the MirrorSet they belong to. */
   mirrorSet: `${GROUP}/mirrorset`,
-  /** On apply Jobs: the node and the revision they act for. */
-  node: `${GROUP}/node`,
+  /** On ControllerRevisions and apply Jobs: the revision they hold or apply. */
   revision: `${GROUP}/revision`,
+  /** On agent pods and apply Jobs: the mount profile (agent DaemonSet) they belong to. */
+  profile: `${GROUP}/profile`,
 } as const;
 
 /** Values of the `mirrorctl.io/target` node label; each but `unsupported` has an agent DaemonSet. */
@@ -35,6 +36,8 @@ export type NodeTarget = (typeof NODE_TARGETS)[number];
 export const ANNOTATIONS = {
   /** On a MirrorSet: a new value resumes a paused rollout (`mirrorctl rollout --resume`). */
   resume: `${GROUP}/resume`,
+  /** On apply Jobs: the node they run on (an annotation: node names may exceed a label's 63 chars). */
+  node: `${GROUP}/node`,
 } as const;
 
 /** Deleting a MirrorSet first uninstalls it from every node; the controller then removes this. */

@@ -103,14 +103,41 @@ describe('example MirrorSets against the generated CRD schema', () => {
   it.each([
     ['no registries', { registries: [] }, '/spec/registries'],
     ['a mirror without url', { registries: [{ source: 'docker.io', mirrors: [{ path: 'mount' }] }] }, 'url'],
-    ['an unknown path mode', { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m', path: 'x' }] }] }, 'path'],
-    ['maxUnavailable 0', { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }], rollout: { maxUnavailable: 0 } }, 'maxUnavailable'],
-    ['maxUnavailable "ten"', { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }], rollout: { maxUnavailable: 'ten' } }, 'maxUnavailable'],
-    ['a bad selector operator', { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }], nodeSelector: { matchExpressions: [{ key: 'a', operator: 'Gt' }] } }, 'operator'],
+    [
+      'an unknown path mode',
+      { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m', path: 'x' }] }] },
+      'path',
+    ],
+    [
+      'maxUnavailable 0',
+      { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }], rollout: { maxUnavailable: 0 } },
+      'maxUnavailable',
+    ],
+    [
+      'maxUnavailable "ten"',
+      {
+        registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }],
+        rollout: { maxUnavailable: 'ten' },
+      },
+      'maxUnavailable',
+    ],
+    [
+      'a bad selector operator',
+      {
+        registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }],
+        nodeSelector: { matchExpressions: [{ key: 'a', operator: 'Gt' }] },
+      },
+      'operator',
+    ],
   ])('the schema refuses %s', (_name, spec, where) => {
-    const r = validateAgainstCrd(setSchema, { apiVersion: 'mirrorctl.io/v1alpha1', kind: 'MirrorSet', metadata: { name: 'a' }, spec });
+    const r = validateAgainstCrd(setSchema, {
+      apiVersion: 'mirrorctl.io/v1alpha1',
+      kind: 'MirrorSet',
+      metadata: { name: 'a' },
+      spec,
+    });
     expect(r.errors.join('\n')).toContain(where);
-  }); // biome-ignore format: one case per line
+  });
 
   it('reports what the API server would prune (a typo is not silently kept)', () => {
     const spec = { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m', pathh: 'mount' }] }] };
@@ -131,27 +158,61 @@ describe('status and MirrorNode documents', () => {
     nodes: { total: 3, updated: 2, ready: 2, pendingRestart: 1, failed: 0 },
     wave: { number: 1, nodes: ['n3'], phase: 'Soaking', soakUntil: TIME },
     conditions: [
-      { type: 'Ready', status: 'False', reason: 'Progressing', message: '2/3 nodes', lastTransitionTime: TIME, observedGeneration: 3 },
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'Progressing',
+        message: '2/3 nodes',
+        lastTransitionTime: TIME,
+        observedGeneration: 3,
+      },
     ],
     notReadyNodes: [{ name: 'n3', state: 'PendingRestart', message: 'waiting for wave 1' }],
     history: [{ revision: '0123456789ab', controllerRevision: 'mirrorset-a-0123456789ab', appliedAt: TIME }],
-  }; // biome-ignore format: a document
+  };
 
   it('a MirrorSet status passes the CRD schema and the zod schema', () => {
-    const doc = { apiVersion: 'mirrorctl.io/v1alpha1', kind: 'MirrorSet', metadata: { name: 'a' }, spec: { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }] }, status };
+    const doc = {
+      apiVersion: 'mirrorctl.io/v1alpha1',
+      kind: 'MirrorSet',
+      metadata: { name: 'a' },
+      spec: { registries: [{ source: 'a.io', mirrors: [{ url: 'https://m' }] }] },
+      status,
+    };
     const r = validateAgainstCrd(setSchema, doc);
     expect([...r.errors, ...r.pruned]).toEqual([]);
     expect(mirrorSetStatusSchema.parse(status)).toEqual(status);
-  }); // biome-ignore format: a document
+  });
 
   it('a MirrorNode passes the CRD schema and the zod schema; a bad state does neither', () => {
     const node = {
       apiVersion: 'mirrorctl.io/v1alpha1',
       kind: 'MirrorNode',
       metadata: { name: 'n1' },
-      spec: { mirrorSet: 'a', revision: '0123456789ab', controllerRevision: 'mirrorset-a-0123456789ab', mode: 'apply', target: 'containerd', permit: { revision: '0123456789ab', wave: 0, grantedAt: TIME, job: 'mirrorctl-apply-n1-0123456789ab' } },
-      status: { observedRevision: '0123456789ab', appliedRevision: '0123456789ab', state: 'Applied', action: 'none', runtime: 'containerd://2.1.9', driftRepairs: 0, lastApplied: TIME, warnings: ['plan.target.nothing-selected'] },
-    }; // biome-ignore format: a document
+      spec: {
+        mirrorSet: 'a',
+        revision: '0123456789ab',
+        controllerRevision: 'mirrorset-a-0123456789ab',
+        mode: 'apply',
+        target: 'containerd',
+        permit: {
+          revision: '0123456789ab',
+          wave: 0,
+          grantedAt: TIME,
+          job: 'mirrorctl-apply-n1-0123456789ab',
+        },
+      },
+      status: {
+        observedRevision: '0123456789ab',
+        appliedRevision: '0123456789ab',
+        state: 'Applied',
+        action: 'none',
+        runtime: 'containerd://2.1.9',
+        driftRepairs: 0,
+        lastApplied: TIME,
+        warnings: ['plan.target.nothing-selected'],
+      },
+    };
     const r = validateAgainstCrd(nodeSchema, node);
     expect([...r.errors, ...r.pruned]).toEqual([]);
     expect(mirrorNodeObjectSchema.parse(node)).toEqual(node);

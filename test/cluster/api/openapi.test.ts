@@ -51,11 +51,19 @@ describe('zodToStructural', () => {
   });
 
   it.each([
-    ['a union of unrelated types', z.object({ a: z.union([z.string(), z.boolean()]) }), /no structural equivalent/],
+    [
+      'a union of unrelated types',
+      z.object({ a: z.union([z.string(), z.boolean()]) }),
+      /no structural equivalent/,
+    ],
     ['a tuple', z.object({ a: z.tuple([z.string(), z.int()]) }), /prefixItems|items/],
     ['a nullable field', z.object({ a: z.string().nullable() }), /null/],
-    ['a union of objects', z.object({ a: z.union([z.object({ b: z.string() }), z.object({ c: z.int() })]) }), /anyOf/],
+    [
+      'a union of objects',
+      z.object({ a: z.union([z.object({ b: z.string() }), z.object({ c: z.int() })]) }),
+      /anyOf/,
+    ],
   ])('refuses %s', (_name, schema, message) => {
     expect(() => zodToStructural(schema)).toThrow(message);
-  }); // biome-ignore format: one case per line
+  });
 });

@@ -1,4 +1,5 @@
-// The agent DaemonSet (pure). Least privilege, each grant with its reason:
+// The pre-controller rollout's agent DaemonSet (pure; replaced by manifests-agent.ts once the CLI is a
+// client of the controller, issue 16). Least privilege, each grant with its reason:
 // - no service-account token (the agent reports through readiness and its log), except with
 //   --gate-new-nodes, where it must remove its node's startup taint;
 // - host mounts, all under /host, none of which makes kubelet create anything on the node:
