@@ -9,7 +9,8 @@ export type HostFsErrorCode =
   | 'host.fs.not-regular'
   | 'host.fs.not-dir'
   | 'host.fs.not-utf8'
-  | 'host.fs.io';
+  | 'host.fs.io'
+  | 'host.fs.lock-tool';
 
 export class HostFsError extends Error {
   constructor(
@@ -37,6 +38,8 @@ const HINTS: Record<HostFsErrorCode, string> = {
   'host.fs.not-utf8':
     'the file is binary or not UTF-8 (runtimes read UTF-8 configs); restore it from a backup',
   'host.fs.io': 'check free space, mount options (read-only?) and permissions, then re-run',
+  'host.fs.lock-tool':
+    'install util-linux (its `flock`): mirrorctl holds its lock with flock(2) through it; an agent image must ship it',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,6 +1,7 @@
-// In-memory HostFs with the same semantics as nodeFs (symlinks, atomic writes, size limit), plus
-// fault injection: fail the Nth write/rename/fsync with ENOSPC or EROFS, or "crash" after N
-// primitive steps (every later call throws, like a SIGKILLed process) to test recovery.
+// In-memory HostFs with the same semantics as nodeFs (symlinks, atomic writes, size limit, a lock
+// held until released or until the "process" crashes), plus fault injection: fail the Nth
+// write/rename/fsync with ENOSPC or EROFS, or "crash" after N primitive steps (every later call
+// throws, like a SIGKILLed process) to test recovery.
 import { HostFsError, MAX_READ_BYTES } from './fs-error.js';
 import type { FileStat, HostFs } from './ports.js';
 import { type EntryKind, joinNodePath, resolveInRoot, splitNodePath } from './resolve-in-root.js';
@@ -69,6 +70,8 @@ export function memoryFs(tree: MemoryTree = {}, initialFaults: Faults = {}): Mem
   let counters = { write: 0, rename: 0, fsync: 0, steps: 0 };
   let crashed = false;
   let tempSeq = 0;
+  /** Paths locked by a "process" using this fs; a crashed one's locks go with it (setFaults). */
+  const held = new Set<string>();
 
   const ensureParents = (p: string) => {
     const parts = splitNodePath(p);
@@ -193,19 +196,30 @@ export function memoryFs(tree: MemoryTree = {}, initialFaults: Faults = {}): Mem
       step(path, 'fsync', () => {});
     },
 
-    async createExclusive(path, data, mode) {
+    async lockExclusive(path, mode) {
       const r = await resolve(path, true);
       await mkdirp(parentOf(r));
-      if (entries.has(r)) return false;
-      const bytes = toBytes(data);
-      step(path, 'write', () => entries.set(r, { type: 'file', data: bytes, mode }));
-      try {
-        step(path, 'fsync', () => {});
-      } catch (e) {
-        if (!(e instanceof SimulatedCrash)) entries.delete(r);
-        throw e;
-      }
-      return true;
+      if (held.has(r)) return null;
+      const e = entries.get(r);
+      if (e && e.type !== 'file') throw new HostFsError('host.fs.not-regular', path, 'is not a regular file');
+      if (!e) step(path, null, () => entries.set(r, { type: 'file', data: new Uint8Array(), mode }));
+      held.add(r);
+      return {
+        write: async (data) => {
+          step(path, 'write', () => entries.set(r, { type: 'file', data: toBytes(data), mode }));
+          step(path, 'fsync', () => {});
+        },
+        release: async () => {
+          try {
+            if (entries.has(r)) {
+              step(path, null, () => entries.delete(r));
+              step(path, 'fsync', () => {});
+            }
+          } finally {
+            held.delete(r); // like close(2): the lock goes even when the unlink failed
+          }
+        },
+      };
     },
 
     async removeFile(path) {
@@ -247,6 +261,8 @@ export function memoryFs(tree: MemoryTree = {}, initialFaults: Faults = {}): Mem
     setFaults(next) {
       faults = next;
       counters = { write: 0, rename: 0, fsync: 0, steps: 0 };
+      // A crashed "process" is gone, and the kernel drops its locks with it.
+      if (crashed) held.clear();
       crashed = false;
     },
   };

@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { FileType } from '../detect/facts.js';
+import { flockNonBlocking } from './flock.js';
 import { HostFsError, MAX_READ_BYTES } from './fs-error.js';
+import type { FileLock } from './lock-port.js';
 import type { FileStat, HostFs } from './ports.js';
 import { type EntryKind, type LinkLookup, resolveInRoot, splitNodePath } from './resolve-in-root.js';
 import { TEMP_MARKER } from './temp-names.js';
@@ -13,6 +15,8 @@ import { TEMP_MARKER } from './temp-names.js';
 export interface NodeFsOptions {
   /** Absolute directory standing for the node's `/`. */
   root: string;
+  /** util-linux `flock`, which takes the lock on our descriptor (default: `flock` on PATH). */
+  flockBin?: string;
 }
 
 const errnoOf = (e: unknown): string | undefined =>
@@ -68,6 +72,13 @@ export function nodeFs(opts: NodeFsOptions): HostFs {
         await fsp.chmod(real(r), mode); // umask must not weaken or strengthen the requested mode
       } catch (e) {
         if (errnoOf(e) !== 'EEXIST') throw io(p, e, 'mkdir');
+        continue;
+      }
+      // The new entry lives in the parent: without this a crash could lose the directory (issue 15.4).
+      try {
+        await fsyncDir(dirname(r));
+      } catch (e) {
+        throw io(p, e, 'fsync of the parent directory');
       }
     }
   }
@@ -83,6 +94,30 @@ export function nodeFs(opts: NodeFsOptions): HostFs {
     } finally {
       await fh.close();
     }
+  }
+
+  function heldLock(path: string, r: string, fh: fsp.FileHandle): FileLock {
+    return {
+      async write(data) {
+        try {
+          await fh.truncate(0);
+          await fh.write(data, 0);
+          await fh.sync();
+        } catch (e) {
+          throw io(path, e, 'write of the lock file');
+        }
+      },
+      async release() {
+        try {
+          await fsp.unlink(real(r));
+          await fsyncDir(dirname(r));
+        } catch (e) {
+          if (errnoOf(e) !== 'ENOENT') throw io(path, e, 'unlink of the lock file');
+        } finally {
+          await fh.close(); // drops the flock even when the unlink failed
+        }
+      },
+    };
   }
 
   return {
@@ -152,24 +187,32 @@ export function nodeFs(opts: NodeFsOptions): HostFs {
       }
     },
 
-    async createExclusive(path, data, mode) {
+    async lockExclusive(path, mode) {
       const r = await resolve(path, true);
       await mkdirp(dirname(r));
-      try {
-        await writeNew(r, data, mode);
-      } catch (e) {
-        if (errnoOf(e) === 'EEXIST') return false;
-        await fsp.rm(real(r), { force: true }).catch(() => {});
-        throw io(path, e, 'exclusive create');
+      // A holder releasing unlinks the file: we may lock an inode no longer at `path`, so check
+      // that the path still names our inode, and retry on a fresh file otherwise.
+      for (let attempt = 0; attempt < 8; attempt++) {
+        let fh: fsp.FileHandle;
+        try {
+          fh = await fsp.open(real(r), constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, mode);
+        } catch (e) {
+          throw io(path, e, 'open of the lock file');
+        }
+        let locked = false;
+        try {
+          locked = await flockNonBlocking(fh.fd, path, opts.flockBin);
+          const [ours, named] = [await fh.stat(), await fsp.lstat(real(r)).catch(() => null)];
+          if (locked && named && ours.ino === named.ino && ours.dev === named.dev)
+            return heldLock(path, r, fh);
+        } catch (e) {
+          await fh.close();
+          throw e instanceof HostFsError ? e : io(path, e, 'lock');
+        }
+        await fh.close();
+        if (!locked) return null;
       }
-      try {
-        await fsyncDir(dirname(r));
-      } catch (e) {
-        // Not durably created: do not leave a lock behind that nobody holds.
-        await fsp.rm(real(r), { force: true }).catch(() => {});
-        throw io(path, e, 'fsync of the directory');
-      }
-      return true;
+      throw new HostFsError('host.fs.io', path, 'the lock file was replaced on every attempt to lock it');
     },
 
     async removeFile(path) {

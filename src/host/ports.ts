@@ -3,6 +3,7 @@
 // observeHost(host, …). Other ports: runtime-port.ts, cri-port.ts, kube-port.ts; adapters: the rest.
 
 import type { FileType } from '../detect/facts.js';
+import type { FileLock } from './lock-port.js';
 
 export interface FileStat {
   type: FileType;
@@ -25,8 +26,11 @@ export interface HostFs {
   readDir(path: string): Promise<string[] | null>;
   /** Temp file in the same dir, write, fsync, rename over `path`, fsync the dir. Creates parents. */
   writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>;
-  /** Create a new file only if nothing exists at `path` (O_EXCL); false when it exists. For locks. */
-  createExclusive(path: string, data: Uint8Array | string, mode: number): Promise<boolean>;
+  /**
+   * Takes the exclusive lock on `path` (creating the file with `mode`) without waiting: null when
+   * another process holds it. Released by FileLock.release() or by the kernel when this process dies.
+   */
+  lockExclusive(path: string, mode: number): Promise<FileLock | null>;
   /** Remove a file (not a directory). No error when absent. */
   removeFile(path: string): Promise<void>;
   /** mkdir -p with the given mode for created dirs. */

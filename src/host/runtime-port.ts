@@ -1,5 +1,5 @@
 // Ports the transaction engine (src/transaction) needs beyond Host: runtime control (restart/reload),
-// runtime health, and process identity for the apply lock. Adapters: transaction/runtime-control.ts
+// runtime health, and this process's identity (written into the lock file, for messages only). Adapters: transaction/runtime-control.ts
 // (over a Runner), host/cri-health.ts (CRI gRPC), host/docker-health.ts, host/process-probe.ts (/proc).
 import type { RuntimeAction, Service } from '../plan/types.js';
 
@@ -17,7 +17,7 @@ export interface RuntimeHealth {
   check(service: Service, timeoutMs: number): Promise<HealthResult>;
 }
 
-/** A process as the lock records it: pid plus start time, so a recycled pid is not mistaken for it. */
+/** A process as the lock file names it: pid (in its own PID namespace) plus start time. */
 export interface ProcessIdentity {
   pid: number;
   /** Opaque start stamp (Linux: /proc/<pid>/stat field 22, clock ticks since boot). */
@@ -26,5 +26,4 @@ export interface ProcessIdentity {
 
 export interface ProcessProbe {
   self(): ProcessIdentity;
-  isAlive(p: ProcessIdentity): boolean;
 }

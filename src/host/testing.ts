@@ -122,11 +122,19 @@ export function hostFsConformance(name: string, make: MakeHostFs): void {
       expect(await fs.stat('/a/b')).toBeNull();
     });
 
-    test('createExclusive creates once', async () => {
-      const fs = await make({});
-      expect(await fs.createExclusive('/var/lib/mirrorctl/lock', '1', 0o600)).toBe(true);
-      expect(await fs.createExclusive('/var/lib/mirrorctl/lock', '2', 0o600)).toBe(false);
-      expect(await text(fs, '/var/lib/mirrorctl/lock')).toBe('1');
+    test('lockExclusive: one holder at a time; content written in place; release removes the file', async () => {
+      const fs = await make({ '/var/lib/mirrorctl/lock': 'left by a dead holder' });
+      const first = await fs.lockExclusive('/var/lib/mirrorctl/lock', 0o600);
+      expect(first).not.toBeNull();
+      expect(await text(fs, '/var/lib/mirrorctl/lock')).toBe('left by a dead holder');
+      await first?.write('{"pid":1}');
+      expect(await text(fs, '/var/lib/mirrorctl/lock')).toBe('{"pid":1}');
+      expect(await fs.lockExclusive('/var/lib/mirrorctl/lock', 0o600)).toBeNull();
+      await first?.release();
+      expect(await fs.stat('/var/lib/mirrorctl/lock')).toBeNull();
+      const second = await fs.lockExclusive('/var/lib/mirrorctl/lock', 0o600);
+      expect(await fs.stat('/var/lib/mirrorctl/lock')).toMatchObject({ type: 'file', mode: 0o600 });
+      await second?.release();
     });
 
     test('`..` and relative paths are refused', async () => {

@@ -18,7 +18,7 @@ import { ownedPaths } from './history.js';
 import { rollbackLast } from './rollback.js';
 import { readJsonDoc, txStateSchema } from './state-files.js';
 import { nodeStatus } from './status.js';
-import { fakeProbe, fakeRuntime, fakeTxOptions } from './testing.js';
+import { fakeRuntime, fakeTxOptions, holdLock } from './testing.js';
 import { exitCodeFor } from './types.js';
 import { uninstallAll } from './uninstall.js';
 
@@ -120,28 +120,30 @@ describe('applyPlan', () => {
   });
 
   test('a lock held by a live process refuses; one held by a dead process is taken over', async () => {
-    const held = { pid: 777, startTime: '5' };
-    const lock = JSON.stringify({
-      ...held,
+    const doc = {
+      pid: 777,
+      startTime: '5',
       at: '2026-11-25T16:00:00Z',
       createdDirs: ['/var', '/var/lib', '/var/lib/mirrorctl'],
-    });
-    const fs = memoryFs({ ...BEFORE, '/var/lib/mirrorctl/lock': lock });
+    };
+    const fs = memoryFs(BEFORE);
     const rt = fakeRuntime();
-    const live = await applyPlan(
-      plan,
-      hostOn(fs),
-      fakeTxOptions(rt, { probe: fakeProbe(undefined, [held]) }),
-    );
+    // A live holder: refused, whatever its pid says (it may be another PID namespace's).
+    const holder = await holdLock(fs, doc);
+    const live = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
     expect(live.status).toBe('refused');
     expect(live.diagnostics[0]?.code).toBe('agent.lock.held');
     expect(live.diagnostics[0]?.message).toContain('pid 777');
-    const dead = await applyPlan(plan, hostOn(fs), fakeTxOptions(rt));
+    // It dies without releasing: its lock goes, its file stays (a fresh "process" sees it).
+    expect(holder).toBeDefined();
+    const afterDeath = memoryFs(fs.snapshot());
+    expect(afterDeath.snapshot()['/var/lib/mirrorctl/lock']).toBeDefined();
+    const dead = await applyPlan(plan, hostOn(afterDeath), fakeTxOptions(rt));
     expect(dead.status).toBe('applied');
     expect(dead.steps[0]?.message).toContain('taken over from dead pid 777');
     // The dead run's created dirs are inherited: uninstall leaves nothing behind.
-    expect((await uninstallAll(hostOn(fs), fakeTxOptions(rt))).status).toBe('applied');
-    expect(await snapshotTree(fs)).toEqual(await beforeTree());
+    expect((await uninstallAll(hostOn(afterDeath), fakeTxOptions(rt))).status).toBe('applied');
+    expect(await snapshotTree(afterDeath)).toEqual(await beforeTree());
   });
 });
 

@@ -1,9 +1,11 @@
-// One transaction at a time per host: `<stateDir>/lock` created with O_EXCL, holding the owner's
-// pid and start time. A lock whose owner is gone (SIGKILL, OOM, reboot) is taken over; a live one
-// refuses. The lock also carries the state-dir ancestors it created, so a run that ends with no
-// state (a failed first apply) can leave the tree exactly as it found it.
+// One transaction at a time per host: an exclusive lock on `<stateDir>/lock` that the kernel releases
+// when its holder dies (HostFs.lockExclusive: flock(2) on nodeFs), so a dead holder's lock is simply
+// free — no PID liveness check, which would be wrong across PID namespaces (agent pod vs host). The
+// file's content (pid, start time, since when) is only for messages; it also carries the state-dir
+// ancestors the first lock created, so a run that ends with no state leaves the tree as it found it.
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
+import type { FileLock } from '../host/lock-port.js';
 import type { HostFs } from '../host/ports.js';
 import type { ProcessIdentity, ProcessProbe } from '../host/runtime-port.js';
 import { ancestorsOf, readJsonDoc, removeEmptyDirs, statePaths } from './state-files.js';
@@ -20,8 +22,9 @@ export interface HeldLock {
   stateDir: string;
   /** State-dir directories that did not exist before the first lock (this run's or a dead one's). */
   createdDirs: string[];
-  /** The lock replaced one left by a dead process. */
+  /** The lock file a holder left behind when it died (it never released): information only. */
   tookOverFrom?: ProcessIdentity;
+  file: FileLock;
 }
 
 export type LockResult = { ok: true; lock: HeldLock } | { ok: false; diagnostic: Diagnostic };
@@ -29,7 +32,7 @@ export type LockResult = { ok: true; lock: HeldLock } | { ok: false; diagnostic:
 export async function acquireLock(
   fs: HostFs,
   stateDir: string,
-  probe: ProcessProbe,
+  probe: Pick<ProcessProbe, 'self'>,
   now: Date,
 ): Promise<LockResult> {
   const path = statePaths(stateDir).lock;
@@ -39,44 +42,38 @@ export async function acquireLock(
   const parent = stateDir.slice(0, stateDir.lastIndexOf('/'));
   if (parent) await fs.mkdirp(parent, 0o755);
   await fs.mkdirp(stateDir, 0o700);
-  const doc = (createdDirs: string[]): string =>
-    JSON.stringify({ ...probe.self(), at: now.toISOString(), createdDirs } satisfies LockDoc);
 
-  if (await fs.createExclusive(path, doc(missing), 0o600))
-    return { ok: true, lock: { stateDir, createdDirs: missing } };
-
-  const held = await readJsonDoc(fs, path, lockSchema);
-  if (held.ok && held.value && probe.isAlive(held.value)) {
-    const h = held.value;
+  const file = await fs.lockExclusive(path, 0o600);
+  if (!file) {
+    const held = await readJsonDoc(fs, path, lockSchema).catch(() => null);
+    const h = held?.ok ? held.value : null;
     return {
       ok: false,
       diagnostic: {
         severity: 'error',
         code: 'agent.lock.held',
         file: path,
-        message: `another mirrorctl transaction is running (pid ${h.pid}, since ${h.at})`,
-        hint: 'wait for it to finish; the lock is released automatically when that process exits',
+        // The pid is as the holder saw it: in another PID namespace (a pod) it is not this host's.
+        message: `another mirrorctl transaction is running${h ? ` (pid ${h.pid} in its own PID namespace, since ${h.at})` : ''}`,
+        hint: 'wait for it to finish; the kernel releases the lock when that process exits, even if it is killed',
       },
     };
   }
-  // Owner gone (or the lock is unreadable garbage from a crash mid-write): take it over.
-  const inherited = held.ok && held.value ? held.value.createdDirs : [];
-  const createdDirs = [...new Set([...inherited, ...missing])];
-  await fs.removeFile(path);
-  if (!(await fs.createExclusive(path, doc(createdDirs), 0o600)))
-    return {
-      ok: false,
-      diagnostic: {
-        severity: 'error',
-        code: 'agent.lock.held',
-        file: path,
-        message: 'another mirrorctl process took the stale lock at the same moment',
-        hint: 'retry',
-      },
-    };
-  const tookOverFrom =
-    held.ok && held.value ? { pid: held.value.pid, startTime: held.value.startTime } : undefined;
-  return { ok: true, lock: { stateDir, createdDirs, ...(tookOverFrom ? { tookOverFrom } : {}) } };
+  // Content left in the file = its holder died without releasing (release removes the file);
+  // unreadable content is a holder killed while writing it.
+  const left = await readJsonDoc(fs, path, lockSchema);
+  const dead = left.ok ? left.value : null;
+  const createdDirs = [...new Set([...(dead?.createdDirs ?? []), ...missing])];
+  try {
+    await file.write(
+      JSON.stringify({ ...probe.self(), at: now.toISOString(), createdDirs } satisfies LockDoc),
+    );
+  } catch (e) {
+    await file.release().catch(() => {});
+    throw e;
+  }
+  const tookOverFrom = dead ? { pid: dead.pid, startTime: dead.startTime } : undefined;
+  return { ok: true, lock: { stateDir, createdDirs, file, ...(tookOverFrom ? { tookOverFrom } : {}) } };
 }
 
 /**
@@ -89,7 +86,7 @@ export async function releaseLock(
   extraCreatedDirs: readonly string[] = [],
 ): Promise<void> {
   const p = statePaths(lock.stateDir);
-  await fs.removeFile(p.lock);
+  await lock.file.release();
   if ((await fs.stat(p.state)) !== null || (await fs.stat(p.journal)) !== null) return;
   await removeEmptyDirs(fs, [p.backups, ...lock.createdDirs, ...extraCreatedDirs]);
 }

@@ -1,5 +1,7 @@
-// Test doubles for the transaction's runtime ports (src/host/runtime-port.ts): a scripted runtime (restart/reload outcomes and
-// health answers, every call recorded) and a process probe with a fixed set of live processes.
+// Test doubles for the transaction's runtime ports (src/host/runtime-port.ts): a scripted runtime
+// (restart/reload outcomes and health answers, every call recorded), a fixed process identity, and a lock held by "another process".
+import type { FileLock } from '../host/lock-port.js';
+import type { HostFs } from '../host/ports.js';
 import type {
   ControlResult,
   HealthResult,
@@ -43,14 +45,20 @@ export function fakeRuntime(): FakeRuntime {
   return rt;
 }
 
-export function fakeProbe(
-  self: ProcessIdentity = { pid: 4242, startTime: '100' },
-  alive: ProcessIdentity[] = [],
-): ProcessProbe {
-  return {
-    self: () => self,
-    isAlive: (p) => alive.some((a) => a.pid === p.pid && a.startTime === p.startTime),
-  };
+export function fakeProbe(self: ProcessIdentity = { pid: 4242, startTime: '100' }): ProcessProbe {
+  return { self: () => self };
+}
+
+/** Another live "process" holding the state-dir lock of `fs` (as acquireLock leaves it), until released. */
+export async function holdLock(
+  fs: HostFs,
+  doc: { pid: number; startTime: string; at: string; createdDirs: string[] },
+  path = '/var/lib/mirrorctl/lock',
+): Promise<FileLock> {
+  const lock = await fs.lockExclusive(path, 0o600);
+  if (!lock) throw new Error(`${path} is already held`);
+  await lock.write(JSON.stringify(doc));
+  return lock;
 }
 
 export const fakeTxOptions = (rt: FakeRuntime, extra: Partial<TxOptions> = {}): TxOptions => ({

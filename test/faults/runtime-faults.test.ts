@@ -9,7 +9,7 @@ import type { Host } from '../../src/host/ports.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
 import { recoverHost } from '../../src/transaction/session.js';
-import { fakeProbe, fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
+import { fakeRuntime, fakeTxOptions, holdLock } from '../../src/transaction/testing.js';
 import type { TxResult } from '../../src/transaction/types.js';
 import { exitCodeFor } from '../../src/transaction/types.js';
 import { uninstallAll } from '../../src/transaction/uninstall.js';
@@ -93,14 +93,15 @@ describe.each(Object.keys(OPERATIONS))('%s when the runtime fails', (name) => {
 });
 
 describe.each(Object.keys(OPERATIONS))('%s and the lock', (name) => {
-  const held = { pid: 777, startTime: '5' };
-  const lock = JSON.stringify({ ...held, at: '2026-11-25T16:00:00Z', createdDirs: [] });
+  const doc = { pid: 777, startTime: '5', at: '2026-11-25T16:00:00Z', createdDirs: [] };
+  const lock = JSON.stringify(doc);
   test('held by a live process: refused, nothing written, runtime untouched', async () => {
     const op = await OPERATIONS[name]!();
-    const fs = memoryFs({ ...op.start, '/var/lib/mirrorctl/lock': lock });
+    const fs = memoryFs(op.start);
+    await holdLock(fs, doc);
     const before = fs.snapshot();
     const rt = fakeRuntime();
-    const r = await op.run(hostOn(fs), fakeTxOptions(rt, { probe: fakeProbe(undefined, [held]) }));
+    const r = await op.run(hostOn(fs), fakeTxOptions(rt));
     expect(r.status).toBe('refused');
     expect(r.diagnostics[0]?.code).toBe('agent.lock.held');
     expect(fs.snapshot()).toEqual(before);
