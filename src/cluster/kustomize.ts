@@ -1,8 +1,9 @@
 // The kustomize base under deploy/ (pure): the same objects as `mirrorctl install`, one file per
 // concern, plus the sample MirrorSet and the optional node-scoped-agent component. It sets every
 // namespace itself (no kustomize `namespace:`, which would also stamp the cluster-scoped MirrorSet)
-// and uses only fields old kustomize understands (resources, images), so `kubectl kustomize deploy/`
-// renders offline with any kubectl ≥ 1.14. scripts/gen-deploy.ts writes it.
+// and uses only fields old kustomize understands (resources, images): `kubectl kustomize deploy/`
+// renders the same offline with Debian bookworm's kubectl 1.20 (kustomize v2) and kubectl 1.32
+// (the component needs kustomize ≥ 3.7, kubectl ≥ 1.21). scripts/gen-deploy.ts writes it.
 import { stringify } from 'yaml';
 import { buildCrds } from './api/crds.js';
 import { IMAGE_REPOSITORY, imageRef } from './api/pod-contract.js';
