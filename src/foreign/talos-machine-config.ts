@@ -2,7 +2,8 @@
 // (endpoints, overridePath, skipFallback) and `machine.registries.config.<endpoint host>.tls` (ca,
 // clientIdentity {crt, key}, insecureSkipVerify), field names as in siderolabs/talos
 // pkg/machinery/config/types/v1alpha1/v1alpha1_types.go (RegistryMirrorConfig, RegistryTLSConfig).
-// Which shape a node takes follows its Talos version (talosPatchShape).
+// Which shape a node takes follows its Talos version (talosPatchShape); TalosMirror/TalosTls are the
+// model both shapes are written from.
 
 import { talosVersionOf } from '../detect/kubectl.js';
 import type { Diagnostic } from '../diagnostics.js';

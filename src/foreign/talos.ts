@@ -1,8 +1,9 @@
 // Talos: the machine config owns /etc/cri/conf.d/hosts; mirrorctl emits a patch for `talosctl patch mc
 // --patch @file`: the `RegistryMirrorConfig` + `RegistryTLSConfig` documents of Talos ≥ 1.12
-// (siderolabs/talos pkg/machinery/config/types/cri), or for older Talos the `machine.registries` of the
-// v1alpha1 machine config (talos-machine-config.ts). Talos writes containerd hosts.toml from either, so
-// the URL rules are containerd's (override_path, no repository renames). Reading takes both shapes.
+// (talos-documents.ts), or for older Talos the `machine.registries` of the v1alpha1 machine config
+// (talos-machine-config.ts, which also picks the shape from the version). Talos writes containerd
+// hosts.toml from either, so the URL rules are containerd's (override_path, no repository renames).
+// Reading takes both shapes.
 import type { Diagnostic } from '../diagnostics.js';
 import { containerdHostUrl } from '../render/containerd-mirror-url.js';
 import type { MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
@@ -10,6 +11,7 @@ import { isRecord, type JsonRecord } from '../util/is-record.js';
 import type { Version } from '../util/version.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
 import type { EntryDoc, ReadResult, WriteOptions, Written } from './spec-doc.js';
+import { type TalosDoc, talosDocuments } from './talos-documents.js';
 import {
   type MachineConfigPatch,
   machineConfigPatch,
@@ -20,30 +22,6 @@ import {
   talosPatchShape,
 } from './talos-machine-config.js';
 import { readYamlDocs, writeYamlDocs } from './yaml-docs.js';
-
-export interface TalosEndpoint {
-  url: string;
-  overridePath?: boolean;
-}
-
-export interface TalosMirrorDoc {
-  apiVersion: 'v1alpha1';
-  kind: 'RegistryMirrorConfig';
-  name: string;
-  endpoints: TalosEndpoint[];
-  skipFallback?: boolean;
-}
-
-export interface TalosTlsDoc {
-  apiVersion: 'v1alpha1';
-  kind: 'RegistryTLSConfig';
-  name: string;
-  ca?: string;
-  clientIdentity?: { cert: string; key: string };
-  insecureSkipVerify?: boolean;
-}
-
-export type TalosDoc = TalosMirrorDoc | TalosTlsDoc;
 
 export const TALOS_PATCH_COMMAND = 'talosctl patch mc --nodes <node> --patch @talos-registry-mirrors.yaml';
 
@@ -160,30 +138,6 @@ export function specToTalos(set: MirrorSet, assets: SpecAssets, opts: TalosOptio
     return { docs: [r.patch], shape, diagnostics: [...diagnostics, ...r.diagnostics] };
   }
   return { docs: talosDocuments(mirrors, tls), shape, diagnostics };
-}
-
-/** Talos ≥ 1.12: one RegistryMirrorConfig per registry, one RegistryTLSConfig per endpoint host (PEM inline). */
-function talosDocuments(mirrors: readonly TalosMirror[], tls: ReadonlyMap<string, TalosTls>): TalosDoc[] {
-  const docs: TalosDoc[] = mirrors.map((m) => ({
-    apiVersion: 'v1alpha1',
-    kind: 'RegistryMirrorConfig',
-    name: m.name,
-    endpoints: m.endpoints.map((e) => ({ url: e.url, ...(e.overridePath ? { overridePath: true } : {}) })),
-    ...(m.skipFallback ? { skipFallback: true } : {}),
-  }));
-  for (const [host, t] of tls)
-    docs.push({
-      apiVersion: 'v1alpha1',
-      kind: 'RegistryTLSConfig',
-      name: host,
-      ...(t.ca !== undefined ? { ca: t.ca } : {}),
-      // meta.CertificateAndKey: `cert` and `key` (pkg/machinery/config/types/cri/registry_tls.go).
-      ...(t.clientIdentity
-        ? { clientIdentity: { cert: t.clientIdentity.crt, key: t.clientIdentity.key } }
-        : {}),
-      ...(t.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
-    });
-  return docs;
 }
 
 /** The header of the patch: which Talos it is for, and how to apply it. */
