@@ -1,6 +1,7 @@
 // Shared output helpers: results on stdout, diagnostics and progress on stderr; JSON/YAML writers.
 import { stringify as toYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { maskUrlPasswords } from '../plan/secret-values.js';
 import type { CliContext } from './context.js';
 
 export type OutputFormat = 'text' | 'json' | 'yaml' | 'wide';
@@ -9,7 +10,8 @@ export function writeDiagnostics(ctx: CliContext, ds: readonly Diagnostic[]): vo
   for (const d of ds) {
     if (d.severity === 'info' && !ctx.verbose) continue;
     if (ctx.quiet && d.severity !== 'error') continue;
-    ctx.stderr.write(`${paint(ctx, d.severity, formatDiagnostic(d))}\n`);
+    // A message may quote a host file's URL: its password never reaches the terminal (issue 15.14).
+    ctx.stderr.write(`${paint(ctx, d.severity, maskUrlPasswords(formatDiagnostic(d)))}\n`);
   }
 }
 

@@ -1,8 +1,9 @@
 // formatPlanDiff: the human view of a plan — per file a create/update/delete header, the unified
-// diff (the `diff` package, 3 lines of context), secrets redacted, and the runtime action. Pure:
+// diff (the `diff` package, 3 lines of context), secrets redacted (redact.ts), and the runtime action. Pure:
 // colour is an option, not a TTY check.
 import { createTwoFilesPatch } from 'diff';
 import { hasErrors } from '../diagnostics.js';
+import { isHidden, redactPlan } from './redact.js';
 import type { FileChange, Plan } from './types.js';
 
 export interface DiffOptions {
@@ -48,14 +49,19 @@ function styleOf(line: string): Style | undefined {
   return undefined;
 }
 
+/** Hidden whole: a secret file, or a host file whose secret values could not all be located. */
+const hiddenWhole = (c: FileChange): boolean =>
+  c.secret === true || (c.kind === 'delete' ? isHidden(c.before) : isHidden(c.content));
+
 export function formatPlanDiff(plan: Plan, opts: DiffOptions): string {
   const paint = (s: string, style: Style | undefined): string =>
     opts.color && style ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
   const out: string[] = [];
-  for (const c of plan.changes) {
+  // The same redaction as -o json: secret values in host files show as numbered placeholders.
+  for (const c of redactPlan(plan).changes) {
     const h = header(c);
     out.push(paint(`${h.mark} ${h.text}`, h.style));
-    if (c.secret) {
+    if (hiddenWhole(c)) {
       out.push(`  ${paint(REDACTED, 'dim')}`);
       continue;
     }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { TARGETS } from '../spec/types.js';
+import { isHidden } from './redact.js';
 import { PLAN_API_VERSION, type Plan } from './types.js';
 
 const base = { path: z.string().startsWith('/'), reason: z.string(), secret: z.boolean().optional() };
@@ -10,6 +11,10 @@ const change = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('create'),
     content: z.string(),
+    contentSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     mode: z.number().int(),
     owned: z.boolean(),
   }),
@@ -19,6 +24,10 @@ const change = z.discriminatedUnion('kind', [
     beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
     before: z.string(),
     content: z.string(),
+    contentSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     mode: z.number().int(),
     owned: z.boolean(),
   }),
@@ -59,9 +68,10 @@ export const planSchema = z.object({
   diagnostics: z.array(diagnostic),
 });
 
-const REDACTED = /^<redacted: secret, sha256:/;
-
-/** Parses a saved plan; a plan whose secret files were redacted cannot be applied from the file. */
+/**
+ * Parses a saved plan. A file hidden whole (a secret file, or one whose secrets could not be located)
+ * cannot be applied from the plan; values masked inside a file are put back by restorePlan (redact.ts).
+ */
 export function parsePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
   let raw: unknown;
   try {
@@ -90,8 +100,8 @@ export function parsePlan(text: string, file: string): { plan?: Plan; diagnostic
     };
   }
   const plan = r.data as Plan;
-  const redacted = plan.changes.find(
-    (c) => c.secret && REDACTED.test(c.kind === 'delete' ? c.before : c.content),
+  const redacted = plan.changes.find((c) =>
+    c.kind === 'delete' ? c.secret === true && isHidden(c.before) : isHidden(c.content),
   );
   if (redacted) {
     return {

@@ -20,7 +20,7 @@ export function nothingSelected(set: MirrorSet, target: Target, shownAs: string 
   return [
     {
       severity: 'warning',
-      code: NOTHING_SELECTED,
+      code: 'plan.target.nothing-selected',
       field: 'spec.registries',
       target: shownAs,
       message: `nothing on this node is mirrored: every entry of MirrorSet "${set.name}" is limited (only:) to targets other than ${shownAs}`,

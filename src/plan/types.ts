@@ -21,13 +21,15 @@ interface ChangeBase {
   path: string;
   /** Why this change exists (one line, for the plan output). */
   reason: string;
-  /** True when the file holds a private key or header values: content is redacted in output. */
+  /** True when the file holds a private key or header values: its whole content is hidden in output. */
   secret?: boolean;
 }
 
 export interface CreateFile extends ChangeBase {
   kind: 'create';
   content: string;
+  /** Set when output masked secret values in `content` (plan/redact.ts): the real content's sha256. */
+  contentSha256?: string;
   mode: number;
   /** mirrorctl owns the file (carries the managed header) and may delete it on uninstall. */
   owned: boolean;
@@ -39,6 +41,8 @@ export interface UpdateFile extends ChangeBase {
   beforeSha256: string;
   before: string;
   content: string;
+  /** Set when output masked secret values in `content` (plan/redact.ts): the real content's sha256. */
+  contentSha256?: string;
   mode: number;
   owned: boolean;
 }

@@ -9,6 +9,7 @@ import { realSleep } from '../../cluster/retry.js';
 import { ExitCode } from '../../exit-codes.js';
 import { inClusterCall, readInClusterAccess } from '../../host/in-cluster-https.js';
 import { replaceLocalText, tryReadLocalText } from '../../host/local-files.js';
+import { maskUrlPasswords } from '../../plan/secret-values.js';
 import type { NodeResult, ReconcileNode, UninstallNode } from '../../planner/node-entry.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -29,10 +30,11 @@ const missingUninstall: UninstallNode = async (): Promise<NodeResult> => ({
 
 const fileIo = (ctx: CliContext): AgentIo => ({
   readText: tryReadLocalText,
-  // rename is atomic: the readiness probe never reads a half-written file
-  writeText: replaceLocalText,
-  print: (line) => ctx.stdout.write(`${line}\n`),
-  log: (message) => ctx.stderr.write(`${message}\n`),
+  // rename is atomic: the readiness probe never reads a half-written file. The result (file, log
+  // line) may quote a node file's URL in a finding: its password stays on the node (issue 15.14).
+  writeText: (path, text) => replaceLocalText(path, maskUrlPasswords(text)),
+  print: (line) => ctx.stdout.write(`${maskUrlPasswords(line)}\n`),
+  log: (message) => ctx.stderr.write(`${maskUrlPasswords(message)}\n`),
   sleep: realSleep,
   now: () => new Date(),
 });

@@ -6,6 +6,7 @@ import { readLocalText } from '../../host/local-files.js';
 import { redactPlan } from '../../plan/redact.js';
 import { parsePlan } from '../../plan/schema.js';
 import { applyNode, applySavedPlan } from '../../planner/reconcile.js';
+import { resolveSavedPlan } from '../../planner/saved-plan.js';
 import { exitCodeFor } from '../../transaction/types.js';
 import { type CommandDef, type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -107,12 +108,17 @@ async function applySaved(ctx: CliContext, opts: OptionValues, file: string): Pr
   writeDiagnostics(ctx, parsed.diagnostics);
   if (!parsed.plan) return ExitCode.INVALID_INPUT;
   const root = resolve(ctx.cwd, optString(opts, 'root') ?? '/');
+  const host = nodeHost(root, consoleLog(ctx));
+  // The file holds no secret value: they come back from the node's files, checked by hash.
+  const resolved = await resolveSavedPlan(host.fs, parsed.plan);
+  writeDiagnostics(ctx, resolved.diagnostics);
+  if (!resolved.plan) return ExitCode.CONFLICT;
   const restart = optString(opts, 'restartCommand');
   const reload = optString(opts, 'reloadCommand');
   const cri = optString(opts, 'criEndpoint');
   const tx = await applySavedPlan(
-    nodeHost(root, consoleLog(ctx)),
-    parsed.plan,
+    host,
+    resolved.plan,
     {
       root,
       ...(restart ? { restartCommand: restart } : {}),

@@ -12,6 +12,7 @@ import { execRunner } from '../../host/exec-runner.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { type Host, type Runner, silentLogger } from '../../host/ports.js';
 import { parseCommandsFile, scriptedRunner } from '../../host/scripted-runner.js';
+import { maskUrlPasswords } from '../../plan/secret-values.js';
 import { observeHost } from '../../planner/observe-host.js';
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -123,13 +124,17 @@ async function detectHost(ctx: CliContext, opts: OptionValues, json: boolean): P
     det.reasons.push(
       `version commands not run: --root ${root} is not this machine (use --nsenter or --containerd-bin)`,
     );
+  // The summaries quote the node's registry URLs: a password in one is never printed (issue 15.14).
   if (json) {
     ctx.stdout.write(
-      `${JSON.stringify({ apiVersion: 'mirrorctl/v1', kind: 'Detection', root, ...det }, null, 2)}\n`,
+      maskUrlPasswords(
+        `${JSON.stringify({ apiVersion: 'mirrorctl/v1', kind: 'Detection', root, ...det }, null, 2)}\n`,
+      ),
     );
   } else {
-    ctx.stdout.write(formatDetection(det));
-    if (det.diagnostics.length && !ctx.quiet) ctx.stderr.write(`${formatDiagnostics(det.diagnostics)}\n`);
+    ctx.stdout.write(maskUrlPasswords(formatDetection(det)));
+    if (det.diagnostics.length && !ctx.quiet)
+      ctx.stderr.write(`${maskUrlPasswords(formatDiagnostics(det.diagnostics))}\n`);
   }
   return det.target ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
 }
