@@ -25,7 +25,13 @@ import { parseRuntimeVersion, type RuntimeKind } from './version.js';
 export interface DetectOptions {
   /** kubelet's `containerRuntimeVersion` for this node (inventory): outranks binaries on the host. */
   kubeletRuntimeVersion?: string;
+  /** The runtime asked for (`--runtime`): rows of other runtimes are skipped, and the version comes
+   *  only from this runtime's own binary or kubeletRuntimeVersion, never from another runtime
+   *  installed beside it (issue 19.1). */
+  runtime?: 'containerd' | 'crio' | 'docker';
 }
+
+const RUNTIME_NAME = { containerd: 'containerd', crio: 'CRI-O', docker: 'Docker Engine' } as const;
 
 export interface Detection {
   /** From /etc/hostname, when present. */
@@ -68,14 +74,22 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
       message: `kubelet runtime "${kubelet.raw}" is not containerd://, cri-o:// or docker://; ignored`,
     });
   }
-  const wanted = kubelet && kubelet.runtime !== 'unknown' ? kubelet.runtime : undefined;
+  const fromKubelet = kubelet && kubelet.runtime !== 'unknown' ? kubelet.runtime : undefined;
+  const forced = opts.runtime;
+  const wanted = forced ?? fromKubelet;
+  // A kubelet version of another runtime says nothing about the one asked for.
+  const kubeletVersion = !forced || fromKubelet === forced ? kubelet?.version : undefined;
 
   let rule: RuntimeRule | undefined;
+  const skipped: string[] = [];
   for (const r of RUNTIME_RULES) {
     const why = r.confirm(f);
     if (!why) continue;
     if (wanted && r.runtime !== wanted) {
-      reasons.push(`skip ${r.id}: ${why}, but kubelet reports ${kubelet?.raw}`);
+      reasons.push(
+        `skip ${r.id}: ${why}, but ${forced ? `--runtime asks for ${forced}` : `kubelet reports ${kubelet?.raw}`}`,
+      );
+      skipped.push(`${r.runtime} (${why})`);
       continue;
     }
     reasons.push(`runtime ${r.runtime} (${r.id}): ${why}`);
@@ -84,9 +98,21 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
   }
   const runtime: RuntimeKind = rule?.runtime ?? wanted ?? 'unknown';
   if (!rule && wanted)
-    reasons.push(`runtime ${wanted}: from kubelet (${kubelet?.raw}); nothing found on the host`);
+    reasons.push(
+      `runtime ${wanted}: ${forced ? 'asked for (--runtime)' : `from kubelet (${kubelet?.raw})`}; nothing found on the host`,
+    );
 
-  const { version, versionText } = detectVersion(f, runtime, kubelet?.version, reasons);
+  const { version, versionText } = detectVersion(f, runtime, kubeletVersion, reasons);
+  if (forced && !rule && !version) {
+    // Nothing of the runtime asked for, and no version given: any version-gated choice would be a
+    // guess (the other runtime's version least of all).
+    diagnostics.push({
+      severity: 'error',
+      code: 'detect.runtime.forced-not-found',
+      message: `--runtime ${forced}: no ${RUNTIME_NAME[forced]} found on this node (no socket, config file or \`${VERSION_COMMAND[forced]} --version\`), so its version is unknown${skipped.length > 0 ? `; found instead: ${skipped.join(', ')}, whose version says nothing about ${RUNTIME_NAME[forced]}` : ''}`,
+      hint: `pass --runtime-version with the ${RUNTIME_NAME[forced]} version this node will run (and check --root)`,
+    });
+  }
   const decision = selectTarget(runtime, version);
   reasons.push(decision.target ? `target ${decision.target}: ${decision.reason}` : decision.reason);
   diagnostics.push(...decision.diagnostics);
@@ -99,8 +125,9 @@ export function detectRuntime(facts: HostFacts, paths: NodePaths, opts: DetectOp
   }
   if (
     version &&
-    kubelet?.version &&
-    (version.major !== kubelet.version.major || version.minor !== kubelet.version.minor)
+    kubelet &&
+    kubeletVersion &&
+    (version.major !== kubeletVersion.major || version.minor !== kubeletVersion.minor)
   ) {
     diagnostics.push({
       severity: 'warning',

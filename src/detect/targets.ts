@@ -80,6 +80,11 @@ export const TARGET_RULES: readonly TargetRule[] = [
   },
 ];
 
+/** The runtime a target writes for (`--runtime crio` → CRI-O): detection asks only that one. */
+export function runtimeOfTarget(target: Target): 'containerd' | 'crio' | 'docker' {
+  return target === 'containerd-legacy' ? 'containerd' : target;
+}
+
 export function selectTarget(runtime: RuntimeKind, version: Version | undefined): TargetDecision {
   const rule = TARGET_RULES.find((r) => r.runtime === runtime && r.matches(version));
   if (!rule) {

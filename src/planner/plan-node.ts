@@ -3,6 +3,7 @@
 // reader); everything it decides is delegated to the pure modules.
 
 import { type Detection, detectRuntime } from '../detect/detect.js';
+import { runtimeOfTarget } from '../detect/targets.js';
 import { type Diagnostic, hasErrors } from '../diagnostics.js';
 import { ExitCode } from '../exit-codes.js';
 import { rancherFlavor } from '../foreign/k3s-node.js';
@@ -99,14 +100,19 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
       runCommands: input.runCommands,
       ...(input.containerdBin ? { bins: { containerd: input.containerdBin } } : {}),
     });
-    // An explicit --runtime-version stands for what kubelet would report for this node.
-    const first = detectRuntime(facts, paths);
+    // An explicit --runtime-version stands for what kubelet would report for this node; a forced
+    // --runtime takes its version only from that runtime (issue 19.1).
+    const forced = input.runtime === 'auto' ? {} : { runtime: runtimeOfTarget(input.runtime) };
+    const first = detectRuntime(facts, paths, forced);
     const wire = { containerd: 'containerd', crio: 'cri-o', docker: 'docker', unknown: undefined }[
       first.runtime
     ];
     const detection =
       input.runtimeVersion && wire
-        ? detectRuntime(facts, paths, { kubeletRuntimeVersion: `${wire}://${input.runtimeVersion}` })
+        ? detectRuntime(facts, paths, {
+            ...forced,
+            kubeletRuntimeVersion: `${wire}://${input.runtimeVersion}`,
+          })
         : first;
     const base = { spec: set, assets: loaded.assets, detection, ...(interrupted ? { interrupted } : {}) };
     const target = input.runtime === 'auto' ? detection.target : input.runtime;
