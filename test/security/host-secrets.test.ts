@@ -3,7 +3,7 @@
 // reaches any output — plan (text, -o json/yaml), apply (text, --dry-run, -o json), status, rollback,
 // uninstall, import, detect — while the files keep them byte for byte and `apply --plan FILE` still
 // applies a plan whose file holds no secret (it takes them from the node, checked by hash).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -140,6 +140,22 @@ describe('host secrets stay out of every output', () => {
     expect(await out.run('apply', ['apply', ...base, '--no-runtime-action'])).toBe(0);
     out.expectNoSecret();
     expect(out.outputs[0]![1]).toContain('-Authorization = [ "<redacted');
+  });
+
+  test('import copies header values into the spec (it needs them), says so, and writes the file 0600', async () => {
+    const n = node(
+      'debian12-containerd16',
+      spec('\n          headers: { Authorization: ["Bearer HOSTS-HEADER-8e1b"] }'),
+    );
+    const base = ['-f', n.spec, '--root', n.root, '--runtime', 'containerd', '--runtime-version', '1.6.20'];
+    expect((await runCli(['apply', ...base, '--no-runtime-action'])).code).toBe(0);
+    const file = join(n.dir, 'imported.yaml');
+    const r = await runCli(['import', '--from-node', '--root', n.root, '-o', file]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
+    expect(r.stderr).toContain('the spec carries the header values of hosts.toml');
+    expect(readFileSync(file, 'utf8')).toContain('Bearer HOSTS-HEADER-8e1b');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   test('daemon.json: a proxy password and credential keys', async () => {

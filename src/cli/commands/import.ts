@@ -2,7 +2,7 @@
 // mirrors, registries.yaml, registries.conf(.d), daemon.json) as one spec on stdout, so a hand-made
 // setup can be adopted and then managed by plan/apply. Whatever has no spec field is reported.
 import { resolve } from 'node:path';
-import { hasErrors } from '../../diagnostics.js';
+import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
 import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
@@ -14,13 +14,22 @@ import { nodeHost } from '../node-host.js';
 import { NODE_OPTIONS, rootOf, runtimeFlag } from '../node-options.js';
 import { writeDiagnostics } from '../output.js';
 
+const HEADERS_COPIED: Diagnostic = {
+  severity: 'warning',
+  code: 'import.headers-copied',
+  message:
+    'the spec carries the header values of hosts.toml (an Authorization header is a credential): keep it as private as the node files',
+  hint: 'write it with -o FILE (created 0600) rather than to a terminal or a shared place',
+};
+
 export const importCommand: CommandDef = {
   name: 'import',
   summary: "read a node's existing registry mirror settings back into a spec",
   description: `Reads certs.d/<host>/hosts.toml, legacy CRI registry.mirrors in config.toml, k3s/RKE2
 registries.yaml, registries.conf and registries.conf.d, and daemon.json under --root, and prints one
 MirrorSet. The first file that configures a registry wins (a warning names the others). Credentials,
-inline certificates and source rewrites have no spec field: each is reported on stderr. TLS paths are
+inline certificates and source rewrites have no spec field: each is reported on stderr. Header values
+(hosts.toml) are copied, with a warning; -o creates the file 0600 then. TLS paths are
 node paths; run mirrorctl where they resolve (or copy the files) before planning with the spec.
 A file the node's runtime does not read (registries.conf on a Docker node, hosts.toml outside
 containerd's config_path) is reported, and the imported spec is checked by the renderers plan uses for
@@ -64,11 +73,17 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
           version ?? detection.version,
         )
       : [];
+    // Header values are the one secret a spec carries (hosts.toml `header`): the spec needs them to
+    // reproduce the node, so they are copied — and said so; -o writes the file 0600.
+    const withHeaders = (converted.spec?.registries ?? []).some((e) =>
+      e.mirrors.some((m) => Object.keys(m.headers).length > 0),
+    );
     const diagnostics = [
       ...found.diagnostics,
       ...converted.diagnostics,
       ...unreadSources(found.sources, runtime),
       ...lints,
+      ...(withHeaders ? [HEADERS_COPIED] : []),
     ];
     writeDiagnostics(ctx, diagnostics);
     if (!converted.spec || hasErrors(diagnostics)) return ExitCode.INVALID_INPUT;
@@ -78,7 +93,7 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
       );
     const text = docToYaml(specToDoc(converted.spec));
     const out = optString(opts, 'output');
-    if (out) await writeLocalText(resolve(ctx.cwd, out), text);
+    if (out) await writeLocalText(resolve(ctx.cwd, out), text, withHeaders ? 0o600 : undefined);
     else ctx.stdout.write(text);
     return ExitCode.OK;
   },
