@@ -1,6 +1,7 @@
-// The probes/metrics listener over a real socket: paths, readiness from the callback, errors.
+// The metrics/probe listener against real HTTP requests on a loopback port.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { type MetricsServer, textAnswer } from './metrics-port.js';
+import { startMetricsServer } from './metrics-server.js';
 
 let server: MetricsServer | undefined;
 afterEach(async () => {
@@ -9,60 +10,44 @@ afterEach(async () => {
 });
 
 const get = async (path: string, method = 'GET') => {
-  const r = await fetch(`http://127.0.0.1:${server?.port}${path}`, { method });
-  return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+  const res = await fetch(`http://127.0.0.1:${server?.port}${path}`, { method });
+  return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 };
 
-describe('metrics server', () => {
-  it('serves /metrics, /healthz and /readyz as the callbacks say', async () => {
+describe('startMetricsServer', () => {
+  it('answers the routes it was given, 404 elsewhere, 405 for other methods, 500 when a handler throws', async () => {
     let ready = false;
     server = await startMetricsServer({
       port: 0,
       host: '127.0.0.1',
-      metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'x_total 1\n' }),
-      ready: () => (ready ? { ok: true } : { ok: false, message: 'first reconcile running' }),
+      routes: {
+        '/metrics': () => ({ status: 200, contentType: 'text/plain; version=0.0.4', body: 'm 1\n' }),
+        '/readyz': async () => (ready ? textAnswer(200, 'ok\n') : textAnswer(503, 'informers not synced\n')),
+        '/boom': () => {
+          throw new Error('broken handler');
+        },
+      },
     });
-    expect(await get('/metrics')).toEqual({
-      status: 200,
-      type: 'text/plain; version=0.0.4',
-      body: 'x_total 1\n',
-    });
-    expect(await get('/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
-    expect(await get('/readyz')).toMatchObject({ status: 503, body: 'not ready: first reconcile running\n' });
+    expect(await get('/metrics')).toEqual({ status: 200, type: 'text/plain; version=0.0.4', body: 'm 1\n' });
+    expect(await get('/readyz')).toMatchObject({ status: 503, body: 'informers not synced\n' });
     ready = true;
     expect(await get('/readyz?verbose')).toMatchObject({ status: 200, body: 'ok\n' });
-    expect((await get('/other')).status).toBe(404);
-    expect((await get('/metrics', 'POST')).status).toBe(405);
+    expect(await get('/nope')).toMatchObject({ status: 404 });
+    expect(await get('/metrics', 'POST')).toMatchObject({ status: 405 });
+    expect(await get('/boom')).toMatchObject({ status: 500, body: 'broken handler\n' });
+    expect(await get('/metrics', 'HEAD')).toMatchObject({ status: 200, body: '' });
   });
 
-  it('a failing metrics callback is a 500 with its message, and the server keeps serving', async () => {
+  it('close() returns promptly even with a keep-alive connection open', async () => {
     server = await startMetricsServer({
       port: 0,
       host: '127.0.0.1',
-      metrics: async () => {
-        throw new Error('collector broke');
-      },
-      ready: () => ({ ok: true }),
-      live: () => ({ ok: false, message: 'stuck' }),
+      routes: { '/healthz': () => textAnswer(200, 'ok\n') },
     });
-    expect(await get('/metrics')).toMatchObject({ status: 500, body: 'metrics: collector broke\n' });
-    expect(await get('/healthz')).toMatchObject({ status: 503, body: 'not ready: stuck\n' });
-  });
-
-  it('refuses a port in use with the error, not a hang', async () => {
-    server = await startMetricsServer({
-      port: 0,
-      host: '127.0.0.1',
-      metrics: async () => ({ contentType: 'text/plain', body: '' }),
-      ready: () => ({ ok: true }),
-    });
-    await expect(
-      startMetricsServer({
-        port: server.port,
-        host: '127.0.0.1',
-        metrics: async () => ({ contentType: 'text/plain', body: '' }),
-        ready: () => ({ ok: true }),
-      }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    await get('/healthz');
+    const t0 = Date.now();
+    await server.close();
+    server = undefined;
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
