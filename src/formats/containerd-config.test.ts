@@ -10,6 +10,7 @@ import {
 } from './containerd-config.js';
 
 const R2 = 'plugins."io.containerd.grpc.v1.cri".registry';
+const IMAGES_KEYS = ['plugins', 'io.containerd.cri.v1.images', 'registry'];
 const toml = (text: string): TomlTable => {
   const r = parseToml(text);
   if (!r.ok) throw new Error(r.diagnostic.message);
@@ -56,25 +57,49 @@ describe('readContainerdConfig', () => {
       ),
     );
     expect(f).toMatchObject({ criDisabled: false, imports: [], disabledPlugins: [] });
-    expect(f.legacyMirrors).toEqual({ 'b.io': ['https://m'] });
+    // Every entry is a mirror host (CRI tests len(mirrors) > 0); only string endpoints are kept.
+    expect(f.legacyMirrors).toEqual({ 'a.io': [], 'b.io': ['https://m'], 'c.io': [] });
   });
 
-  it('reads legacy configs: non-empty tls tables and the hosts with auth', () => {
+  it('reads legacy configs: tls tables (an empty one too: CRI tests TLS != nil) and auth hosts', () => {
     const f = readContainerdConfig(
       toml(
         `version = 2\n[${R2}.configs."a.io".tls]\nca_file = "/ca.pem"\ninsecure_skip_verify = false\ncert_file = ""\n[${R2}.configs."b.io".tls]\n[${R2}.configs."c.io".auth]\nusername = "u"\n`,
       ),
     );
-    expect(f.legacyTlsConfigs).toEqual({ 'a.io': { caFile: '/ca.pem', insecureSkipVerify: false } });
+    expect(f.legacyTlsConfigs).toEqual({
+      'a.io': { caFile: '/ca.pem', insecureSkipVerify: false },
+      'b.io': {},
+    });
     expect(f.legacyAuthHosts).toEqual(['c.io']);
   });
 
-  it('flags a URI registry table in a version-less file on 1.x; 2.x migrates it and reads it', () => {
-    const doc = toml(`[${R2}]\nconfig_path = "/c"\n`);
-    expect(readContainerdConfig(doc, '1.7.13').misplacedRegistryTables).toEqual([
-      ['plugins', 'io.containerd.grpc.v1.cri', 'registry'],
-    ]);
-    expect(readContainerdConfig(doc, '2.0.0').misplacedRegistryTables).toEqual([]);
+  // A version-less file by containerd version (containerd-versions.ts versionlessRegistry); 1.7
+  // and 2.1 rows are also run on the real binaries by test/e2e/containerd-config-dump*.test.ts.
+  const SHORT = ['plugins', 'cri', 'registry'];
+  const URI = ['plugins', 'io.containerd.grpc.v1.cri', 'registry'];
+  const IMAGES = ['plugins', 'io.containerd.cri.v1.images', 'registry'];
+  it.each([
+    ['1.7.13', `[${R2}]\nconfig_path = "/c"\n`, SHORT, [URI]],
+    ['1.7.13', '[plugins.cri.registry]\nconfig_path = "/c"\n', SHORT, []],
+    ['2.1.9', '[plugins.cri.registry]\nconfig_path = "/c"\n', IMAGES, [SHORT]],
+    ['2.1.9', `[${R2}]\nconfig_path = "/c"\n`, IMAGES, [URI]],
+    ['2.0.0', '[plugins."io.containerd.cri.v1.images".registry]\nconfig_path = "/c"\n', IMAGES, []],
+    ['2.3.0', '[plugins.cri.registry]\nconfig_path = "/c"\n', SHORT, []],
+    ['2.3.0', `[${R2}]\nconfig_path = "/c"\n`, URI, []],
+    ['2.3.0', '[plugins.cri]\nsandbox_image = "p"\n', IMAGES, []],
+  ])('containerd %s reads a version-less %j from %j, ignoring %j', (runtime, text, keys, ignored) => {
+    const f = readContainerdConfig(toml(text), runtime);
+    expect(f.registryTableKeys).toEqual(keys);
+    expect(f.misplacedRegistryTables).toEqual(ignored);
+  });
+
+  it('reads use_local_image_pull from the images plugin on 2.x whatever the file version', () => {
+    const f = readContainerdConfig(
+      toml('[plugins."io.containerd.cri.v1.images"]\nuse_local_image_pull = true\n'),
+      '2.1.9',
+    );
+    expect(f.useLocalImagePull).toBe(true);
   });
 
   it('finds use_local_image_pull in the images plugin of a v3 file', () => {
@@ -91,6 +116,23 @@ describe('analyzeContainerdConfig', () => {
       configVersion: 3,
       registryTableKeys: ['plugins', 'io.containerd.cri.v1.images', 'registry'],
     });
+  });
+
+  it('gives a blank file (only comments) a version like a new file', () => {
+    expect(analyzeContainerdConfig('# nothing yet\n', '2.1.9')).toMatchObject({
+      exists: true,
+      blank: true,
+      configVersion: 3,
+      registryTableKeys: IMAGES_KEYS,
+      tableNeedsRuntimeVersion: false,
+    });
+  });
+
+  it('cannot place the registry table of a version-less file without the containerd version', () => {
+    expect(analyzeContainerdConfig('[plugins.cri]\n', undefined).tableNeedsRuntimeVersion).toBe(true);
+    expect(analyzeContainerdConfig('[plugins.cri]\n', '1.6.20').tableNeedsRuntimeVersion).toBe(false);
+    expect(analyzeContainerdConfig('version = 2\n', undefined).tableNeedsRuntimeVersion).toBe(false);
+    expect(analyzeContainerdConfig(null, undefined).tableNeedsRuntimeVersion).toBe(false);
   });
 
   it('reports a syntax error as toml.parse with line and column', () => {

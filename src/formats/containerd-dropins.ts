@@ -18,12 +18,74 @@ export interface ContainerdDropIn {
   hasRegistryPlugin: boolean;
   configPath?: string;
   legacyMirrorHosts: string[];
+  /** The parser's message when the file does not parse (containerd then refuses to start). */
+  syntaxError?: string;
+  /** containerd's own errors when it refuses this file (readImportedFiles only). */
+  loadErrors?: string[];
 }
 
 /** Only the two import forms containerd's own defaults use; other globs are reported as not imported. */
 export function isImported(path: string, imports: readonly string[]): boolean {
   const dir = path.slice(0, path.lastIndexOf('/'));
   return imports.includes(path) || (imports.includes(`${dir}/*.toml`) && path.endsWith('.toml'));
+}
+
+/** An `imports` entry as containerd resolves it (server/config resolveImports): cleaned, relative to
+ *  the importing file's directory; one with `*` is a filepath.Glob pattern (matches sorted). Only a
+ *  glob in the last path component with `*`/`?` is evaluated here; others are `unsupported`. */
+export interface ResolvedImport {
+  path: string;
+  dir: string;
+  pattern?: RegExp;
+  unsupported?: boolean;
+}
+
+export function resolveImport(
+  parent: string,
+  entry: string,
+  relativeGlobsFromConfigDir = true,
+): ResolvedImport {
+  const base = entry.startsWith('/') ? entry : `${parent.slice(0, parent.lastIndexOf('/'))}/${entry}`;
+  const parts: string[] = [];
+  for (const seg of base.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  const path = `/${parts.join('/')}`;
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!entry.includes('*')) return { dir, path };
+  // Before containerd#9746 a relative glob was matched against the daemon's working directory.
+  if (!entry.startsWith('/') && !relativeGlobsFromConfigDir) return { dir, path, unsupported: true };
+  if (dir.includes('*') || /[[\\]/.test(name)) return { dir, path, unsupported: true };
+  const rx = name
+    .replace(/[.+^${}()|]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
+  return { dir, path, pattern: new RegExp(`^${rx}$`) };
+}
+
+/**
+ * Files containerd loads through `imports` (all of them imported, in load order) → what each says
+ * about the CRI registry, read as the containerd of `runtimeVersion` reads them.
+ */
+export function readImportedFiles(
+  files: readonly { path: string; text: string }[],
+  runtimeVersion?: string,
+): ContainerdDropIn[] {
+  return files.map(({ path, text }): ContainerdDropIn => {
+    const d: ContainerdDropIn = { path, imported: true, hasRegistryPlugin: false, legacyMirrorHosts: [] };
+    const parsed = parseTomlVerbatim(text);
+    if (!parsed.ok) return { ...d, syntaxError: parsed.error };
+    const facts = readContainerdConfig(parsed.value, runtimeVersion);
+    d.configVersion = facts.configVersion;
+    d.hasRegistryPlugin = facts.registryPluginPresent;
+    if (facts.configPath) d.configPath = facts.configPath;
+    d.legacyMirrorHosts = Object.keys(facts.legacyMirrors);
+    if (facts.loadErrors.length > 0) d.loadErrors = facts.loadErrors;
+    return d;
+  });
 }
 
 export function summarizeDropIns(

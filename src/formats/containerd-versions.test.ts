@@ -27,6 +27,7 @@ const ROWS: Row[] = [
       hostlessHostsToml: false,
       ipv6Hosts: true,
       configV3: false,
+      versionlessRegistry: 'cri-plugin',
       importsDeepMerge: false,
       legacyTlsConfigs: true,
     },
@@ -39,6 +40,7 @@ const ROWS: Row[] = [
       hostlessHostsToml: true,
       dialTimeout: false,
       configV3: true,
+      versionlessRegistry: 'images-plugin-only',
       importsDeepMerge: true,
       legacyTlsConfigs: false,
     },
@@ -67,8 +69,18 @@ const ROWS: Row[] = [
       defaultConfigPathBakedIn: true,
     },
   ],
-  ['2.2.2', { implicitConfigPathList: true, defaultConfigPathBakedIn: false }],
-  ['2.3.4', { configV4: true, maxConfigVersion: 4, defaultConfigPathBakedIn: false }],
+  [
+    '2.2.2',
+    {
+      implicitConfigPathList: true,
+      defaultConfigPathBakedIn: false,
+      versionlessRegistry: 'images-plugin-only',
+    },
+  ],
+  [
+    '2.3.4',
+    { configV4: true, maxConfigVersion: 4, defaultConfigPathBakedIn: false, versionlessRegistry: 'migrated' },
+  ],
 ];
 
 describe('containerdGates', () => {

@@ -28,6 +28,14 @@ export interface ContainerdGates {
   configV3: boolean;
   /** Config `version = 4`: 2.3+. */
   configV4: boolean;
+  /** How a file without `version` (or `version = 1`) is read. 2.0–2.2: LoadConfig migrates it to
+   *  the latest version at once (cmd/containerd/server/config/config.go, `case 0, 1:
+   *  MigrateConfigTo(out.Version)`), so only the v1 → v2 plugin renames happen and the CRI plugin's
+   *  own migration never runs: `registry` is read from `io.containerd.cri.v1.images` only, a
+   *  `[plugins.cri.registry]` is "Ignoring unknown key" (shown by 2.1.9's `config dump`). 2.3+ runs
+   *  the plugin migrations per file and version (containerd#12608), so `cri` → `grpc.v1.cri` →
+   *  `cri.v1.images` carries the table over. 1.x: short plugin ids (`plugins.cri`). */
+  versionlessRegistry: 'cri-plugin' | 'images-plugin-only' | 'migrated';
   /** CRI pulls go through the transfer service, which reads config_path as ONE directory: 2.1+. */
   transferServicePulls: boolean;
   /** `use_local_image_pull` in `io.containerd.cri.v1.images`: 2.1+. */
@@ -36,6 +44,10 @@ export interface ContainerdGates {
   implicitConfigPathList: boolean;
   /** That list is the built-in default, so any `mirrors` setting is fatal: 2.2.0–2.2.1 only. */
   defaultConfigPathBakedIn: boolean;
+  /** A relative `imports` glob (`conf.d/*.toml`) is taken relative to config.toml's directory
+   *  (containerd#9746, 2.0; seen on 1.7.24); 1.6.20 globs it against the daemon's working
+   *  directory (run here from two directories). Other 1.x versions: not known, so not assumed. */
+  relativeImportGlobsFromConfigDir: boolean;
   /** Imported files' plugin tables are deep-merged per key (1.x: each replaces the whole table): 2.0+. */
   importsDeepMerge: boolean;
   /** Legacy `configs.<host>.tls` still honoured (removed in 2.0, ignored with a warning). */
@@ -70,10 +82,12 @@ export function containerdGates(runtimeVersion?: string): ContainerdGates {
     ipv6Hosts: atLeast(v, 1, 7),
     configV3: is2,
     configV4: atLeast(v, 2, 3),
+    versionlessRegistry: !is2 ? 'cri-plugin' : atLeast(v, 2, 3) ? 'migrated' : 'images-plugin-only',
     transferServicePulls: atLeast(v, 2, 1),
     useLocalImagePull: atLeast(v, 2, 1),
     implicitConfigPathList: atLeast(v, 2, 2),
     defaultConfigPathBakedIn: v.major === 2 && v.minor === 2 && v.patch < 2,
+    relativeImportGlobsFromConfigDir: is2 || atLeast(v, 1, 7, 24),
     importsDeepMerge: is2,
     legacyTlsConfigs: !is2,
     httpsFirstForHttpWithTls: atLeast(v, 1, 6, 25),

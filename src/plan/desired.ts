@@ -2,7 +2,7 @@
 // own (config.toml, daemon.json), and what the runtime needs when each changes. Pure: every host file
 // it depends on is passed in as text.
 import type { Diagnostic } from '../diagnostics.js';
-import { analyzeContainerdConfig } from '../formats/containerd-config.js';
+import { analyzeContainerdConfig, type ImportedConfigFiles } from '../formats/containerd-config.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import { planConfigPath } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
@@ -29,6 +29,8 @@ export interface HostInputs {
   mainConfig: string | null;
   /** crio: the other registries.conf.d drop-ins (not mirrorctl's own). */
   dropIns: { path: string; text: string }[];
+  /** containerd: the files config.toml imports (planner/observe-containerd-imports.ts). */
+  containerdImports?: ImportedConfigFiles;
 }
 
 export interface DesiredState {
@@ -83,6 +85,7 @@ function containerdState(input: DesiredInput): DesiredState {
     input.host.mainConfig,
     input.runtimeVersion,
     paths.containerdConfig,
+    input.host.containerdImports,
   );
   const cfg = planConfigPath(analysis, {
     certsDir: paths.certsDir,
@@ -126,6 +129,7 @@ function legacyState(input: DesiredInput): DesiredState {
     input.host.mainConfig,
     input.runtimeVersion,
     input.paths.containerdConfig,
+    input.host.containerdImports,
   );
   const ctx = {
     target: 'containerd-legacy' as const,

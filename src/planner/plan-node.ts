@@ -20,8 +20,9 @@ import { specHash } from '../spec/hash.js';
 import { loadSpec, type ReadText } from '../spec/load.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { type PendingJournal, readPendingJournal } from '../transaction/status.js';
+import { readHostInputs } from './observe-config-inputs.js';
 import { observeHost } from './observe-host.js';
-import { ownedOnHost, readAll, readDropIns, readText } from './observe-node.js';
+import { ownedOnHost, readAll } from './observe-node.js';
 import { observeRancherNode } from './observe-rancher.js';
 
 export interface PlanNodeInput {
@@ -149,10 +150,7 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
           target,
           ...(runtimeVersion ? { runtimeVersion } : {}),
           paths,
-          host: {
-            mainConfig: await readText(host.fs, mainPath),
-            dropIns: target === 'crio' ? await readDropIns(host.fs, paths.registriesConfDir) : [],
-          },
+          host: await readHostInputs(host.fs, target, mainPath, paths, runtimeVersion),
           opts: input.desired,
         });
     const owned = await ownedOnHost(host.fs, paths, desired.hostsDir ?? paths.certsDir);

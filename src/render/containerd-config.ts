@@ -3,9 +3,11 @@
 // TomlOps on what formats/containerd-config.ts read from the node's file.
 import type { Diagnostic } from '../diagnostics.js';
 import type { ContainerdConfigAnalysis } from '../formats/containerd-config.js';
-import { containerdGates } from '../formats/containerd-versions.js';
+import { type ContainerdGates, containerdGates } from '../formats/containerd-versions.js';
 import type { TomlOp } from '../toml/ops.js';
 import { formatKeyPath } from '../toml/patch-keys.js';
+import { importFindings } from './containerd-config-imports.js';
+import { configVersionFindings, finding } from './containerd-config-version.js';
 import { legacyToHostsFiles } from './containerd-legacy-migrate.js';
 import type { RenderedFile } from './types.js';
 
@@ -35,29 +37,15 @@ export interface ConfigPathPlan {
   createsFile: boolean;
 }
 
-const err = (a: ContainerdConfigAnalysis, code: string, message: string, hint: string): Diagnostic => ({
-  severity: 'error',
-  code: `render.containerd-config.${code}`,
-  file: a.file,
-  target: 'containerd',
-  message,
-  hint,
-});
-
+const err = (a: ContainerdConfigAnalysis, code: string, message: string, hint: string): Diagnostic =>
+  finding('containerd', a, 'error', code, message, hint);
 const note = (
   a: ContainerdConfigAnalysis,
   severity: 'warning' | 'info',
   code: string,
   message: string,
   hint?: string,
-): Diagnostic => ({
-  severity,
-  code: `render.containerd-config.${code}`,
-  file: a.file,
-  target: 'containerd',
-  message,
-  ...(hint ? { hint } : {}),
-});
+): Diagnostic => finding('containerd', a, severity, code, message, hint);
 
 export function planConfigPath(a: ContainerdConfigAnalysis, opts: ConfigPathOptions): ConfigPathPlan {
   const gates = containerdGates(a.runtimeVersion);
@@ -83,42 +71,14 @@ export function planConfigPath(a: ContainerdConfigAnalysis, opts: ConfigPathOpti
       ),
     );
   }
-  if (gates.known && a.configVersion > gates.maxConfigVersion) {
-    d.push(
-      err(
-        a,
-        'version-unsupported',
-        `config version ${a.configVersion} is not understood by containerd ${gates.version.major}.${gates.version.minor}.${gates.version.patch}: it silently ignores [${registry}]`,
-        `write version = ${gates.defaultConfigVersion} with the registry table of that version, or upgrade containerd`,
-      ),
-    );
-  }
-  for (const keys of a.misplacedRegistryTables) {
-    d.push(
-      note(
-        a,
-        'warning',
-        'registry-table-ignored',
-        `[${formatKeyPath(keys)}] is ignored by a version ${a.configVersion} config; containerd reads [${registry}]`,
-        'delete that table after checking nothing else depends on it',
-      ),
-    );
-  }
-  if (a.imports.length > 0) {
-    d.push(
-      note(
-        a,
-        'warning',
-        'imports',
-        `config.toml imports ${a.imports.join(', ')}; an imported file that sets the CRI registry table ${gates.importsDeepMerge ? 'overrides config_path per key' : 'replaces the whole plugin table (containerd 1.x)'}`,
-        'make sure no imported file sets config_path or mirrors',
-      ),
-    );
-  }
-
+  d.push(...configVersionFindings('containerd', a, gates));
+  const importsAt = d.length; // their findings read best before the config_path ones
   // config_path first: it decides hostsDir, where migrated legacy mirrors must be written too.
   planPath(a, opts, plan, gates);
   planLegacy(a, opts, plan, registry, gates.legacyTlsConfigs || !gates.known);
+  const setPath = plan.ops.find((o) => o.op === 'set' && o.keys.at(-1) === 'config_path');
+  const mainAfter = setPath?.op === 'set' ? String(setPath.value) : (a.configPath ?? '');
+  d.splice(importsAt, 0, ...importFindings('containerd', a, mainAfter, plan.hostsDir));
   // Deletions before the config_path edit, so the op list reads like the conflict it resolves.
   plan.ops = [...plan.ops.filter((o) => o.op === 'delete'), ...plan.ops.filter((o) => o.op === 'set')];
   if (plan.diagnostics.some((x) => x.severity === 'error')) {
@@ -191,10 +151,10 @@ function planPath(
   a: ContainerdConfigAnalysis,
   opts: ConfigPathOptions,
   plan: ConfigPathPlan,
-  gates: ReturnType<typeof containerdGates>,
+  gates: ContainerdGates,
 ): void {
   const setPath: TomlOp = { op: 'set', keys: [...a.registryTableKeys, 'config_path'], value: opts.certsDir };
-  if (!a.exists) {
+  if (!a.exists || a.blank) {
     plan.ops.push({ op: 'set', keys: ['version'], value: a.configVersion }, setPath);
     return;
   }

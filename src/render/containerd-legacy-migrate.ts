@@ -52,6 +52,8 @@ export function legacyToHostsFiles(
   const table = analysis.registryTableKeys.join('.');
 
   for (const [host, endpoints] of Object.entries(analysis.legacyMirrors)) {
+    // `endpoint = []` meant "the upstream only", which is what no hosts.toml means too.
+    if (endpoints.length === 0) continue;
     const hosts: HostSettings[] = endpoints.map((e) => {
       const ep = endpointUrl(e);
       const tls = analysis.legacyTlsConfigs[ep.host];
@@ -80,7 +82,7 @@ export function legacyToHostsFiles(
 
   // TLS settings for a registry without legacy mirrors (e.g. a private registry's own CA).
   for (const [host, tls] of Object.entries(analysis.legacyTlsConfigs)) {
-    if (usedTls.has(host) || analysis.legacyMirrors[host]) continue;
+    if (usedTls.has(host) || analysis.legacyMirrors[host]?.length || Object.keys(tls).length === 0) continue;
     const self: HostSettings = {
       url: `https://${host}`,
       capabilities: ['pull', 'resolve', 'push'],

@@ -13,6 +13,8 @@ import type { MirrorSet, RegistryEntry } from '../spec/types.js';
 import type { TomlOp } from '../toml/ops.js';
 import { applyTomlOps } from '../toml/ops.js';
 import { tomlEqual } from '../toml/parse.js';
+import { importFindings } from './containerd-config-imports.js';
+import { configVersionFindings } from './containerd-config-version.js';
 import { apiRootWithoutV2 } from './containerd-hosts-lints.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
@@ -90,8 +92,11 @@ export function renderContainerdLegacy(
       ),
     );
   }
+  d.push(...configVersionFindings('containerd-legacy', a, gates));
+  d.push(...importFindings('containerd-legacy', a, a.configPath ?? ''));
   const registry = a.registryTableKeys;
-  if (!a.exists) ops.push({ op: 'set', keys: ['version'], value: a.configVersion });
+  // A blank file gets a version like a new one (formats/containerd-config.ts `blank`).
+  if (!a.exists || a.blank) ops.push({ op: 'set', keys: ['version'], value: a.configVersion });
 
   const tlsByHost = new Map<string, string>();
   const byHost = new Map<string, RegistryEntry>();
