@@ -107,6 +107,12 @@ async function rows(): Promise<[string, number, string][]> {
       'no header value or key line in plan/diff/json/render/verify/status/rollback/uninstall/agent line and result file',
     ],
     [
+      'Secrets already on the host: outputs scanned',
+      // each verb run over host files holding them, + the agent result file, + two apply --plan runs
+      matches('test/security/host-secrets.test.ts', /await out\.run\('/g) + 1 + 2,
+      'no password/auth/identitytoken/header value/URL password of config.toml, hosts.toml, daemon.json, registries.conf.d or registries.yaml in plan/apply/detect/import/status/rollback/uninstall/agent output; apply --plan takes them back from the node by hash',
+    ],
+    [
       'Secrets: renderers and files on disk',
       4 + 1,
       'key/header files secret + 0600 in every renderer; 0600 on the node and in backups after apply',
