@@ -1,6 +1,7 @@
 // `npm run demo`: the whole mirrorctl loop on bundled example nodes, no cluster needed.
 // Part 1 — for each node root under examples/nodes/ (copied to a temp dir): detect → plan (diff and
-// runtime action) → apply --no-runtime-action → verify (config checks) → plan again (in sync) →
+// runtime action) → apply --no-runtime-action → status and verify (config checks; the deferred
+// restart/reload reported as not done) → plan again (files in sync, the restart still owed) →
 // uninstall, then proves the tree is byte-identical to the copy it started from.
 // Part 2 — when run as root with the Debian packages present: a real containerd 1.6 and a loopback
 // mirror in a private network + mount namespace (scripts/demo/real-containerd.ts).
@@ -39,9 +40,11 @@ async function demoNode(node: ExampleNode, work: string): Promise<void> {
   for (const socket of ['run/containerd/containerd.sock', 'run/crio/crio.sock']) {
     rmSync(join(root, socket), { force: true });
   }
-  await mirrorctl(['verify', '-f', SPEC, ...rootArgs, '--runtime', 'auto']);
-  note('a second plan of the same spec: nothing to do, nothing to restart');
-  await mirrorctl(['plan', ...specArgs, ...flags], [0]);
+  // The restart/reload left to you is recorded: status and verify say it is not done (exit 1).
+  await mirrorctl(['status', ...rootArgs], [1]);
+  await mirrorctl(['verify', '-f', SPEC, ...rootArgs, '--runtime', 'auto'], [1]);
+  note('a second plan of the same spec: the files are in sync; only the deferred restart/reload is owed');
+  await mirrorctl(['plan', ...specArgs, ...flags], [1]);
   await mirrorctl(['uninstall', ...rootArgs, '--no-runtime-action']);
   // put the placeholders back so the comparison is with the tree as copied
   cpSync(join(repo, 'examples', 'nodes', node.name, 'run'), join(root, 'run'), { recursive: true });

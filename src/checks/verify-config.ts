@@ -1,9 +1,12 @@
 // Step 1 of verify: is mirrorctl's configuration in force? Files as last applied (hashes), the
-// expected spec, and — through the CRI, the API kubelet uses — the runtime really loaded it.
+// expected spec, and — through the CRI, the API kubelet uses — the runtime really loaded it, a
+// deferred restart included.
 
+import type { Diagnostic } from '../diagnostics.js';
 import type { CriClient } from '../host/cri-port.js';
 import type { HostFs } from '../host/ports.js';
-import { nodeStatus } from '../transaction/status.js';
+import { describePending } from '../transaction/pending-action.js';
+import { nodeStatus, readPendingAction } from '../transaction/status.js';
 import type { VerifyCheck } from './verify-types.js';
 
 export async function stateChecks(fs: HostFs, stateDir: string, specHash?: string): Promise<VerifyCheck[]> {
@@ -108,4 +111,50 @@ export async function criChecks(cri: CriClient, expectedHostsDir?: string): Prom
     });
   }
   return out;
+}
+
+/**
+ * A restart/reload deferred by --no-runtime-action (issue 15.3): failed until it is done. containerd
+ * shows it done when its CRI Status reports the config_path the deferred change set; then it is
+ * cleared from state.json (`clear`), so status and the next apply stop reporting it.
+ */
+export async function pendingActionChecks(
+  fs: HostFs,
+  stateDir: string,
+  cri: CriClient | undefined,
+  clear: (txid: string) => Promise<'cleared' | 'gone' | Diagnostic>,
+): Promise<VerifyCheck[]> {
+  const read = await readPendingAction(fs, stateDir);
+  if (!read.ok || !read.value) return [];
+  const p = read.value;
+  const fail = (why: string): VerifyCheck[] => [
+    { id: 'runtime-action', ok: false, counted: true, detail: `${describePending(p)} is not done: ${why}` },
+  ];
+  const want = p.evidence?.criConfigPath;
+  if (want === undefined)
+    return fail('nothing shows it done (its change left config_path as it was): run mirrorctl apply');
+  if (!cri) return fail('no CRI socket to observe it: run mirrorctl apply');
+  const st = await cri.status(true);
+  const loaded = st.ok ? configPathOf(st.value.info) : undefined;
+  if (loaded !== want)
+    return fail(
+      loaded === undefined
+        ? 'the runtime does not report its registry config: run mirrorctl apply'
+        : `CRI runs with config_path = "${loaded}", not "${want}": ${p.action.service} was not restarted`,
+    );
+  const cleared = await clear(p.txid);
+  const note =
+    cleared === 'cleared'
+      ? 'cleared from state.json'
+      : cleared === 'gone'
+        ? 'already settled by another run'
+        : `not cleared: ${cleared.message}`;
+  return [
+    {
+      id: 'runtime-action',
+      ok: true,
+      counted: true,
+      detail: `${describePending(p)}: done — CRI loaded config_path = "${loaded}" (${note})`,
+    },
+  ];
 }

@@ -50,6 +50,14 @@ export function writePlanText(ctx: CliContext, p: NodePlan): void {
     return;
   }
   if (plan.changes.length > 0 || j) return;
+  const owed = p.pendingAction;
+  if (owed && plan.action.kind !== 'none') {
+    // Files in place, but the runtime still runs the old config: not "in sync" (issue 15.3).
+    ctx.stdout.write(
+      `${paint(ctx, 'warning', '!')} files in sync, but ${plan.action.service} still owes a ${plan.action.kind}: runtime: ${plan.action.kind} ${plan.action.service} (${plan.action.reason})\n`,
+    );
+    return;
+  }
   const nothing = plan.diagnostics.find((d) => d.code === NOTHING_SELECTED);
   ctx.stdout.write(
     nothing

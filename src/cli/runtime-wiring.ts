@@ -6,7 +6,7 @@ import { SOCKETS } from '../detect/facts.js';
 import { dockerRuntimeHealth } from '../host/docker-health.js';
 import type { Runner } from '../host/ports.js';
 import { processProbe } from '../host/process-probe.js';
-import type { HealthResult, RuntimeControl, RuntimeHealth } from '../host/runtime-port.js';
+import type { HealthResult, RuntimeHealth } from '../host/runtime-port.js';
 import type { ControlInput, TxWiring } from '../planner/node-entry.js';
 import { commandRuntimeControl, runsInPod } from '../transaction/runtime-control.js';
 import type { TxOptions } from '../transaction/types.js';
@@ -30,26 +30,7 @@ function healthFor(input: ControlInput): RuntimeHealth {
   };
 }
 
-/** The action is reported, not performed: the files are in place, the runtime still runs the old config. */
-const deferredControl: RuntimeControl = {
-  perform: async (action) => ({
-    ok: true,
-    detail: `deferred (--no-runtime-action): run \`systemctl ${action.kind} ${action.service}\` to activate`,
-  }),
-};
-const notChecked: RuntimeHealth = {
-  check: async () => ({ ok: true, detail: 'not checked: runtime action deferred' }),
-};
-
 export const txOptions: TxWiring = (run: Runner, input: ControlInput): TxOptions => {
-  if (input.deferAction) {
-    return {
-      control: deferredControl,
-      health: notChecked,
-      probe: processProbe(),
-      ...(input.stateDir ? { stateDir: input.stateDir } : {}),
-    };
-  }
   const restartCommand = shellLine(input.restartCommand);
   const reloadCommand = shellLine(input.reloadCommand);
   return {
@@ -62,5 +43,7 @@ export const txOptions: TxWiring = (run: Runner, input: ControlInput): TxOptions
     probe: processProbe(),
     healthTimeoutMs: input.healthTimeoutMs,
     ...(input.stateDir ? { stateDir: input.stateDir } : {}),
+    // The transaction reports the action and records it as pending in state.json (issue 15.3).
+    ...(input.deferAction ? { deferAction: true } : {}),
   };
 };

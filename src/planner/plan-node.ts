@@ -19,7 +19,10 @@ import type { Plan } from '../plan/types.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec, type ReadText } from '../spec/load.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
-import { type PendingJournal, readPendingJournal } from '../transaction/status.js';
+import { pendingWarning } from '../transaction/apply.js';
+import { effectiveAction } from '../transaction/pending-action.js';
+import type { PendingAction } from '../transaction/state-files.js';
+import { type PendingJournal, readPendingAction, readPendingJournal } from '../transaction/status.js';
 import { readHostInputs } from './observe-config-inputs.js';
 import { observeHost } from './observe-host.js';
 import { ownedOnHost, readAll } from './observe-node.js';
@@ -52,6 +55,8 @@ export interface NodePlan {
   diagnostics: Diagnostic[];
   /** An interrupted transaction that `apply` recovers before it plans again (issue 15.2). */
   interrupted?: PendingJournal;
+  /** A restart/reload an earlier apply deferred; the plan's action includes it (issue 15.3). */
+  pendingAction?: PendingAction;
   /** INVALID_INPUT (2) for input / inexpressible, CONFLICT (5) on the host, OK (0) otherwise. */
   refusal: typeof ExitCode.OK | typeof ExitCode.INVALID_INPUT | typeof ExitCode.CONFLICT;
 }
@@ -97,6 +102,8 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
   try {
     const journal = await readPendingJournal(host.fs, paths.stateDir);
     const interrupted = journal.ok ? journal.value : null;
+    const owed = await readPendingAction(host.fs, paths.stateDir);
+    const pendingAction = owed.ok ? owed.value : null;
     const facts = await observeHost(host, paths, {
       runCommands: input.runCommands,
       ...(input.containerdBin ? { bins: { containerd: input.containerdBin } } : {}),
@@ -115,11 +122,19 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
             kubeletRuntimeVersion: `${wire}://${input.runtimeVersion}`,
           })
         : first;
-    const base = { spec: set, assets: loaded.assets, detection, ...(interrupted ? { interrupted } : {}) };
+    const base = {
+      spec: set,
+      assets: loaded.assets,
+      detection,
+      ...(interrupted ? { interrupted } : {}),
+      ...(pendingAction ? { pendingAction } : {}),
+    };
     const target = input.runtime === 'auto' ? detection.target : input.runtime;
     const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...detection.diagnostics];
     if (!journal.ok) diagnostics.push(journal.diagnostic);
     if (interrupted) diagnostics.push(interruptedWarning(interrupted, paths.stateDir));
+    if (!owed.ok) diagnostics.push(owed.diagnostic);
+    if (pendingAction) diagnostics.push(pendingWarning(pendingAction));
     if (!target) {
       diagnostics.push({
         severity: 'error',
@@ -187,7 +202,9 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
         : errors.some(isInputProblem)
           ? ExitCode.INVALID_INPUT
           : ExitCode.CONFLICT;
-    return { ...base, target, plan, diagnostics: plan.diagnostics, refusal };
+    // The runtime still owes a deferred restart/reload: applying performs it, whatever else changes.
+    const owedPlan = pendingAction ? { ...plan, action: effectiveAction(plan.action, pendingAction) } : plan;
+    return { ...base, target, plan: owedPlan, diagnostics: plan.diagnostics, refusal };
   } catch (err) {
     return {
       spec: set,

@@ -2,10 +2,12 @@
 // call — what `mirrorctl apply` and the DaemonSet agent both run. The real Host and runtime ports
 // come in as parameters (src/cli/node-host.ts wires them); nothing here builds an adapter.
 import { ExitCode } from '../exit-codes.js';
+import { analyzeContainerdConfig } from '../formats/containerd-config.js';
+import { DEFAULT_PATHS, type NodePaths } from '../formats/node-paths.js';
 import type { Host } from '../host/ports.js';
 import { withNothingSelected } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
-import { applyPlan, STALE_AFTER_RECOVERY } from '../transaction/apply.js';
+import { type ApplyExtras, applyPlan, STALE_AFTER_RECOVERY } from '../transaction/apply.js';
 import { recoverHost } from '../transaction/session.js';
 import { exitCodeFor, type TxOptions, type TxResult } from '../transaction/types.js';
 import { uninstallAll } from '../transaction/uninstall.js';
@@ -44,6 +46,21 @@ function wiredOptions(host: Host, input: ApplyNodeInput, wire: TxWiring, planned
   });
 }
 
+/**
+ * What would show a deferred containerd restart done: the config_path this plan's config.toml sets
+ * when it differs from the one before (containerd reports the loaded one in CRI Status). A change
+ * that leaves config_path alone cannot be observed, so it stays pending until an apply restarts.
+ */
+export function deferredEvidence(plan: Plan, paths: NodePaths = DEFAULT_PATHS): ApplyExtras {
+  if (plan.target !== 'containerd' || plan.action.kind !== 'restart') return {};
+  const c = plan.changes.find((x) => x.path === paths.containerdConfig);
+  if (!c || c.kind === 'delete') return {};
+  const v = plan.runtime.version;
+  const before = analyzeContainerdConfig(c.kind === 'update' ? c.before : null, v, c.path).configPath;
+  const after = analyzeContainerdConfig(c.content, v, c.path).configPath;
+  return after && after !== before ? { evidence: { criConfigPath: after } } : {};
+}
+
 /** Steps and recovery of an earlier session (the recovery, a stale refusal) kept in the final result. */
 const withEarlier = (earlier: TxResult, tx: TxResult): TxResult => ({
   ...tx,
@@ -72,14 +89,20 @@ export async function applyNode(
   if (!planned.plan || planned.refusal !== ExitCode.OK)
     return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
   if (input.dryRun) return { planned, exitCode: ExitCode.OK };
-  let tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned));
+  const extras = (p: Plan) => deferredEvidence(p, input.paths);
+  let tx = await applyPlan(
+    planned.plan,
+    host,
+    wiredOptions(host, input, wire, planned),
+    extras(planned.plan),
+  );
   if (tx.diagnostics.some((d) => d.code === STALE_AFTER_RECOVERY)) {
     // Another run was interrupted between our plan and our lock: plan again after its recovery.
     earlier = earlier ? withEarlier(earlier, tx) : tx;
     planned = await planNode(host, input);
     if (!planned.plan || planned.refusal !== ExitCode.OK)
       return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
-    tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned));
+    tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned), extras(planned.plan));
   }
   if (earlier) tx = withEarlier(earlier, tx);
   return { planned, tx, exitCode: exitCodeFor(tx) };
@@ -105,6 +128,7 @@ export async function applySavedPlan(
       env: input.env,
       ...(input.deferAction ? { deferAction: true } : {}),
     }),
+    deferredEvidence(plan),
   );
 }
 

@@ -7,7 +7,9 @@ import type { Host } from '../host/ports.js';
 import { type FileChange, PLAN_API_VERSION, type Plan } from '../plan/types.js';
 import { report, resultOf, toDiagnostic } from './context.js';
 import { orderOps } from './order.js';
+import { covers, describePending, effectiveAction } from './pending-action.js';
 import { runSession } from './session.js';
+import type { PendingAction } from './state-files.js';
 import { sha256Of } from './state-files.js';
 import { runTransaction, type TxOp } from './transaction.js';
 import type { RecoveryReport, TxOptions, TxResult } from './types.js';
@@ -61,7 +63,27 @@ function staleAfterRecovery(plan: Plan, rec: RecoveryReport | undefined): Diagno
     }));
 }
 
-export async function applyPlan(plan: Plan, host: Host, opts: TxOptions): Promise<TxResult> {
+export interface ApplyExtras {
+  /** What would show the plan's runtime action done if it is deferred (see pending-action.ts). */
+  evidence?: PendingAction['evidence'];
+}
+
+/** The runtime still runs the config before the deferred action: said on every apply until done. */
+export function pendingWarning(p: PendingAction): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'agent.runtime-action.pending',
+    message: `${describePending(p)} has not been performed: ${p.action.service} still runs its previous config`,
+    hint: `run \`mirrorctl apply\` without --no-runtime-action (or \`systemctl ${p.action.kind} ${p.action.service}\`, then \`mirrorctl verify\`)`,
+  };
+}
+
+export async function applyPlan(
+  plan: Plan,
+  host: Host,
+  opts: TxOptions,
+  extras: ApplyExtras = {},
+): Promise<TxResult> {
   if (plan.apiVersion !== PLAN_API_VERSION)
     return resultOf(
       'apply',
@@ -116,13 +138,28 @@ export async function applyPlan(plan: Plan, host: Host, opts: TxOptions): Promis
       await report(ctx, 'preflight', false, `${diagnostics.length} file(s) refused`);
       return resultOf('apply', 'refused', ctx.steps, diagnostics);
     }
-    await report(ctx, 'preflight', true, `${ops.length} change(s) to make`);
-    if (ops.length === 0) return resultOf('apply', 'unchanged', ctx.steps, []);
+    // A restart an earlier apply deferred is still owed, whatever this plan needs (issue 15.3).
+    const pending = state.pendingAction;
+    const action = effectiveAction(plan.action, pending);
+    const owed = pending && ops.length === 0 && covers(action, pending.action) ? pending : undefined;
+    await report(
+      ctx,
+      'preflight',
+      true,
+      `${ops.length} change(s) to make${owed ? `; ${describePending(owed)} is still owed` : ''}`,
+    );
+    // A change that needs no action of its own leaves the pending one's evidence standing.
+    const evidence = plan.action.kind === 'none' || ops.length === 0 ? pending?.evidence : extras.evidence;
+    if (ops.length === 0 && (!owed || opts.deferAction))
+      return resultOf('apply', 'unchanged', ctx.steps, owed ? [pendingWarning(owed)] : []);
     return runTransaction(ctx, state, {
       kind: 'apply',
       ops: orderOps(ops),
-      action: plan.action,
+      action,
       record: { specHash: plan.specHash, specName: plan.specName, target: plan.target },
+      // The owed action alone changes no file: nothing for rollback to undo.
+      ...(ops.length === 0 ? { recordHistory: false } : {}),
+      ...(evidence ? { evidence } : {}),
     });
   });
 }

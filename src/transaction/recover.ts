@@ -5,7 +5,9 @@
 import { isTempName } from '../host/temp-names.js';
 import { readManifest, restoreBackup } from './backup.js';
 import { report, type TxContext, toDiagnostic } from './context.js';
+import { pendingAfter } from './pending-action.js';
 import {
+  emptyState,
   journalSchema,
   readJsonDoc,
   removeTree,
@@ -63,7 +65,17 @@ export async function recoverInterrupted(ctx: TxContext, state: TxState | null):
       return { ok: true, report: { ...base, outcome: 'discarded' }, state: next };
     }
     const restored = await restoreBackup(fs, ctx.stateDir, m.value);
-    if (journal.actionStarted) await performAction(ctx, journal.action, ' (recovery)');
+    if (journal.actionStarted && (await performAction(ctx, journal.action, ' (recovery)')) === 'deferred') {
+      // The runtime may have loaded the undone files: it needs the action once more, later.
+      const base = next ?? emptyState(ctx.lock.createdDirs);
+      const at = ctx.host.now().toISOString();
+      const pendingAction = pendingAfter(base.pendingAction, journal.action, 'deferred', {
+        txid: journal.txid,
+        at,
+      });
+      next = { ...base, ...(pendingAction ? { pendingAction } : {}) };
+      await writeJsonDoc(fs, p.state, next);
+    }
     await removeTree(fs, p.backupDir(journal.txid));
     await fs.removeFile(p.journal);
     await report(

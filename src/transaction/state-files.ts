@@ -81,11 +81,24 @@ export const txRecordSchema = z.object({
 });
 export type TxRecord = z.infer<typeof txRecordSchema>;
 
+/** A restart/reload left to the operator (--no-runtime-action): the runtime still runs the old config. */
+export const pendingActionSchema = z.object({
+  action: actionSchema,
+  /** The (first) transaction whose files wait for it, and when. */
+  txid: z.string(),
+  since: z.string(),
+  /** What shows it done without mirrorctl performing it: containerd's CRI Status reports this config_path. */
+  evidence: z.object({ criConfigPath: z.string() }).optional(),
+});
+export type PendingAction = z.infer<typeof pendingActionSchema>;
+
 export const txStateSchema = z.object({
   apiVersion: z.literal('mirrorctl/state-v1'),
   history: z.array(txRecordSchema),
   /** State-dir ancestors mirrorctl created, removed again by uninstall. */
   stateDirCreated: z.array(z.string()),
+  /** Optional, so a state.json written before it existed still reads (issue 15.3). */
+  pendingAction: pendingActionSchema.optional(),
 });
 export type TxState = z.infer<typeof txStateSchema>;
 

@@ -1,11 +1,18 @@
 // nodeStatus: what mirrorctl last did on this host and whether every file it wrote still holds
 // those bytes (drift). Read-only: no lock; reports a pending journal (an interrupted transaction
-// the next apply/rollback will finish) and a held lock.
+// the next apply/rollback will finish), a deferred runtime action not done yet, and a held lock.
 import type { Diagnostic } from '../diagnostics.js';
 import type { HostFs } from '../host/ports.js';
 import { currentSha } from './backup.js';
 import { expectedFiles, lastApply } from './history.js';
-import { DEFAULT_STATE_DIR, journalSchema, readJsonDoc, statePaths, txStateSchema } from './state-files.js';
+import {
+  DEFAULT_STATE_DIR,
+  journalSchema,
+  type PendingAction,
+  readJsonDoc,
+  statePaths,
+  txStateSchema,
+} from './state-files.js';
 
 export type FileDrift = 'ok' | 'modified' | 'missing' | 'reappeared' | 'unreadable';
 
@@ -16,6 +23,8 @@ export interface NodeStatus {
   files: { path: string; state: FileDrift; owned: boolean }[];
   /** An interrupted transaction waiting for recovery. */
   pendingJournal?: { txid: string; kind: string; phase: string };
+  /** A restart/reload deferred by --no-runtime-action, not performed or observed since. */
+  pendingAction?: PendingAction;
   locked: boolean;
   diagnostics: Diagnostic[];
 }
@@ -23,7 +32,8 @@ export interface NodeStatus {
 export const isInSync = (s: NodeStatus): boolean =>
   s.diagnostics.every((d) => d.severity !== 'error') &&
   s.files.every((f) => f.state === 'ok') &&
-  !s.pendingJournal;
+  !s.pendingJournal &&
+  !s.pendingAction;
 
 export type PendingJournal = NonNullable<NodeStatus['pendingJournal']>;
 
@@ -36,6 +46,16 @@ export async function readPendingJournal(
   if (!read.ok) return read;
   const j = read.value;
   return { ok: true, value: j ? { txid: j.txid, kind: j.kind, phase: j.phase } : null };
+}
+
+/** The restart/reload deferred by --no-runtime-action and not done since (null: none), read-only. */
+export async function readPendingAction(
+  fs: HostFs,
+  stateDir = DEFAULT_STATE_DIR,
+): Promise<{ ok: true; value: PendingAction | null } | { ok: false; diagnostic: Diagnostic }> {
+  const read = await readJsonDoc(fs, statePaths(stateDir).state, txStateSchema);
+  if (!read.ok) return read;
+  return { ok: true, value: read.value?.pendingAction ?? null };
 }
 
 export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Promise<NodeStatus> {
@@ -57,6 +77,7 @@ export async function nodeStatus(fs: HostFs, stateDir = DEFAULT_STATE_DIR): Prom
   const state = read.value;
   if (!state) return out;
   out.transactions = state.history.length;
+  if (state.pendingAction) out.pendingAction = state.pendingAction;
   const last = lastApply(state);
   if (last)
     out.lastApply = {

@@ -14,9 +14,11 @@ import {
   type TxContext,
   toDiagnostic,
 } from './context.js';
+import { pendingAfter } from './pending-action.js';
 import {
   type BackupManifest,
   type Journal,
+  type PendingAction,
   removeEmptyDirs,
   removeTree,
   sha256Of,
@@ -47,13 +49,33 @@ export interface TxSpec {
   record: Pick<TxRecord, 'specHash' | 'specName' | 'target' | 'undoes'>;
   /** Further state changes made atomically with the commit (e.g. mark an apply undone). */
   updateState?: (s: TxState) => TxState;
+  /** false: no history record (a pending runtime action performed alone changes no file). */
+  recordHistory?: boolean;
+  /** What would show a deferred action done (containerd's CRI config_path), kept with it. */
+  evidence?: PendingAction['evidence'];
 }
 
 class RuntimeFailure extends Error {}
 
-/** Runs the runtime action and waits for health; a failure is thrown as RuntimeFailure. */
-export async function performAction(ctx: TxContext, action: RuntimeAction, label: string): Promise<void> {
-  if (action.kind === 'none') return;
+/**
+ * Runs the runtime action and waits for health; a failure is thrown as RuntimeFailure. With
+ * --no-runtime-action it only reports what to run ('deferred'): the caller records it as pending.
+ */
+export async function performAction(
+  ctx: TxContext,
+  action: RuntimeAction,
+  label: string,
+): Promise<'none' | 'performed' | 'deferred'> {
+  if (action.kind === 'none') return 'none';
+  if (ctx.opts.deferAction) {
+    await report(
+      ctx,
+      `${action.kind}${label}`,
+      true,
+      `deferred (--no-runtime-action): ${action.service} still runs the previous config until it is ${action.kind === 'restart' ? 'restarted' : 'reloaded'}; recorded as pending`,
+    );
+    return 'deferred';
+  }
   const r = await ctx.opts.control.perform(action, actionTimeout(ctx.opts));
   if (!r.ok) {
     await report(ctx, `${action.kind}${label}`, false, r.error);
@@ -66,6 +88,7 @@ export async function performAction(ctx: TxContext, action: RuntimeAction, label
     throw new RuntimeFailure(h.error);
   }
   await report(ctx, `health${label}`, true, h.detail);
+  return 'performed';
 }
 
 async function writeOp(ctx: TxContext, op: TxOp): Promise<void> {
@@ -145,14 +168,17 @@ export async function runTransaction(ctx: TxContext, state: TxState, spec: TxSpe
     await removeEmptyDirs(fs, spec.removeDirs ?? []);
     await verifyOps(ctx, spec.ops);
     await report(ctx, 'verify', true, `${spec.ops.length} file(s) read back`);
-    if (spec.action.kind !== 'none') {
+    let outcome: 'none' | 'performed' | 'deferred' = 'none';
+    if (spec.action.kind !== 'none' && ctx.opts.deferAction)
+      outcome = await performAction(ctx, spec.action, '');
+    else if (spec.action.kind !== 'none') {
       journal.phase = 'action';
       journal.actionStarted = true;
       await writeJsonDoc(fs, p.journal, journal);
-      await performAction(ctx, spec.action, '');
+      outcome = await performAction(ctx, spec.action, '');
     }
     commitAttempted = true;
-    await writeJsonDoc(fs, p.state, commitState(state, spec, txid, ctx.host.now()));
+    await writeJsonDoc(fs, p.state, commitState(state, spec, txid, ctx.host.now(), outcome));
     await report(ctx, 'commit', true, `state.json records ${txid}`);
   } catch (e) {
     if (e instanceof RuntimeFailure) runtimeError = e.message;
@@ -181,7 +207,13 @@ export async function runTransaction(ctx: TxContext, state: TxState, spec: TxSpe
   });
 }
 
-function commitState(state: TxState, spec: TxSpec, txid: string, now: Date): TxState {
+function commitState(
+  state: TxState,
+  spec: TxSpec,
+  txid: string,
+  now: Date,
+  outcome: 'none' | 'performed' | 'deferred',
+): TxState {
   const record: TxRecord = {
     txid,
     kind: spec.kind,
@@ -196,7 +228,20 @@ function commitState(state: TxState, spec: TxSpec, txid: string, now: Date): TxS
     })),
   };
   const next = spec.updateState ? spec.updateState(state) : state;
-  return { ...next, history: [...next.history, record] };
+  const { pendingAction: _was, ...rest } = next;
+  const pendingAction =
+    outcome === 'none'
+      ? next.pendingAction
+      : pendingAfter(next.pendingAction, spec.action, outcome, {
+          txid,
+          at: record.at,
+          ...(spec.evidence ? { evidence: spec.evidence } : {}),
+        });
+  return {
+    ...rest,
+    history: spec.recordHistory === false ? next.history : [...next.history, record],
+    ...(pendingAction ? { pendingAction } : {}),
+  };
 }
 
 /** Restores the backups of a failed transaction and brings the runtime back if it was touched. */

@@ -60,6 +60,8 @@ export interface TxOptions {
   healthTimeoutMs?: number;
   /** How long a restart/reload command may run. Default 90 s (systemd's default stop timeout). */
   actionTimeoutMs?: number;
+  /** Write the files but leave the restart/reload to the operator: recorded as pending in state.json. */
+  deferAction?: boolean;
   /** Roll back / uninstall even when files changed since mirrorctl wrote them. */
   force?: boolean;
   /** Called after each step completes (tests pause or crash here). */

@@ -57,20 +57,26 @@ describe('containerd 1.6 node (Debian config default, config v2)', () => {
       'config_path = "/etc/containerd/certs.d"',
     );
 
+    // Files in sync, but containerd was never restarted (--no-runtime-action): owed (issue 15.3).
     const again = await runCli(['plan', ...args]);
-    expect(again.code, again.stdout + again.stderr).toBe(0);
-    expect(again.stdout).toContain('in sync');
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toContain('files in sync, but containerd still owes a restart');
   });
 
-  test('a mirror-only change later needs no restart', async () => {
+  test('a mirror-only change later needs no restart of its own (only the one left owed)', async () => {
     const n = root('debian12-containerd16');
     const args = ['-f', n.spec, '--root', n.root, '--runtime-version', '1.6.20'];
     expect((await runCli(['apply', ...args, '--no-runtime-action'])).code).toBe(0);
     writeFileSync(n.spec, SPEC.replace('https://cache.example.com', 'https://cache2.example.com'));
     const plan = await runCli(['plan', ...args, '-o', 'json']);
-    const doc = JSON.parse(plan.stdout) as { action: { kind: string }; changes: { path: string }[] };
+    const doc = JSON.parse(plan.stdout) as {
+      action: { kind: string; reason: string };
+      changes: { path: string }[];
+    };
     expect(doc.changes.map((c) => c.path)).toEqual(['/etc/containerd/certs.d/docker.io/hosts.toml']);
-    expect(doc.action.kind).toBe('none');
+    // The first apply deferred its restart: the plan carries that one, not one of its own.
+    expect(doc.action.kind).toBe('restart');
+    expect(doc.action.reason).toMatch(/^restart of containerd deferred by --no-runtime-action at /);
   });
 
   test('a hand-made hosts.toml is not overwritten without --take-over', async () => {

@@ -44,6 +44,8 @@ action it needs: none (hosts.toml is read at pull time), reload (CRI-O, dockerd:
     }
     if (out.refusal !== 0 || !out.plan) return out.refusal || ExitCode.INVALID_INPUT;
     // An interrupted transaction is pending work even when its half-written files look done.
-    return out.plan.changes.length === 0 && !out.interrupted ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+    // So is a restart/reload an earlier --no-runtime-action left owed (the plan's action includes it).
+    const pending = out.plan.changes.length > 0 || out.interrupted || out.pendingAction;
+    return pending ? ExitCode.PENDING_OR_CHECK_FAILED : ExitCode.OK;
   },
 };

@@ -3,6 +3,7 @@
 
 import { ExitCode } from '../../exit-codes.js';
 import { nodeFs } from '../../host/node-fs.js';
+import { describePending } from '../../transaction/pending-action.js';
 import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/status.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -38,6 +39,12 @@ export function formatNodeStatus(s: NodeStatus): string {
       `interrupted: transaction ${j.txid} (${j.kind}, phase ${j.phase}); the next apply/rollback finishes it`,
     );
   }
+  if (s.pendingAction) {
+    const a = s.pendingAction.action;
+    lines.push(
+      `pending: ${describePending(s.pendingAction)}: ${a.service} still runs its previous config; the next apply performs it${s.pendingAction.evidence ? ', or `mirrorctl verify` observes it done' : ''}`,
+    );
+  }
   if (s.locked) lines.push('locked: a mirrorctl transaction holds the lock (or one died holding it)');
   return `${lines.join('\n')}\n`;
 }
@@ -46,7 +53,9 @@ export const statusCommand: CommandDef = {
   name: 'status',
   summary: "show this node's mirrorctl state and drift (or, with --cluster, every node's)",
   description: `Per file: ok (as mirrorctl wrote it), modified, missing, reappeared (deleted by mirrorctl,
-back now) or unreadable. Exit codes: 0 in sync, 1 drift or an interrupted transaction, 2 unusable state.`,
+back now) or unreadable; also an interrupted transaction, and a restart/reload deferred by
+--no-runtime-action that was not performed (or observed by verify) since. Exit codes: 0 in sync,
+1 drift, an interrupted transaction or a pending runtime action, 2 unusable state.`,
   options: [ROOT_OPTION, OUTPUT_OPTION, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
   examples: ['mirrorctl status', 'mirrorctl status --root /host -o json', 'mirrorctl status --cluster'],
   async run(ctx: CliContext, _args, o) {

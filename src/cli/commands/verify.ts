@@ -2,7 +2,7 @@
 // images the way the runtime will ask, a real pull through the runtime's CRI, and the evidence that
 // ties each pull to a mirror (enforced by --strict).
 import { resolve } from 'node:path';
-import { criChecks, stateChecks } from '../../checks/verify-config.js';
+import { criChecks, pendingActionChecks, stateChecks } from '../../checks/verify-config.js';
 import { imageChecks } from '../../checks/verify-image.js';
 import { VERIFY_API_VERSION, type VerifyCheck, type VerifyReport } from '../../checks/verify-types.js';
 import { detectRuntime } from '../../detect/detect.js';
@@ -15,6 +15,7 @@ import { nodeTransport } from '../../host/http-transport.js';
 import { readLocalText } from '../../host/local-files.js';
 import { nodeFs } from '../../host/node-fs.js';
 import { silentLogger } from '../../host/ports.js';
+import { processProbe } from '../../host/process-probe.js';
 import { observeHost } from '../../planner/observe-host.js';
 import { readText } from '../../planner/observe-node.js';
 import { createRegistryClient } from '../../registry/client.js';
@@ -22,6 +23,7 @@ import { type CredentialStore, parseAuthFile } from '../../registry/credentials.
 import { specHash } from '../../spec/hash.js';
 import { loadSpec } from '../../spec/load.js';
 import { TARGETS, type Target } from '../../spec/types.js';
+import { clearObservedAction } from '../../transaction/pending-action.js';
 import { type CommandDef, optBool, optList, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../node-options.js';
@@ -139,6 +141,13 @@ serves that digest from this node. Exit 0 all good, 1 a check failed.`,
           detail: 'no CRI socket (docker target, or none found): not checked',
         });
       }
+      // A restart deferred by --no-runtime-action: failed until done; seen done, it is cleared.
+      const stateDir = DEFAULT_PATHS.stateDir;
+      checks.push(
+        ...(await pendingActionChecks(fs, stateDir, cri, (txid) =>
+          clearObservedAction(fs, stateDir, processProbe(), new Date(), txid),
+        )),
+      );
       if (images.length > 0) {
         const probe =
           loaded?.spec && target
