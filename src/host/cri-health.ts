@@ -1,13 +1,28 @@
 // RuntimeHealth over the CRI socket: the runtime is healthy when runtime.v1 Version answers and
 // Status reports RuntimeReady (what kubelet needs). `unimplemented` means the CRI plugin did not
-// load (e.g. containerd with both `mirrors` and `config_path`): the runtime is up but useless.
+// load (e.g. containerd with both `mirrors` and `config_path`): the runtime is up but useless. With
+// an expected config_path, a containerd that reports another one did not take the change (issue 15.1).
 
 import { criClient, waitForCri } from './cri-client.js';
-import type { HealthResult, RuntimeHealth } from './runtime-port.js';
+import type { HealthExpectation, HealthResult, RuntimeHealth } from './runtime-port.js';
+
+/** containerd's registry config_path as its CRI Status(verbose) reports it in info.config: 1.x
+ *  (pkg/cri/server/status.go marshals the whole CRI config); 2.x reports only the runtime config. */
+export function criLoadedConfigPath(info: Record<string, string>): string | undefined {
+  const raw = info.config;
+  if (!raw) return undefined;
+  try {
+    const cfg = JSON.parse(raw) as { registry?: { configPath?: unknown; config_path?: unknown } };
+    const v = cfg.registry?.configPath ?? cfg.registry?.config_path;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function criRuntimeHealth(endpoint: string): RuntimeHealth {
   return {
-    async check(_service, timeoutMs): Promise<HealthResult> {
+    async check(_service, timeoutMs, expect?: HealthExpectation): Promise<HealthResult> {
       const version = await waitForCri(endpoint, timeoutMs);
       if (!version.ok)
         return {
@@ -22,7 +37,21 @@ export function criRuntimeHealth(endpoint: string): RuntimeHealth {
         if (ready && !ready.status)
           return { ok: false, error: `RuntimeReady=false: ${ready.reason} ${ready.message}`.trim() };
         const v = version.value;
-        return { ok: true, detail: `${v.runtimeName} ${v.runtimeVersion} (CRI ${v.runtimeApiVersion})` };
+        const detail = `${v.runtimeName} ${v.runtimeVersion} (CRI ${v.runtimeApiVersion})`;
+        if (expect?.criConfigPath === undefined) return { ok: true, detail };
+        const verbose = await client.status(true);
+        const loaded = verbose.ok ? criLoadedConfigPath(verbose.value.info) : undefined;
+        if (loaded === undefined)
+          return {
+            ok: true,
+            detail: `${detail}; config_path not checked: this runtime does not report its registry config over CRI`,
+          };
+        if (loaded !== expect.criConfigPath)
+          return {
+            ok: false,
+            error: `CRI runs with config_path = "${loaded}", not "${expect.criConfigPath}": the runtime did not take the new config.toml`,
+          };
+        return { ok: true, detail: `${detail}; CRI loaded config_path = "${loaded}"` };
       } finally {
         client.close();
       }

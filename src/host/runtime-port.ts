@@ -12,9 +12,16 @@ export interface RuntimeControl {
 
 export type HealthResult = { ok: true; detail: string } | { ok: false; error: string };
 
-/** Is the runtime serving again after a restart/reload? Waits up to timeoutMs. Never rejects. */
+/** What the runtime must show after the action besides answering (the plan's change taking effect). */
+export interface HealthExpectation {
+  /** The config_path containerd's CRI must report loaded (Status verbose; 1.x reports it, 2.x not). */
+  criConfigPath?: string;
+}
+
+/** Is the runtime serving again after a restart/reload (and, with `expect`, running the new config)?
+ *  Waits up to timeoutMs. Never rejects. */
 export interface RuntimeHealth {
-  check(service: Service, timeoutMs: number): Promise<HealthResult>;
+  check(service: Service, timeoutMs: number, expect?: HealthExpectation): Promise<HealthResult>;
 }
 
 /** A process as the lock file names it: pid (in its own PID namespace) plus start time. */
