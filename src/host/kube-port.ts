@@ -34,6 +34,46 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
+/** A resource's REST coordinates: informers and /status writes need the URL's plural. */
+export interface ResourceType {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export interface InformerOptions extends ListOptions {
+  /** Only this namespace (namespaced resources); all namespaces when unset. */
+  namespace?: string;
+}
+
+/** A list+watch cache of one resource, as client-go's informers keep one: objects are plain JSON (as
+ *  the API server sends them), a dropped watch resumes, a 410 Gone relists and reports the difference. */
+export interface Informer<T> {
+  /** Lists, then watches; resolves once the first list is in the cache (retrying until it is). */
+  start(): Promise<void>;
+  stop(): void;
+  /** The first list has been stored (what /readyz waits for). */
+  synced(): boolean;
+  list(): T[];
+  get(name: string, namespace?: string): T | undefined;
+  /** Called after each change of the cache (relists included). */
+  onChange(handler: (type: WatchEventType, obj: T) => void): void;
+}
+
+/** An events.k8s.io/v1 Event (the adapter posts it as is; eventTime in RFC 3339 with microseconds). */
+export interface KubeEvent {
+  metadata: { name: string; namespace: string };
+  eventTime: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  action: string;
+  note: string;
+  regarding: { apiVersion: string; kind: string; name: string; namespace?: string; uid?: string };
+  reportingController: string;
+  reportingInstance: string;
+}
+
 export interface Kube {
   /** Namespace from `-n`, else the kubeconfig context's, else `mirrorctl`. */
   readonly namespace: string;
@@ -54,6 +94,16 @@ export interface Kube {
   patch(ref: ObjectRef, body: unknown, type: PatchType): Promise<KubernetesObject>;
   /** false when it was already gone. */
   delete(ref: ObjectRef): Promise<boolean>;
+  /** PUT: the object's metadata.resourceVersion is the precondition (KubeError 409 when stale). */
+  update(obj: KubernetesObject): Promise<KubernetesObject>;
+  /** PUT …/status of a resource of an API group with a status subresource (409 when stale). */
+  updateStatus(type: ResourceType, obj: KubernetesObject): Promise<KubernetesObject>;
+  /** A cache of `type` kept current by list+watch (controllers read from it, not from the server). */
+  informer(type: ResourceType, opts?: InformerOptions): Informer<KubernetesObject>;
+  /** POST pods/<name>/eviction. A 429 (a PodDisruptionBudget allows no disruption now) comes back
+   *  as KubeError 429 at once: the drain loop decides how long to keep trying. */
+  evictPod(namespace: string, name: string): Promise<void>;
+  createEvent(event: KubeEvent): Promise<void>;
   /** Requests made so far (the rollout reports it; the benchmark divides it by the node count). */
   requestCount(): number;
 }
