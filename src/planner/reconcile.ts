@@ -49,16 +49,17 @@ function wiredOptions(host: Host, input: ApplyNodeInput, wire: TxWiring, planned
 /**
  * What would show a deferred containerd restart done: the config_path this plan's config.toml sets
  * when it differs from the one before (containerd reports the loaded one in CRI Status). A change
- * that leaves config_path alone cannot be observed, so it stays pending until an apply restarts.
+ * that leaves config_path alone cannot be observed (null), so it stays pending until an apply
+ * restarts; a plan that does not touch config.toml needs no restart of its own (nothing to say).
  */
 export function deferredEvidence(plan: Plan, paths: NodePaths = DEFAULT_PATHS): ApplyExtras {
-  if (plan.target !== 'containerd' || plan.action.kind !== 'restart') return {};
   const c = plan.changes.find((x) => x.path === paths.containerdConfig);
-  if (!c || c.kind === 'delete') return {};
+  if (plan.target !== 'containerd' || !c) return {};
+  if (c.kind === 'delete') return { evidence: null };
   const v = plan.runtime.version;
   const before = analyzeContainerdConfig(c.kind === 'update' ? c.before : null, v, c.path).configPath;
   const after = analyzeContainerdConfig(c.content, v, c.path).configPath;
-  return after && after !== before ? { evidence: { criConfigPath: after } } : {};
+  return { evidence: after && after !== before ? { criConfigPath: after } : null };
 }
 
 /** Steps and recovery of an earlier session (the recovery, a stale refusal) kept in the final result. */

@@ -64,8 +64,11 @@ function staleAfterRecovery(plan: Plan, rec: RecoveryReport | undefined): Diagno
 }
 
 export interface ApplyExtras {
-  /** What would show the plan's runtime action done if it is deferred (see pending-action.ts). */
-  evidence?: PendingAction['evidence'];
+  /**
+   * What would show the plan's own runtime action done if it is deferred (pending-action.ts); null:
+   * its change cannot be observed; absent: it changes nothing that needs an action of its own.
+   */
+  evidence?: PendingAction['evidence'] | null;
 }
 
 /** The runtime still runs the config before the deferred action: said on every apply until done. */
@@ -149,7 +152,8 @@ export async function applyPlan(
       `${ops.length} change(s) to make${owed ? `; ${describePending(owed)} is still owed` : ''}`,
     );
     // A change that needs no action of its own leaves the pending one's evidence standing.
-    const evidence = plan.action.kind === 'none' || ops.length === 0 ? pending?.evidence : extras.evidence;
+    const evidence =
+      extras.evidence === undefined || ops.length === 0 ? pending?.evidence : (extras.evidence ?? undefined);
     if (ops.length === 0 && (!owed || opts.deferAction))
       return resultOf('apply', 'unchanged', ctx.steps, owed ? [pendingWarning(owed)] : []);
     return runTransaction(ctx, state, {

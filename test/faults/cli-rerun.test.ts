@@ -45,6 +45,8 @@ beforeAll(async () => {
       logLevel: 'silent',
     });
   cri = await startFakeCri(join(base, 'cri.sock'));
+  // The health check after the apply's restart expects the config_path it wrote (issue 15.1).
+  cri.configPath = '/etc/containerd/certs.d';
 });
 
 afterAll(() => {
