@@ -16,6 +16,7 @@ import type { RecoveryReport, TxOptions, TxResult } from './types.js';
 
 /** Refusal code when recovery restored files the plan has no change for: plan again, then apply. */
 export const STALE_AFTER_RECOVERY = 'agent.plan.stale-after-recovery';
+// (the diagnostic below spells it out: scripts/gen-troubleshooting.ts finds codes as literals)
 
 const dec = new TextDecoder();
 
@@ -56,7 +57,7 @@ function staleAfterRecovery(plan: Plan, rec: RecoveryReport | undefined): Diagno
     .filter((p) => !planned.has(p))
     .map((p) => ({
       severity: 'error',
-      code: STALE_AFTER_RECOVERY,
+      code: 'agent.plan.stale-after-recovery',
       file: p,
       message: `restored just now by the recovery of interrupted transaction ${rec?.txid}; the plan was made before that and takes this file as already done`,
       hint: 'plan again and apply the new plan (`mirrorctl apply -f SPEC` plans after recovering by itself)',

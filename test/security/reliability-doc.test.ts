@@ -2,9 +2,11 @@
 // hostile-string tables, host cases, fault points of clean runs, numRuns in the property tests) and
 // must match the doc byte for byte: a suite that grows or shrinks makes this fail until the doc is
 // regenerated with `UPDATE_GOLDEN=1 npx vitest run --project unit test/security/reliability-doc.test.ts`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { memoryFs } from '../../src/host/memory-fs.js';
+import { readLocalText } from '../../src/host/local-files.js';
+import { type MemoryTree, memoryFs } from '../../src/host/memory-fs.js';
+import { planNode } from '../../src/planner/plan-node.js';
 import { applyPlan } from '../../src/transaction/apply.js';
 import { rollbackLast } from '../../src/transaction/rollback.js';
 import { fakeRuntime, fakeTxOptions } from '../../src/transaction/testing.js';
@@ -157,7 +159,48 @@ async function rows(): Promise<[string, number, string][]> {
       2 * 2 + 1,
       'live: refused, nothing written; dead: taken over, completes',
     ],
+    [
+      'Faults: SIGKILL of `mirrorctl apply` after every step, then the CLI run again (test/faults/cli-rerun.test.ts)',
+      (await cliApplySteps()) + 1,
+      '`plan` names the interrupted transaction (never "in sync"); `apply` recovers first, plans again, ends fully applied and restarted',
+    ],
+    [
+      'Faults: the lock between real processes (flock(2), test/faults/lock-race.test.ts)',
+      1 + Number(/round < (\d+)/.exec(src('test/faults/lock-race.test.ts'))?.[1] ?? 0),
+      'holder SIGKILLed mid-hold: free at once; 6 processes racing over a stale lock file: exactly one wins, every round',
+    ],
+    [
+      'Deferred runtime action (--no-runtime-action): unit and CLI cases',
+      matches('src/transaction/pending-action.test.ts', /^ {2}test\(/gm) +
+        matches('test/cli/deferred-action.test.ts', /^ {2}test\(/gm),
+      'recorded in state.json; status, plan, verify and every apply report it until an apply performs it or verify sees the CRI config_path',
+    ],
   ];
+}
+
+/** Steps of the clean `mirrorctl apply` the CLI rerun kills after each: the example node, its spec. */
+async function cliApplySteps(): Promise<number> {
+  const tree: MemoryTree = {};
+  const walk = (dir: string, node: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`, `${node}/${e.name}`);
+      else tree[`${node}/${e.name}`] = readFileSync(`${dir}/${e.name}`);
+    }
+  };
+  walk(`${ROOT}examples/nodes/containerd-1.6`, '');
+  const host = hostOn(memoryFs(tree));
+  const planned = await planNode(host, {
+    specFile: `${ROOT}examples/demo.yaml`,
+    readSpec: readLocalText,
+    runtime: 'auto',
+    runtimeVersion: '1.6.20',
+    runCommands: false,
+    desired: { migrateLegacy: false, keepConfigPathList: false },
+    takeOver: false,
+    skipInexpressible: false,
+  });
+  if (!planned.plan) throw new Error('the CLI rerun fixture does not plan');
+  return (await applyPlan(planned.plan, host, fakeTxOptions(fakeRuntime()))).steps.length;
 }
 
 function table(r: [string, number, string][]): string {
