@@ -3,9 +3,12 @@
 // RuntimeControl that restarts the containerd this test started, health through the CRI socket.
 // Proves: a config.toml change restarts exactly once; a hosts.toml-only change keeps the PID; a
 // config that stops the CRI plugin from loading is rolled back automatically and CRI answers again;
-// uninstall leaves /etc/containerd and /var/lib/mirrorctl byte-identical to before.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// uninstall leaves /etc/containerd and /var/lib/mirrorctl byte-identical to before. And the lock holds
+// against a holder in another PID namespace (an agent pod, to the host) until the kernel drops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { criRuntimeHealth } from '../../src/host/cri-health.js';
 import { execRunner } from '../../src/host/exec-runner.js';
@@ -154,3 +157,65 @@ it.skipIf(!binary)(
     expect((await containerd.waitForCri(30_000)).ok).toBe(true);
   },
 );
+
+// A holder in another PID namespace (as the agent pod is, to the host) — its pid means nothing here:
+// the old PID liveness check took such a lock over while its holder ran (issue 15.4). With flock
+// the kernel decides: refused while the holder lives, free the moment it is killed.
+it('the lock across PID namespaces: refused while a holder in another namespace lives, free once it dies', async () => {
+  const bundle = join(mkdtempSync('/tmp/e2e-lock-'), 'lock-child.mjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, '../faults/lock-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'silent',
+  });
+  // --kill-child: SIGKILL of unshare kills the namespace's PID 1 (the holder) with it.
+  const holder = spawn('unshare', [
+    '--pid',
+    '--fork',
+    '--mount-proc',
+    '--kill-child',
+    process.execPath,
+    bundle,
+    '/',
+  ]);
+  let out = '';
+  holder.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  const said = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (re.test(out)) resolve(clearInterval(t));
+        if (holder.exitCode !== null) reject(new Error(`holder exited: ${out}`));
+      }, 20);
+    });
+  await said(/READY/);
+  holder.stdin.write('go\n');
+  await said(/LOCKED/);
+  // The holder sees itself as PID 1 of its namespace; the lock file says so.
+  const doc = JSON.parse(readFileSync('/var/lib/mirrorctl/lock', 'utf8')) as { pid: number };
+  expect(doc.pid).toBe(1);
+  const quiet: AgentOptions = {
+    control: { perform: async () => ({ ok: false, timedOut: false, error: 'no action expected' }) },
+    health: { check: async () => ({ ok: false, error: 'no action expected' }) },
+    probe: processProbe(),
+  };
+  const hostsOnly = planOf([hostsToml('ghcr.io')], false);
+  const refused = await applyPlan(hostsOnly, host, quiet);
+  expect(refused.status).toBe('refused');
+  expect(refused.diagnostics[0]?.message).toMatch(/pid 1 in its own PID namespace/);
+  expect(await fs.stat('/etc/containerd/certs.d/ghcr.io/hosts.toml')).toBeNull();
+  // WHEN the holder is killed without releasing
+  const gone = new Promise((r) => holder.on('exit', r));
+  holder.kill('SIGKILL');
+  await gone;
+  // THEN the lock is free at once (the dead holder's file is only named)
+  const applied = await applyPlan(hostsOnly, host, quiet);
+  expect(applied.status, JSON.stringify(applied.diagnostics)).toBe('applied');
+  expect(applied.steps[0]?.message).toContain('taken over from dead pid 1');
+  expect((await uninstallAll(host, quiet)).status).toBe('applied');
+});
