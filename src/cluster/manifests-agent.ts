@@ -168,7 +168,8 @@ export function buildApplyJob(o: ApplyJobOptions): V1Job {
               name: 'apply',
               image: o.image,
               command: [...COMMAND],
-              args: [...APPLY_JOB_ARGS],
+              // The revision the permit names: the Job refuses to act if the permit moved on.
+              args: [...APPLY_JOB_ARGS, '--revision', o.revision],
               env: env({}),
               securityContext: { privileged: true, readOnlyRootFilesystem: true, runAsUser: 0 },
               resources: AGENT_RESOURCES,

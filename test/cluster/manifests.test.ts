@@ -142,6 +142,8 @@ describe('the apply Job template: the only privileged pod', () => {
       '--allow-runtime-action',
       '--root',
       '/host',
+      '--revision',
+      '0123456789ab',
     ]);
     expect(job.spec?.backoffLimit).toBe(0);
     expect(job.spec?.activeDeadlineSeconds).toBe(300);

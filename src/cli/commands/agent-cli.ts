@@ -1,9 +1,10 @@
-// The agent bundle's own argument parsing: only the `agent` verb, from the same option table as the
-// full CLI, so the bundle does not pull in the other commands (and the Kubernetes client).
+// The `agent` verb's own argument parsing, from the same option table as the full CLI, so an entry
+// point that runs only the agent does not pull in the other commands (and the Kubernetes client
+// library): the reconciling agent by default, the previous ConfigMap agent when given --spec.
 import { Command, CommanderError, Option } from 'commander';
 import { envVarFor } from '../command.js';
 import { processContext } from '../process-context.js';
-import { agentCommand, type NodeEntry, runAgentCommand } from './agent.js';
+import { agentCommand, type NodeEntry, runAgentCommand, runClusterAgent } from './agent.js';
 
 export async function runAgentCli(argv: readonly string[], entry: NodeEntry): Promise<number> {
   const ctx = processContext();
@@ -16,7 +17,10 @@ export async function runAgentCli(argv: readonly string[], entry: NodeEntry): Pr
     cmd.addOption(opt);
   }
   cmd.action(async (opts: Record<string, unknown>) => {
-    code = await runAgentCommand(ctx, opts, entry);
+    code =
+      typeof opts.spec === 'string'
+        ? await runAgentCommand(ctx, opts, entry)
+        : await runClusterAgent(ctx, opts);
   });
   program.addCommand(cmd);
   try {

@@ -51,5 +51,6 @@ export const CONTROLLER_ENV = {
 export const AGENT_ARGS = ['agent', '--root', HOST_ROOT];
 export const AGENT_ENV = { MIRRORCTL_METRICS_PORT: String(PORTS.agent) } as const;
 
-/** The apply Job: one full transaction under a permit, restart/reload through nsenter, then exit. */
+/** The apply Job: one full transaction under a permit, restart/reload through nsenter, then exit.
+ *  buildApplyJob adds `--revision <rev>`: the Job acts only while the MirrorNode's permit names it. */
 export const APPLY_JOB_ARGS = ['agent', '--once', '--allow-runtime-action', '--root', HOST_ROOT];
