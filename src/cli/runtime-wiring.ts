@@ -19,12 +19,12 @@ function healthFor(input: ControlInput): RuntimeHealth {
   const under = (p: string) => path.join(input.root, p);
   const cri = input.criEndpoint ?? `unix://${under(input.detectedSocket ?? SOCKETS.containerd[0])}`;
   return {
-    check(service, timeoutMs): Promise<HealthResult> {
+    check(service, timeoutMs, expect): Promise<HealthResult> {
       if (service === 'docker')
         return dockerRuntimeHealth(under(SOCKETS.docker[1])).check(service, timeoutMs);
       // gRPC is loaded only when a restart/reload happened: most applies (hosts.toml) never need it.
       return import('../host/cri-health.js').then(({ criRuntimeHealth }) =>
-        criRuntimeHealth(cri).check(service, timeoutMs),
+        criRuntimeHealth(cri).check(service, timeoutMs, expect),
       );
     },
   };

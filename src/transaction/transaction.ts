@@ -3,6 +3,7 @@
 // after the journal restores the backups, repeats the runtime action if one had started, and
 // reports `rolled-back`; if restoring fails the journal stays for the next run (`rollback-failed`).
 import type { Diagnostic } from '../diagnostics.js';
+import type { HealthExpectation } from '../host/runtime-port.js';
 import type { RuntimeAction } from '../plan/types.js';
 import { createBackup, currentSha, restoreBackup } from './backup.js';
 import {
@@ -65,6 +66,7 @@ export async function performAction(
   ctx: TxContext,
   action: RuntimeAction,
   label: string,
+  expect?: HealthExpectation,
 ): Promise<'none' | 'performed' | 'deferred'> {
   if (action.kind === 'none') return 'none';
   if (ctx.opts.deferAction) {
@@ -82,7 +84,8 @@ export async function performAction(
     throw new RuntimeFailure(r.error);
   }
   await report(ctx, `${action.kind}${label}`, true, `${action.service}: ${r.detail}`);
-  const h = await ctx.opts.health.check(action.service, healthTimeout(ctx.opts));
+  // `expect`: what shows the change taken (containerd's CRI config_path), on the forward action only.
+  const h = await ctx.opts.health.check(action.service, healthTimeout(ctx.opts), expect);
   if (!h.ok) {
     await report(ctx, `health${label}`, false, h.error);
     throw new RuntimeFailure(h.error);
@@ -175,7 +178,7 @@ export async function runTransaction(ctx: TxContext, state: TxState, spec: TxSpe
       journal.phase = 'action';
       journal.actionStarted = true;
       await writeJsonDoc(fs, p.journal, journal);
-      outcome = await performAction(ctx, spec.action, '');
+      outcome = await performAction(ctx, spec.action, '', spec.evidence);
     }
     commitAttempted = true;
     await writeJsonDoc(fs, p.state, commitState(state, spec, txid, ctx.host.now(), outcome));

@@ -99,9 +99,21 @@ describe.each(cases)('$title', ({ binary, configVersion }) => {
         { source: 'icr.io/cpopen', mirrors: [{ url: `${pair.mirror.url}/v2/dpod`, path: 'api-root' }] },
       ]);
       const first = await cli(['apply', '-f', spec1, ...planFlags, ...control, '-o', 'json']);
-      const firstDoc = JSON.parse(first.stdout) as { status: string; plan: { runtime: { version: string } } };
+      const firstDoc = JSON.parse(first.stdout) as {
+        status: string;
+        plan: { runtime: { version: string } };
+        result: { steps: { step: string; ok: boolean; message: string }[] };
+      };
       expect(firstDoc.status).toBe('applied');
       expect(firstDoc.plan.runtime.version).toBe(binary.version);
+      // The health check after the restart asked for the config_path just written (issue 15.1):
+      // 1.x reports it over CRI; 2.x does not, and the step says it could not look.
+      const health = firstDoc.result.steps.find((s) => s.step === 'health');
+      expect(health?.message, first.stdout).toContain(
+        binary.version.startsWith('1.')
+          ? 'CRI loaded config_path = "/etc/containerd/certs.d"'
+          : 'config_path not checked',
+      );
       // THEN config_path was set and containerd restarted exactly once
       expect(bridge.restarts()).toBe(1);
       const pid1 = containerd.pid();
