@@ -34,7 +34,8 @@ const out = await applyNode(
     onStep: async (step) => {
       if (step !== pauseAt) return;
       process.stdout.write('PAUSED\n');
-      await new Promise(() => {});
+      // A pending promise alone does not keep Node alive (it would exit 13 before the SIGKILL).
+      await new Promise(() => setInterval(() => {}, 60_000));
     },
   }),
 );
