@@ -35,7 +35,7 @@ const config = (version: 2 | 3 | undefined, table: string): string => {
 
 describe.each(binaries)('health check on containerd $version', (binary) => {
   const v1 = binary.version.startsWith('1.');
-  const cases = v1
+  const cases: { name: string; text: string; taken: boolean | undefined }[] = v1
     ? [
         { name: 'v2 file, URI table (read)', text: config(2, 'io.containerd.grpc.v1.cri'), taken: true },
         {
