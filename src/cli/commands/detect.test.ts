@@ -30,14 +30,14 @@ socket          /run/containerd/containerd.sock
 config          /etc/containerd/config.toml (version 2)
 registry table  [plugins."io.containerd.grpc.v1.cri".registry]
 config_path     unset
-legacy mirrors  docker.io, icr.io
+legacy mirrors  docker.io, icr.io, quay.io
 legacy tls      harbor.example.com
 
 why:
   - runtime containerd (containerd): socket /run/containerd/containerd.sock
   - version 1.7.13: containerd --version printed v1.7.13
   - target containerd: containerd 1.7.13 ≥ 1.5 reads certs.d/<host>/hosts.toml through config_path
-  - config /etc/containerd/config.toml: version 2, no config_path, legacy mirrors for docker.io, icr.io
+  - config /etc/containerd/config.toml: version 2, no config_path, legacy mirrors for docker.io, icr.io, quay.io
 `);
     expect(r.stderr).toContain('legacy registry.mirrors present for docker.io, icr.io');
     expect(r.stderr).toContain('--migrate-legacy');
