@@ -12,6 +12,7 @@ import { readJsonDoc, statePaths, txStateSchema } from '../../transaction/state-
 import { nodeStatus } from '../../transaction/status.js';
 import type { TxResult } from '../../transaction/types.js';
 import { uninstallAll } from '../../transaction/uninstall.js';
+import { isBusy } from './outcome.js';
 import { describeDiagnostic, type UninstallView } from './plan-view.js';
 import type { RevisionSpec } from './spec-source.js';
 
@@ -42,6 +43,9 @@ export interface NodeSide {
   uninstall(): Promise<TxResult>;
   /** Files mirrorctl wrote whose bytes changed since (missing, modified, reappeared, unreadable). */
   drifted(): Promise<string[]>;
+  /** Another process (the apply Job, an operator's mirrorctl) holds the node's transaction lock:
+   *  a journal then belongs to a transaction in progress, not an interrupted one. */
+  lockHeld(): Promise<boolean>;
 }
 
 const STATE_DIR = DEFAULT_PATHS.stateDir;
@@ -104,6 +108,7 @@ export function nodeSide(o: NodeSideOptions): NodeSide {
         reason: 'uninstall',
       });
       const dry = await uninstallAll(o.host, { ...o.wire(o.host.run, controlInput()), dryRun: true });
+      if (isBusy(dry)) return { present: true, busy: true, files: [], action };
       const error = dry.diagnostics.find((d) => d.severity === 'error');
       if (dry.status === 'refused' || error)
         return { present: true, files: [], action, refusal: error ? describeDiagnostic(error) : dry.status };
@@ -115,6 +120,12 @@ export function nodeSide(o: NodeSideOptions): NodeSide {
       };
     },
     uninstall: () => uninstallAll(o.host, o.wire(o.host.run, controlInput())),
+    async lockHeld() {
+      const lock = await o.host.fs.lockExclusive(statePaths(STATE_DIR).lock, 0o600);
+      if (!lock) return true;
+      await lock.release();
+      return false;
+    },
     async drifted() {
       const s = await nodeStatus(o.host.fs, STATE_DIR);
       return s.files.filter((f) => f.state !== 'ok').map((f) => f.path);

@@ -22,6 +22,8 @@ export interface PlanView {
 export interface UninstallView {
   /** mirrorctl's state is on the node: there is something to uninstall (files, or its state dir). */
   present: boolean;
+  /** Another transaction holds the node's lock: ask again shortly. */
+  busy?: boolean;
   /** Files the uninstall would restore (or delete). */
   files: string[];
   action: RuntimeAction;

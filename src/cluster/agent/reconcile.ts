@@ -65,6 +65,8 @@ async function reconcileApply(
     return { kind: 'reported', report: reportDecision(revision, EMPTY_VIEW, d, before) };
   }
   const view = viewOf(await deps.side.plan(fetched.spec));
+  // A journal under a held lock is a transaction in progress (the Job's), not an interrupted one.
+  if (view.interrupted && (await deps.side.lockHeld())) return { kind: 'busy' };
   const decision = decideApply({
     ...(n.spec.target ? { expectedTarget: n.spec.target } : {}),
     plan: view,
@@ -106,6 +108,7 @@ async function reconcileUninstall(
     ...(n.status?.runtime ? { runtime: n.status.runtime } : {}),
   };
   const view = await deps.side.uninstallView();
+  if (view.busy) return { kind: 'busy' };
   const decision = decideUninstall({ view, mayAct });
   const before: Before = { holdsRevision: false };
   if (decision.kind === 'in-sync') {

@@ -39,7 +39,9 @@ describe('the apply Job entry', () => {
     const before = snapshotDir(root);
     const r = world.revision(mirrorSpec('https://mirror-a.example.com'));
     world.setNode(node, world.nodeSpec(r, permit()));
-    const p = await world.spawnAgent(node, root, job(r.revision, ['--restart-command', 'exit 99']), 'apply');
+    const p = await world.spawnAgent(node, root, job(r.revision, ['--restart-command', 'exit 99']), {
+      identity: 'apply',
+    });
     expect(await p.exited).toBe(5);
     expect(p.log).toContain('stale apply Job');
     expect(snapshotDir(root)).toEqual(before);
@@ -71,7 +73,7 @@ describe('the apply Job entry', () => {
         '--health-timeout',
         '1',
       ]),
-      'apply',
+      { identity: 'apply' },
     );
     expect(await p.exited, p.log).toBe(4);
     const after = snapshotDir(root);

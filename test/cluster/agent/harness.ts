@@ -3,7 +3,7 @@
 // the stand-in as system:serviceaccount:mirrorctl:mirrorctl-agent, its CA), KUBERNETES_SERVICE_HOST
 // and _PORT, NODE_NAME. The test plays the controller: ControllerRevisions and MirrorNode specs.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -109,36 +109,37 @@ export class AgentWorld {
       .filter((e) => (e.regarding as { name?: string } | undefined)?.name === node);
   }
 
-  /** Starts `mirrorctl agent` (the bundle) for `node` on `root`; stderr is collected. */
+  /** Starts `mirrorctl agent` (the bundle) for `node` on `root`; stdout and stderr are collected.
+   *  `wrap` is an argv prefix (e.g. dropping every capability, a read-only root). */
   async spawnAgent(
     node: string,
     root: string,
     args: string[] = [],
-    identity: 'agent' | 'apply' = 'agent',
+    o: SpawnOptions = {},
   ): Promise<AgentProcess> {
-    const child = spawn(
+    const sa = o.identity === 'apply' ? this.applySaDir : this.saDir;
+    const argv = [
+      ...(o.wrap ?? []),
       process.execPath,
-      [
-        await agentBundle(),
-        'agent',
-        '--root',
-        root,
-        '--service-account-dir',
-        identity === 'agent' ? this.saDir : this.applySaDir,
-        '--metrics-port',
-        '0',
-        ...args,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          NODE_NAME: node,
-          KUBERNETES_SERVICE_HOST: '127.0.0.1',
-          KUBERNETES_SERVICE_PORT: String(this.server.port),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      await agentBundle(),
+      'agent',
+      '--root',
+      root,
+      '--service-account-dir',
+      sa,
+      '--metrics-port',
+      '0',
+      ...args,
+    ];
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NODE_NAME: node,
+        KUBERNETES_SERVICE_HOST: '127.0.0.1',
+        KUBERNETES_SERVICE_PORT: String(this.server.port),
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.agents.push(child);
     return new AgentProcess(child);
   }
@@ -147,6 +148,12 @@ export class AgentWorld {
     for (const a of this.agents) if (a.exitCode === null) a.kill('SIGKILL');
     await this.server.stop();
   }
+}
+
+export interface SpawnOptions {
+  /** Whose service-account token: the agent's (default) or the apply Job's. */
+  identity?: 'agent' | 'apply';
+  wrap?: string[];
 }
 
 export class AgentProcess {
@@ -160,6 +167,29 @@ export class AgentProcess {
       this.log += b.toString();
     });
     this.exited = new Promise((r) => child.on('exit', (code) => r(code)));
+  }
+
+  /** SIGTERM to the agent itself: a wrapper (unshare --fork ignores SIGTERM) is looked through to
+   *  the node process it started, by pid. */
+  terminate(): void {
+    const pid = this.innermostPid();
+    if (pid !== undefined) process.kill(pid, 'SIGTERM');
+  }
+
+  /** The node process itself (through wrappers that each start one child), by pid. */
+  innermostPid(): number | undefined {
+    const pid = this.child.pid;
+    if (pid === undefined) return undefined;
+    const children = (p: number): number[] => {
+      try {
+        return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    let target = pid;
+    for (let next = children(target); next.length === 1; next = children(target)) target = next[0] as number;
+    return target;
   }
 
   /** The metrics port the agent printed when it started listening. */
