@@ -1,7 +1,8 @@
 // Where the agent's spec comes from: the ControllerRevision the MirrorNode names (its data is the
 // MirrorSet document, checked against the revision the controller asked for), and the TLS files
 // the spec names, from the Secret mirrorctl-tls in the mirrorctl namespace: a relative path names
-// the key of its file name, as `kubectl create secret generic --from-file=<path>` keys it.
+// the key of its file name, as `kubectl create secret generic --from-file=<path>` keys it. The
+// content of a file is not part of the revision: it is read when the revision is first applied.
 import { basename, dirname, isAbsolute, relative } from 'node:path/posix';
 import { specHash } from '../../spec/hash.js';
 import type { ReadText } from '../../spec/load.js';
@@ -33,7 +34,8 @@ const specFile = (crName: string): string => `/${NAMESPACE}/controllerrevisions/
 const createHint = (key: string): string =>
   `kubectl -n ${NAMESPACE} create secret generic ${SECRETS.tls} --from-file=${key} (add every file the spec names)`;
 
-/** The TLS reader: relative paths → keys of the mirrorctl-tls Secret, fetched once. */
+/** The TLS reader: relative paths → keys of the mirrorctl-tls Secret. The Secret is read once while
+ *  it holds what is asked; a missing Secret or key is read again next time (the operator adds it). */
 function secretReader(api: SpecApi, file: string): (path: string) => Promise<string | null> {
   let secret: Promise<Record<string, string> | undefined> | undefined;
   const base = dirname(file);
@@ -45,12 +47,19 @@ function secretReader(api: SpecApi, file: string): (path: string) => Promise<str
       );
     const key = basename(rel);
     secret ??= api.secretData(SECRETS.tls);
-    const data = await secret;
-    if (!data)
+    const data = await secret.catch((e: unknown) => {
+      secret = undefined;
+      throw e;
+    });
+    if (!data) {
+      secret = undefined;
       throw new Error(`the Secret ${NAMESPACE}/${SECRETS.tls} does not exist; create it: ${createHint(key)}`);
+    }
     const value = data[key];
-    if (value === undefined)
+    if (value === undefined) {
+      secret = undefined;
       throw new Error(`the Secret ${NAMESPACE}/${SECRETS.tls} has no key "${key}"; ${createHint(key)}`);
+    }
     return value;
   };
 }
