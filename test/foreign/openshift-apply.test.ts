@@ -37,6 +37,8 @@ const HTTP_ENTRY = `    - source: quay.io
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness([]);
+  // OpenShift has this namespace; the API server stand-in refuses content in a missing namespace.
+  h.server.put('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-config' } });
   h.server.put('images', {
     apiVersion: 'config.openshift.io/v1',
     kind: 'Image',
