@@ -77,14 +77,18 @@ export function nodeSide(o: NodeSideOptions): NodeSide {
     env: o.env,
   });
 
+  /** The last version the runtime reported: it changes only with an upgrade (and a restart), so a
+   *  runtime that does not answer for a moment (restarting) does not change the plan. */
+  let lastVersion: string | undefined;
   /** The version to plan with: the flag, else the runtime's answer on the socket detection found. */
   const versionFor = async (spec: RevisionSpec): Promise<string | undefined> => {
     if (o.runtimeVersion) return o.runtimeVersion;
     if (!o.probeVersion) return undefined;
     const first = await planNode(o.host, base(spec));
     const socket = first.detection?.socketFound ? first.detection.socket : undefined;
-    if (!socket) return undefined;
-    return versionOfWire(await o.probeVersion(socket));
+    const answered = socket ? versionOfWire(await o.probeVersion(socket)) : undefined;
+    lastVersion = answered ?? lastVersion;
+    return lastVersion;
   };
 
   return {
