@@ -13,6 +13,7 @@ import { type ReconcileDeps, reconcileNode } from '../cluster/agent/reconcile.js
 import { REVISION_PATTERN } from '../cluster/api/mirrorset.js';
 import { PROBE_PATHS } from '../cluster/api/pod-contract.js';
 import { ExitCode } from '../exit-codes.js';
+import { watchDirs } from '../host/dir-watch.js';
 import { inClusterKube, readInClusterAccess, SERVICE_ACCOUNT_DIR } from '../host/in-cluster-https.js';
 import { textAnswer } from '../host/metrics-port.js';
 import { startMetricsServer } from '../host/metrics-server.js';
@@ -38,6 +39,9 @@ export interface NodeAgentFlags {
   criEndpoint?: string;
   runtimeVersion?: string;
 }
+
+/** The runtimes' config directories (a pod mounts only its profile's): a change there is a hint. */
+const HINT_DIRS = ['/etc/containerd', '/etc/containers', '/etc/docker', '/etc/rancher'];
 
 /** The long-running agent's transactions may write files but never restart or reload a runtime. */
 const agentWire: TxWiring = (run, input) => ({ ...txOptions(run, input), control: noRuntimeAction });
@@ -123,6 +127,13 @@ export async function runNodeAgent(ctx: CliContext, f: NodeAgentFlags): Promise<
     busyRetryMs: 2000,
     errorRetryMs: 1000,
     sleep,
+    watchFiles: (onChange) => {
+      const w = watchDirs(
+        HINT_DIRS.map((d) => join(f.root, d)),
+        onChange,
+      );
+      return () => w.close();
+    },
   });
   const server = await startMetricsServer({
     port: f.metricsPort,

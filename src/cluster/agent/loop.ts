@@ -14,6 +14,9 @@ export interface LoopOptions {
   /** First retry after an API or node error; doubles up to the drift interval. */
   errorRetryMs: number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A file-change hint (inotify on the runtime's config dirs): calls back when files changed;
+   *  returns its stop function. Only a hint: the drift interval still runs. */
+  watchFiles?: (onChange: () => void) => () => void;
 }
 
 export interface AgentLoop {
@@ -35,6 +38,7 @@ export function startAgentLoop(deps: ReconcileDeps, o: LoopOptions): AgentLoop {
   let wake: (() => void) | undefined;
   let watch: WatchHandle | undefined;
   let failures = 0;
+  let stopHint: (() => void) | undefined;
 
   const kick = () => {
     dirty = true;
@@ -117,7 +121,13 @@ export function startAgentLoop(deps: ReconcileDeps, o: LoopOptions): AgentLoop {
         await idle(Math.min(o.errorRetryMs * 2 ** failures++, o.driftIntervalMs));
       }
     }
+    stopHint = o.watchFiles?.(() => {
+      // Only when something is there to compare; our own writes come back too: one more pass
+      // finds the node in sync and writes nothing.
+      if (latest?.node) kick();
+    });
     await run();
+    stopHint?.();
   })();
 
   return {

@@ -152,6 +152,33 @@ describe('the node agent process', () => {
     expect(await agent.exited).toBe(0);
   });
 
+  it('a hand edit is repaired within seconds, long before the drift interval (file-change hint)', async () => {
+    const root = nodeRoot(CONFIG_PATH_SET);
+    const r1 = world.revision(spec('https://mirror-a.example.com'));
+    world.setNode('n-hint', world.nodeSpec(r1));
+    const agent = await world.spawnAgent('n-hint', root, [
+      '--runtime-version',
+      '1.7.24',
+      '--drift-interval',
+      '3600',
+    ]);
+    await until(
+      () => world.status('n-hint')?.appliedRevision === r1.revision,
+      30_000,
+      () => agent.log,
+    );
+    const written = readFileSync(join(root, HOSTS), 'utf8');
+    writeFileSync(join(root, HOSTS), 'server = "https://registry-1.docker.io"\n');
+    await until(
+      () => world.status('n-hint')?.driftRepairs === 1,
+      15_000,
+      () => agent.log,
+    );
+    expect(readFileSync(join(root, HOSTS), 'utf8')).toBe(written);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  });
+
   it('survives 409 conflicts on its status write (re-reads, writes again) and transient 500/429', async () => {
     const root = nodeRoot(CONFIG_PATH_SET);
     const r1 = world.revision(spec('https://mirror-a.example.com'));
