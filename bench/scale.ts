@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiserverRows } from './apiserver.js';
 import { medians, timedRun, timedRuns } from './measure.js';
 import { CLI, REPO, specYaml } from './node.js';
 import { mib, ms, type Row, verdict } from './table.js';
@@ -58,6 +59,7 @@ export async function scale(): Promise<Row[]> {
 
     const sim500 = await simulate(500);
     const sim = await simulate(5000);
+    const standIn = await apiserverRows(5000);
     const simNote = (s: Simulation) =>
       `${s.nodes} nodes: ${s.requestsPerNode.toFixed(2)} req/node, CPU ${ms(s.cliCpuMs)}, RSS ${mib(s.maxRssBytes)}, wall ${ms(s.wallMs)}`;
     const ok = sim.exitCode === 0;
@@ -102,6 +104,7 @@ export async function scale(): Promise<Row[]> {
         comparison: `500 nodes: ${mib(sim500.maxRssBytes)}`,
         verdict: 'info',
       },
+      ...standIn,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

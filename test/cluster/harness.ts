@@ -1,4 +1,6 @@
 // Test harness: a fake API server, a simulated cluster and the real client adapter wired together.
+// startHarness: the legacy agent simulation (sim-cluster.ts) for the ConfigMap/DaemonSet rollout;
+// startClusterHarness: the issue-16 simulators (test/cluster/sim/, see test/cluster/README.md).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,10 @@ import { realSleep } from '../../src/cluster/retry.js';
 import type { Kube } from '../../src/host/kube-port.js';
 import { loadKubeConfig } from '../../src/host/pooled-kubeconfig.js';
 import { FakeApiServer } from './fake-apiserver.js';
+import { type ClusterOptions, type SimClusterHandle, startCluster } from './sim/cluster.js';
 import { SimCluster, type SimNode } from './sim-cluster.js';
+
+export { type ClusterOptions, type SimClusterHandle, startCluster };
 
 export interface Harness {
   server: FakeApiServer;
@@ -47,3 +52,15 @@ spec:
     - source: docker.io
       mirrors: [{ url: "https://mirror.example.com" }]
 `;
+
+/** A simulated cluster (test/cluster/sim/cluster.ts) and mirrorctl's own Kube client for it, with the
+ *  same tiny retry backoff as startHarness. */
+export async function startClusterHarness(
+  o: ClusterOptions = {},
+): Promise<{ cluster: SimClusterHandle; kube: Kube; close(): Promise<void> }> {
+  const cluster = await startCluster(o);
+  const kube = createKubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }), {
+    retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep },
+  });
+  return { cluster, kube, close: () => cluster.close() };
+}

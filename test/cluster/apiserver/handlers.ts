@@ -208,7 +208,10 @@ function dispatch(
   switch (verb) {
     case 'get':
       if (!entry) throw notFound(def, name);
-      return out(entry.obj);
+      // The JSON serialised at write time goes out as is (the common case: the storage version).
+      return entry.obj.apiVersion === apiVersionOf(def, version)
+        ? { code: 200, body: entry.json }
+        : out(entry.obj);
     case 'update':
       if (sub === 'finalize') {
         const sent = parseJson(body) as Obj;

@@ -45,7 +45,7 @@ export function list(
   const label = parseLabelSelector(q.get('labelSelector'));
   const field = parseFieldSelector(q.get('fieldSelector'), metaFields(def));
   let entries: Entry[] = store
-    .list(def, def.namespaced ? ns : undefined)
+    .candidates(def, def.namespaced ? ns : undefined, field.onlyName)
     .filter((e) => label(e.obj.metadata.labels) && field(e.obj));
   let rv = store.rv;
   const token = q.get('continue');

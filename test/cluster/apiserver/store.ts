@@ -103,6 +103,13 @@ export class Store {
     return entry ? { def: hit.state.def, entry } : undefined;
   }
 
+  /** Objects of a resource matching a `metadata.name=` selector: one lookup when the scope allows it. */
+  candidates(def: ResourceDef, ns: string | undefined, onlyName: string | undefined): Entry[] {
+    if (onlyName === undefined || (def.namespaced && ns === undefined)) return this.list(def, ns);
+    const e = this.get(def, ns, onlyName);
+    return e ? [e] : [];
+  }
+
   /** Objects of a resource (in one namespace, or all), in etcd key order. */
   list(def: ResourceDef, ns?: string): Entry[] {
     const out: Entry[] = [];

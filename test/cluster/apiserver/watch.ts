@@ -87,7 +87,7 @@ export class WatchHub {
       return;
     }
     if (from === 0) {
-      for (const e of this.store.list(def, def.namespaced ? ns : undefined))
+      for (const e of this.store.candidates(def, def.namespaced ? ns : undefined, w.field.onlyName))
         if (this.passes(w, e.obj)) this.write(w, 'ADDED', e.obj, e.json);
     } else for (const ev of state.history) if (ev.rv > from) this.deliver(w, ev);
     if (w.bookmarks) this.bookmark(w);
