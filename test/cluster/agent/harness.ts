@@ -6,12 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
-import { controllerRevisionName, NAMESPACE } from '../../../src/cluster/api/meta.js';
-import { revisionOf, specDocumentOf } from '../../../src/cluster/api/mirrorset.js';
-import { specHash } from '../../../src/spec/hash.js';
-import { validateSpec } from '../../../src/spec/validate.js';
+import { NAMESPACE } from '../../../src/cluster/api/meta.js';
 import { FakeApiServer, MIRRORCTL_CRDS, type Obj } from '../fake-apiserver.js';
+import { type Revision, revisionDoc } from './revisions.js';
+
+export type { Revision };
 
 let bundle: Promise<string> | undefined;
 
@@ -28,11 +27,6 @@ export function agentBundle(): Promise<string> {
     return out;
   })();
   return bundle;
-}
-
-export interface Revision {
-  revision: string;
-  name: string;
 }
 
 export class AgentWorld {
@@ -66,20 +60,7 @@ export class AgentWorld {
 
   /** Stores a spec as the controller does: a ControllerRevision holding the MirrorSet document. */
   revision(specYaml: string): Revision {
-    const doc = parse(specYaml) as { metadata: { name: string }; spec: Record<string, unknown> };
-    const checked = validateSpec(specYaml, 'spec.yaml');
-    if (!checked.spec) throw new Error(`test spec invalid: ${JSON.stringify(checked.diagnostics)}`);
-    const revision = revisionOf(specHash(checked.spec));
-    const name = controllerRevisionName(doc.metadata.name, revision);
-    if (!this.server.get('controllerrevisions', NAMESPACE, name))
-      this.server.api.create('controllerrevisions', {
-        apiVersion: 'apps/v1',
-        kind: 'ControllerRevision',
-        metadata: { name, namespace: NAMESPACE, labels: { 'mirrorctl.io/revision': revision } },
-        data: specDocumentOf(doc),
-        revision: 1,
-      } as Obj);
-    return { revision, name };
+    return revisionDoc(this.server, specYaml);
   }
 
   /** Creates or updates the node's MirrorNode spec (what the controller writes). */
