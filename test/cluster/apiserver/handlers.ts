@@ -31,6 +31,8 @@ export interface Core {
   authenticate(authorization: string | undefined): Identity | undefined;
   gracefulPod(pod: Obj): boolean;
   finalize(def: ResourceDef, obj: Obj): void;
+  /** Throws 403 when the user may not (RBAC mode); absent: everything is allowed. */
+  authorize?: (user: Identity, info: RequestInfo, group: string) => void;
 }
 
 function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -74,6 +76,7 @@ export async function handleRequest(core: Core, req: IncomingMessage, res: Serve
   let created: string | undefined;
   try {
     if (!identity) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    if (route.kind === 'resource') core.authorize?.(identity, info, route.group);
     const fault = pickFault(core.faults, info, core.random);
     if (fault) throw fault;
     const delay = delayFor(core.delays, info, core.random);

@@ -9,9 +9,10 @@ import { Accounting, type RequestRecord } from './accounting.js';
 import { admitPod, bootstrapNamespace } from './admission.js';
 import { InternalClient } from './client.js';
 import { syncCrd } from './crd-controller.js';
-import { type Delay, type Fault, seededRandom } from './faults.js';
+import { type Delay, type Fault, type RequestInfo, seededRandom } from './faults.js';
 import { type Core, handleRequest, type Identity } from './handlers.js';
 import { Lifecycle } from './lifecycle.js';
+import { authorize } from './rbac.js';
 import { Store } from './store.js';
 import { makeServingPki, type ServingPki } from './tls.js';
 import type { Obj, ResourceDef, WatchType } from './types.js';
@@ -40,6 +41,8 @@ export interface FakeApiServerOptions {
   systemNamespaces?: boolean;
   /** Every new namespace gets the `default` service account and the kube-root-ca.crt ConfigMap (default true). */
   namespaceBootstrap?: boolean;
+  /** 'RBAC': requests are authorized by the stored Roles/ClusterRoles and bindings (default: all allowed). */
+  authorization?: 'AlwaysAllow' | 'RBAC';
 }
 
 export type ChangeListener = (type: WatchType, plural: string, obj: Obj) => void;
@@ -65,11 +68,13 @@ export class FakeApiServer {
   url = '';
   private server: Server | undefined;
   private readonly strictAuth: boolean;
+  private readonly rbac: boolean;
 
   constructor(opts: FakeApiServerOptions = {}) {
     this.random = seededRandom(opts.seed ?? 1);
     this.accounting = new Accounting(opts.keepRequestLog ?? true);
     this.strictAuth = opts.strictAuth ?? false;
+    this.rbac = opts.authorization === 'RBAC';
     if (opts.historyLimit) this.store.historyLimit = opts.historyLimit;
     for (const r of opts.resources ?? []) this.store.register(r);
     this.hub = new WatchHub(this.store, {
@@ -114,6 +119,9 @@ export class FakeApiServer {
       gracefulPod: (pod) =>
         this.kubeletNodes.has(String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '')),
       finalize: (def, obj) => this.finalize(def, obj),
+      ...(this.rbac
+        ? { authorize: (u: Identity, i: RequestInfo, g: string) => authorize(this.store, u, i, g) }
+        : {}),
     };
     // faults/delays may be reassigned by tests: read them through the server at request time.
     Object.defineProperty(core, 'faults', { get: () => this.faults });
