@@ -65,7 +65,10 @@ function notReadyNodes(
     .map((v) => ({
       name: v.name,
       state: stateOf(v),
-      message: (v.message || (v.ready ? '' : 'the Node is not Ready')).slice(0, 1024),
+      message: (v.ready || v.phase === 'unsupported'
+        ? v.message
+        : `the Node is NotReady${v.state ? ` (last report: ${v.state}${v.message ? `, ${v.message}` : ''})` : ''}`
+      ).slice(0, 1024),
     }));
   return [...conflicted, ...pending].slice(0, NOT_READY_LIMIT);
 }
@@ -104,7 +107,7 @@ export function buildStatus(i: StatusInput): MirrorSetStatus {
     unsupported.length > 0
       ? `; ${unsupported.length} node(s) unsupported, not configured: ${unsupported.slice(0, 5).join(', ')}`
       : '';
-  const what = i.deleting ? 'removed its configuration' : `run revision ${i.revision ?? '?'}`;
+  const what = i.deleting ? "removed mirrorctl's configuration" : `run revision ${i.revision ?? '?'}`;
   const progress = `${done.length} of ${supported.length} node(s) ${what}${unsupportedNote}`;
   // A node being retried after a failed attempt counts as failed until an attempt succeeds.
   const retrying = i.views.filter((v) => v.phase !== 'done' && v.phase !== 'failed' && v.attempt > 1);
