@@ -3,6 +3,7 @@ import type { CommandDef } from '../command.js';
 import { agentCommand } from './agent.js';
 import { applyCommand } from './apply.js';
 import { completionCommand } from './completion.js';
+import { controllerCommand } from './controller.js';
 import { convertCommand } from './convert.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
@@ -33,5 +34,6 @@ export const commands: CommandDef[] = [
   nodesCommand,
   rolloutCommand,
   agentCommand,
+  controllerCommand,
   completionCommand(() => commands),
 ];
