@@ -1,28 +1,14 @@
-// Which spec mirror a request URL belongs to, so the probe uses that mirror's TLS trust and
-// headers. Matching is by host and path prefix, not scheme: CRI-O tries https:// then http://
-// for an insecure mirror, and both are the same mirror.
+// The probe settings of a request URL: its spec mirror's TLS trust, headers and credentials (the
+// mirror is found by explain/request-mirror.ts, the credential by spec/mirror-auth.ts: the same
+// lookup as the renderers, so a probe authenticates exactly as the runtime will).
+import { findMirror } from '../explain/request-mirror.js';
 import type { Endpoint } from '../registry/client.js';
 import type { ImageRef } from '../registry/reference.js';
 import type { TlsOptions } from '../registry/transport.js';
-import type { Mirror, MirrorSet, SpecAssets, Target } from '../spec/types.js';
+import { mirrorCredential } from '../spec/mirror-auth.js';
+import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 
-export function findMirror(set: MirrorSet, url: string): Mirror | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  let best: Mirror | undefined;
-  for (const entry of set.registries) {
-    for (const m of entry.mirrors) {
-      if (m.host.toLowerCase() !== u.host.toLowerCase()) continue;
-      if (m.path !== '' && u.pathname !== m.path && !u.pathname.startsWith(`${m.path}/`)) continue;
-      if (!best || m.path.length > best.path.length) best = m;
-    }
-  }
-  return best;
-}
+export { findMirror };
 
 /** TLS, headers and body check for a request: the mirror's settings, or defaults (system CAs, HEAD
  *  trusted like containerd trusts it) for a source. */
@@ -41,6 +27,8 @@ export function endpointFor(set: MirrorSet, assets: SpecAssets, url: string): En
   // A mirror's manifest is fetched and hashed, not only HEADed: its answer is what mirrorctl vouches for.
   const endpoint: Endpoint = { tls, verifyBody: true };
   if (Object.keys(m.headers).length > 0) endpoint.headers = m.headers;
+  const auth = mirrorCredential(m, assets);
+  if (auth.ok && auth.value) endpoint.credential = auth.value.credential;
   return endpoint;
 }
 

@@ -24,6 +24,7 @@ import { explainContainerd } from './explain-containerd.js';
 import { explainContainerdLegacy } from './explain-containerd-legacy.js';
 import { explainCrio } from './explain-crio.js';
 import { explainDocker } from './explain-docker.js';
+import { requestCredential } from './request-credential.js';
 import type { ExplainedImage, ExplainRequest, ExplainResult } from './types.js';
 
 export interface ExplainOptions {
@@ -171,5 +172,9 @@ export function explainImage(
     .filter(relevant)
     .filter(aboutThisImage(set, parsed, target))
     .map((d) => (d.target ? d : { ...d, target }));
-  return { target, image: parsed, requests: r.requests, diagnostics };
+  const requests = r.requests.map((req) => {
+    const credential = requestCredential(set, ctx.assets, target, req);
+    return credential === undefined ? req : { ...req, credential };
+  });
+  return { target, image: parsed, requests, diagnostics };
 }

@@ -26,6 +26,20 @@ export function formatExplainText(result: ExplainResult, runtimeVersion?: string
   const version = runtimeVersion === undefined ? '' : ` ${runtimeVersion}`;
   const lines = [`${RUNTIME_NAMES[result.target]}${version} · ${image.reference} (${why})`];
   if (result.requests.length === 0) lines.push('  (no request is made)');
+  else if (result.requests.some((r) => r.credential !== undefined))
+    lines.push(
+      ...table([
+        ['#', 'ROLE', 'CAPABILITY', 'URL', 'CREDENTIAL', 'WHY'],
+        ...result.requests.map((r, i) => [
+          String(i + 1),
+          r.role,
+          r.capability,
+          r.url,
+          r.credential ?? '-',
+          r.note,
+        ]),
+      ]).map((l) => `  ${l}`),
+    );
   else
     lines.push(
       ...table([

@@ -15,6 +15,8 @@ export interface ExplainRequest {
   capability: RequestCapability;
   /** Why this request is made (one line), e.g. "hosts.toml [host] #1, override_path". */
   note: string;
+  /** The credential it carries, redacted (`Basic <redacted>: user alice (from auth.json), …`). */
+  credential?: string;
 }
 
 export interface ExplainedImage {

@@ -8,6 +8,10 @@ export interface NodePaths {
   registriesConfDir: string; // /etc/containers/registries.conf.d
   dockerDaemonJson: string; // /etc/docker/daemon.json
   stateDir: string; // /var/lib/mirrorctl
+  crioConf: string; // /etc/crio/crio.conf
+  crioConfDir: string; // /etc/crio/crio.conf.d
+  /** The containers auth file mirrorctl merges mirror credentials into when CRI-O names none. */
+  containersAuthFile: string; // /etc/containers/auth.json
 }
 
 export const DEFAULT_PATHS: NodePaths = {
@@ -17,4 +21,7 @@ export const DEFAULT_PATHS: NodePaths = {
   registriesConfDir: '/etc/containers/registries.conf.d',
   dockerDaemonJson: '/etc/docker/daemon.json',
   stateDir: '/var/lib/mirrorctl',
+  crioConf: '/etc/crio/crio.conf',
+  crioConfDir: '/etc/crio/crio.conf.d',
+  containersAuthFile: '/etc/containers/auth.json',
 };

@@ -7,7 +7,9 @@ import type { NodePaths } from '../formats/node-paths.js';
 import { planConfigPath } from '../render/containerd-config.js';
 import { renderContainerdHosts } from '../render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../render/containerd-legacy.js';
+import { crioAuthEdits } from '../render/containers-auth.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
+import { managedHeader } from '../render/header.js';
 import { registriesConfDropInPath, renderRegistriesConf } from '../render/registries-conf.js';
 import { analyzeRegistriesConf } from '../render/registries-conf-host.js';
 import type { RenderedFile } from '../render/types.js';
@@ -31,6 +33,8 @@ export interface HostInputs {
   dropIns: { path: string; text: string }[];
   /** containerd: the files config.toml imports (planner/observe-containerd-imports.ts). */
   containerdImports?: ImportedConfigFiles;
+  /** crio: CRI-O's global_auth_file (if a crio.conf(.d) file sets it) and the auth file's text. */
+  crioAuth?: { globalAuthFile?: string; authText: string | null };
 }
 
 export interface DesiredState {
@@ -168,6 +172,20 @@ function crioState(input: DesiredInput): DesiredState {
   };
   const rendered = renderRegistriesConf(input.set, ctx);
   const own = registriesConfDropInPath(input.set, ctx);
+  // Mirror credentials: merged into the auth file CRI-O reads; the drop-in records which keys are ours.
+  const auth = crioAuthEdits(
+    input.set,
+    ctx,
+    {
+      ...(input.host.crioAuth ?? { authText: null }),
+      ownDropIn: input.host.dropIns.find((d) => d.path === own)?.text,
+    },
+    managedHeader(input.set.name),
+  );
+  if (auth.ledger !== '')
+    rendered.files = rendered.files.map((f) =>
+      f.path === own ? { ...f, content: withLedger(f.content, auth.ledger) } : f,
+    );
   const ownFile = rendered.files.find((f) => f.path === own);
   const others = input.host.dropIns.filter((d) => d.path !== own);
   const hostDiagnostics = analyzeRegistriesConf(input.host.mainConfig, others, {
@@ -178,9 +196,15 @@ function crioState(input: DesiredInput): DesiredState {
     service: 'crio',
     files: rendered.files,
     ownedNeeds: 'reload',
-    edits: [],
-    diagnostics: [...hostDiagnostics, ...rendered.diagnostics],
+    edits: auth.edits.map((e) => ({ ...e })),
+    diagnostics: [...hostDiagnostics, ...rendered.diagnostics, ...auth.diagnostics],
   };
+}
+
+/** The ledger comment goes right after the managed header (the header must stay first). */
+function withLedger(content: string, ledger: string): string {
+  const cut = content.indexOf('\n\n');
+  return cut < 0 ? `${content}${ledger}` : `${content.slice(0, cut + 1)}${ledger}${content.slice(cut + 1)}`;
 }
 
 function dockerState(input: DesiredInput): DesiredState {

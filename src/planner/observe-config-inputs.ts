@@ -4,6 +4,7 @@
 
 import { resolveImport } from '../formats/containerd-dropins.js';
 import { containerdGates } from '../formats/containerd-versions.js';
+import { crioGlobalAuthFile } from '../formats/crio-conf.js';
 import type { NodePaths } from '../formats/node-paths.js';
 import type { HostFs } from '../host/ports.js';
 import type { HostInputs } from '../plan/desired.js';
@@ -22,9 +23,28 @@ export async function readHostInputs(
   return {
     mainConfig,
     dropIns: target === 'crio' ? await readDropIns(fs, paths.registriesConfDir) : [],
+    ...(target === 'crio' ? { crioAuth: await readCrioAuth(fs, paths) } : {}),
     ...(target === 'containerd' || target === 'containerd-legacy'
       ? { containerdImports: await readContainerdImports(fs, mainPath, mainConfig, runtimeVersion) }
       : {}),
+  };
+}
+
+/** CRI-O's global_auth_file (crio.conf, then crio.conf.d) and the text of the auth file mirrorctl
+ *  would merge mirror credentials into (that file, else paths.containersAuthFile). */
+export async function readCrioAuth(
+  fs: HostFs,
+  paths: NodePaths,
+): Promise<{ globalAuthFile?: string; authText: string | null }> {
+  const mainText = await readText(fs, paths.crioConf);
+  const setting = crioGlobalAuthFile(
+    mainText === null ? null : { path: paths.crioConf, text: mainText },
+    await readDropIns(fs, paths.crioConfDir),
+  );
+  const file = setting.globalAuthFile ?? paths.containersAuthFile;
+  return {
+    ...(setting.globalAuthFile ? { globalAuthFile: setting.globalAuthFile } : {}),
+    authText: await readText(fs, file),
   };
 }
 

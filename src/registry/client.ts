@@ -3,7 +3,7 @@
 // retries with backoff on 429, 5xx and connection errors. A 200 counts only as a real manifest.
 // Auth follows containerd remotes/docker/auth (fetch.go): GET the realm with basic credentials,
 // or POST an OAuth2 refresh_token grant when the credential is an identity token.
-import { type Credential, type CredentialStore, findCredential } from './credentials.js';
+import { type Credential, type CredentialStore, describeCredential, findCredential } from './credentials.js';
 import { digestInUrl } from './manifest-media.js';
 import {
   type ExpectedDigest,
@@ -34,6 +34,8 @@ export interface Endpoint {
    *  answers mirrorctl vouches for; not for sources, where a manifest GET counts against Docker
    *  Hub's pull rate limit and a HEAD does not (a preflight of 500 images would spend the quota). */
   verifyBody?: boolean;
+  /** The credential this endpoint's `auth` names (a mirror's): used before the --auth-file store. */
+  credential?: Credential;
 }
 
 export interface ClientOptions {
@@ -71,6 +73,9 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const userAgent = opts.userAgent ?? 'mirrorctl';
   const tokens = new Map<string, string>();
+  const credentialFor = (endpoint: Endpoint, host: string, repository: string): Credential | undefined =>
+    endpoint.credential ??
+    (opts.credentials ? findCredential(opts.credentials, host, repository) : undefined);
 
   /** One logical request: redirects followed, retried on transient failures. */
   async function send(
@@ -137,7 +142,7 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
     const key = `${realm}|${service}|${scope}`;
     const cached = tokens.get(key);
     if (cached) return { token: cached };
-    const cred = opts.credentials ? findCredential(opts.credentials, host, repository) : undefined;
+    const cred = credentialFor(endpoint, host, repository);
     if (cred?.kind === 'registry-token') return { token: cred.token };
     let result: HttpResult;
     if (cred?.kind === 'identity-token') {
@@ -198,10 +203,17 @@ export function createRegistryClient(opts: ClientOptions): RegistryClient {
       );
       return { result: retry, scheme: 'bearer' };
     }
-    const cred = opts.credentials ? findCredential(opts.credentials, host, repository) : undefined;
+    const cred = credentialFor(endpoint, host, repository);
     if (basic && cred?.kind === 'basic') {
       const retry = await send(method, url, { ...headers, ...basicHeader(cred) }, endpoint, counter);
-      return { result: retry, scheme: 'basic' };
+      const rejected = retry.ok && retry.response.status === 401;
+      return {
+        result: retry,
+        scheme: 'basic',
+        ...(rejected
+          ? { authMessage: `HTTP 401: ${host} rejected the credentials (${describeCredential(cred)})` }
+          : {}),
+      };
     }
     const what = basic ? `no credentials for ${host} (basic auth required)` : 'unsupported auth challenge';
     return { result: first, authMessage: what, scheme: challenges[0]?.scheme };

@@ -1,7 +1,9 @@
-// Registry credentials from a docker `config.json` / containers `auth.json` (`--auth-file`):
-// `auths.<key>.auth` (base64 user:pass), `username`/`password`, `identitytoken` (OAuth2 refresh
-// token), `registrytoken` (bearer token used as is). Keys may be `host[:port]`, a URL
-// (`https://index.docker.io/v1/`) or, as podman writes them, `host/namespace`.
+// Registry credentials from a docker `config.json` / containers `auth.json` (`--auth-file`, a
+// mirror's `auth`): `auths.<key>.auth` (base64 user:pass), `username`/`password`, `identitytoken`
+// (OAuth2 refresh token), `registrytoken` (bearer token used as is). Keys may be `host[:port]`, a
+// URL (`https://index.docker.io/v1/`) or, as podman writes them, `host/namespace`. The one lookup for
+// every use (render, explain, preflight, verify) follows containers/image pkg/docker/config
+// findAuthentication: an exact key first, then keys normalized from the legacy URL forms.
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 
@@ -51,6 +53,7 @@ export function parseAuthFile(
     });
     return { store, diagnostics };
   }
+  const exact = new Set<string>();
   for (const [key, entry] of Object.entries(parsed.data.auths ?? {})) {
     const field = `auths.${key}`;
     let username = entry.username ?? '';
@@ -73,11 +76,19 @@ export function parseAuthFile(
       password = decoded.slice(sep + 1);
     }
     const normalized = normalizeKey(key);
-    if (entry.identitytoken)
-      store.set(normalized, { kind: 'identity-token', username, token: entry.identitytoken });
-    else if (entry.registrytoken)
-      store.set(normalized, { kind: 'registry-token', token: entry.registrytoken });
-    else if (username !== '' || password !== '') store.set(normalized, { kind: 'basic', username, password });
+    // An exact `host[:port]` key wins over `https://host/v1/`-style keys that normalize to it.
+    const isExact = normalized === key;
+    if (exact.has(normalized) && !isExact) continue;
+    const cred: Credential | undefined = entry.identitytoken
+      ? { kind: 'identity-token', username, token: entry.identitytoken }
+      : entry.registrytoken
+        ? { kind: 'registry-token', token: entry.registrytoken }
+        : username !== '' || password !== ''
+          ? { kind: 'basic', username, password }
+          : undefined;
+    if (!cred) continue;
+    store.set(normalized, cred);
+    if (isExact) exact.add(normalized);
   }
   return { store, diagnostics };
 }
@@ -108,4 +119,43 @@ export function findCredential(
     if (hit) return hit;
   }
   return store.get(h);
+}
+
+/** How output names a credential: never its secret (`user alice`, `identity token of alice`). */
+export function describeCredential(c: Credential): string {
+  switch (c.kind) {
+    case 'basic':
+      return `user ${c.username}`;
+    case 'identity-token':
+      return c.username ? `identity token of ${c.username}` : 'identity token';
+    case 'registry-token':
+      return 'registry token';
+  }
+}
+
+/** The Authorization header that carries `c` on every request, where one can (an OAuth2 refresh
+ *  token must first be exchanged at the registry's token endpoint: undefined). */
+export function staticAuthorization(c: Credential): string | undefined {
+  switch (c.kind) {
+    case 'basic':
+      return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+    case 'registry-token':
+      return `Bearer ${c.token}`;
+    case 'identity-token':
+      return undefined;
+  }
+}
+
+/** Every form a secret of `c` could be printed in: raw, and base64 of user:password (for leak tests
+ *  and for masking free text). */
+export function secretForms(c: Credential): string[] {
+  switch (c.kind) {
+    case 'basic':
+      return [c.password, Buffer.from(`${c.username}:${c.password}`).toString('base64')].filter(
+        (s) => s !== '',
+      );
+    case 'identity-token':
+    case 'registry-token':
+      return [c.token];
+  }
 }

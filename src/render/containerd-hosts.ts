@@ -18,6 +18,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { type ContainerdGates, containerdGates } from '../formats/containerd-versions.js';
 import type { MirrorSet, RegistryEntry } from '../spec/types.js';
+import { authHeader } from './containerd-auth.js';
 import { hostScopeWarning, lintContainerdMirror } from './containerd-hosts-lints.js';
 import { formatHostsToml, type HostSettings } from './containerd-hosts-toml.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
@@ -167,7 +168,8 @@ function renderHostsFile(
       if (gates.dialTimeout) h.dialTimeout = m.dialTimeout;
       else diagnostics.push(dialTimeoutDropped(entry, j, gates));
     }
-    if (Object.keys(m.headers).length > 0) h.header = m.headers;
+    const header = { ...m.headers, ...authHeader(entry, j, ctx, diagnostics) };
+    if (Object.keys(header).length > 0) h.header = header;
     const dup = hosts.findIndex((x) => x.url === h.url);
     if (dup < 0) {
       hosts.push(h);

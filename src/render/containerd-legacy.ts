@@ -5,7 +5,8 @@
 // Legacy semantics that shape what is expressible: an endpoint's non-empty path is the API root
 // verbatim (only an empty path becomes /v2); every endpoint gets pull+resolve (no digest-only);
 // the upstream is appended unless an endpoint is the registry host itself (no mirror-only); headers
-// exist only globally for all registries; `configs.*.tls` is gone in containerd 2.0.
+// exist only globally for all registries; `configs.*.tls` is gone in containerd 2.0. Credentials go to
+// `configs."<mirror host>".auth` (containerd-legacy-auth.ts).
 import type { Diagnostic } from '../diagnostics.js';
 import { analyzeContainerdConfig, type ContainerdConfigAnalysis } from '../formats/containerd-config.js';
 import { containerdGates } from '../formats/containerd-versions.js';
@@ -16,6 +17,7 @@ import { tomlEqual } from '../toml/parse.js';
 import { importFindings } from './containerd-config-imports.js';
 import { configVersionFindings } from './containerd-config-version.js';
 import { apiRootWithoutV2 } from './containerd-hosts-lints.js';
+import { legacyAuthOps } from './containerd-legacy-auth.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
@@ -99,6 +101,7 @@ export function renderContainerdLegacy(
   if (!a.exists || a.blank) ops.push({ op: 'set', keys: ['version'], value: a.configVersion });
 
   const tlsByHost = new Map<string, string>();
+  const authByHost = new Map<string, string>();
   const byHost = new Map<string, RegistryEntry>();
   for (const e of set.registries.filter(appliesToLegacy)) {
     const prev = byHost.get(e.sourceHost);
@@ -171,6 +174,7 @@ export function renderContainerdLegacy(
       const origin = `${m.scheme}://${m.host}`;
       endpoints.push(url.host.apiRoot === '/v2' ? origin : `${origin}${url.host.apiRoot}`);
       tlsOps(e, j, ctx, a, gates.legacyTlsConfigs || !gates.known, tlsByHost, ops, files, d);
+      legacyAuthOps(e, j, ctx, a.registryTableKeys, authByHost, ops, d);
     }
     // Legacy appends the upstream unless an endpoint is the registry itself (§1.2).
     if (!e.fallback && !e.mirrors.some((m) => m.host === e.sourceHost)) {

@@ -95,6 +95,17 @@ export function mirrorProblems(m: Mirror, field: string, ctx: RenderContext): Di
         'use capabilities [pull, resolve] for docker, or limit the entry with only: [containerd]',
       ),
     );
+  if (m.auth)
+    // moby distribution/pull_v2.go: every endpoint of a pull, mirrors included, gets the pull's
+    // AuthConfig (what the client sent for docker.io); dockerd itself stores no credentials.
+    out.push({
+      severity: 'warning',
+      code: 'render.docker.auth-client-side',
+      message: `dockerd has no credential setting: it sends each pull's client credentials for Docker Hub (docker login, a kubelet pull secret for docker.io) to ${m.host}; mirrorctl writes none (they would also go to Docker Hub on fallback)`,
+      field: `${field}.auth`,
+      hint: `log the pulling clients in to docker.io with an account ${m.host} accepts, or limit the entry with only: [containerd, crio]`,
+      target: TARGET,
+    });
   if (m.dialTimeout !== undefined)
     out.push({
       severity: 'info',

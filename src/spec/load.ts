@@ -3,14 +3,18 @@
 // relative to the spec file's directory; each file must hold what its field promises, checked
 // with node:crypto's real X.509/key parsers, because a bad cert file makes containerd fail every
 // pull of that registry (no fallback).
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatFieldPath, type PathSegment } from './field-path.js';
+import { checkPem, pairMismatch, type TlsField } from './load-pem.js';
+import { loadSecretAssets, type SecretLoadOptions } from './load-secrets.js';
 import type { MirrorSet, SpecAssets } from './types.js';
 import { validateSpec } from './validate.js';
 
 export type ReadText = (path: string) => Promise<string | null>;
+
+export type { SecretLoadOptions };
+export { checkPem };
 
 export interface LoadedSpec {
   spec?: MirrorSet;
@@ -18,49 +22,15 @@ export interface LoadedSpec {
   diagnostics: Diagnostic[];
 }
 
-type TlsField = 'caFile' | 'certFile' | 'keyFile';
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
-
-/** Why `text` is not a usable PEM for `field`, or undefined when it is. */
-export function checkPem(field: TlsField, text: string): string | undefined {
-  const blocks = [...text.matchAll(PEM_BLOCK)];
-  if (blocks.length === 0) return 'is not a PEM file (no -----BEGIN …----- block)';
-  try {
-    if (field === 'keyFile') {
-      const key = blocks.find((b) => /PRIVATE KEY$/.test(b[1] ?? ''));
-      if (!key) return 'holds no PRIVATE KEY block';
-      if ((key[1] ?? '').includes('ENCRYPTED') || /Proc-Type: 4,ENCRYPTED/.test(key[0])) {
-        return 'holds an encrypted private key; runtimes cannot use a key that needs a passphrase';
-      }
-      createPrivateKey(key[0]);
-      return undefined;
-    }
-    const certs = blocks.filter((b) => b[1] === 'CERTIFICATE');
-    if (certs.length === 0) return 'holds no CERTIFICATE block';
-    for (const c of certs) new X509Certificate(c[0]);
-    return undefined;
-  } catch (e) {
-    return `cannot be parsed: ${e instanceof Error ? e.message : String(e)}`;
-  }
-}
-
-/** Does the client certificate belong to the key? A mismatched pair fails every TLS handshake. */
-function pairMismatch(certPem: string, keyPem: string): boolean {
-  try {
-    const cert = [...certPem.matchAll(PEM_BLOCK)].find((b) => b[1] === 'CERTIFICATE')?.[0];
-    const key = [...keyPem.matchAll(PEM_BLOCK)].find((b) => /PRIVATE KEY$/.test(b[1] ?? ''))?.[0];
-    if (!cert || !key) return false;
-    return !new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
-  } catch {
-    return false; // already reported by checkPem
-  }
-}
-
 type ReadOutcome = { ok: true; text: string | null } | { ok: false; error: string };
 
-/** Loads and validates `file`; on success, `assets` holds every referenced TLS file keyed by its spec path. */
-export async function loadSpec(file: string, readFile: ReadText): Promise<LoadedSpec> {
+/** Loads and validates `file`; on success, `assets` holds every referenced TLS and auth file keyed by
+ *  its spec path, and each Secret key the spec names (through `opts.resolveSecret`, cluster mode). */
+export async function loadSpec(
+  file: string,
+  readFile: ReadText,
+  opts: SecretLoadOptions = {},
+): Promise<LoadedSpec> {
   let text: string | null;
   try {
     text = await readFile(file);
@@ -169,6 +139,21 @@ export async function loadSpec(file: string, readFile: ReadText): Promise<Loaded
       }
     }
   }
+  const secrets = await loadSecretAssets(
+    {
+      spec: result.spec,
+      file,
+      readAuthFile: read,
+      resolvedPath: resolve,
+      locate: (path) => {
+        const at = result.locate?.(path);
+        return at ? { line: at.line, column: at.column } : {};
+      },
+    },
+    opts,
+  );
+  Object.assign(assets, secrets.assets);
+  diagnostics.push(...secrets.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { assets: {}, diagnostics };
   return { spec: result.spec, assets, diagnostics };
 }

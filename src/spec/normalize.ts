@@ -3,7 +3,7 @@
 // schema (it throws on unparsable fields, which would be a bug in validate.ts).
 import type { MirrorInput, MirrorSetInput, RegistryInput } from './schema.js';
 import { parseSource } from './source-syntax.js';
-import { type Mirror, type MirrorSet, type RegistryEntry, SPEC_FORMAT } from './types.js';
+import { type Mirror, type MirrorAuth, type MirrorSet, type RegistryEntry, SPEC_FORMAT } from './types.js';
 import { canonicalUrl, parseMirrorUrl } from './url-syntax.js';
 
 /** Names Docker Hub answers to; image references normalize to `docker.io` (containerd, c/image). */
@@ -45,8 +45,16 @@ function normalizeMirror(m: MirrorInput): Mirror {
   if (m.tls.caFile !== undefined) tls.caFile = m.tls.caFile;
   if (m.tls.certFile !== undefined) tls.certFile = m.tls.certFile;
   if (m.tls.keyFile !== undefined) tls.keyFile = m.tls.keyFile;
+  if (m.tls.secretRef !== undefined) tls.secretRef = { ...m.tls.secretRef };
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(m.headers)) headers[name] = [...values];
+  // The rules guarantee exactly one of file/secretRef; file wins if a caller skipped them.
+  const auth: MirrorAuth | undefined =
+    m.auth?.file !== undefined
+      ? { file: m.auth.file }
+      : m.auth?.secretRef !== undefined
+        ? { secretRef: { ...m.auth.secretRef } }
+        : undefined;
   return {
     url,
     scheme: parsed.scheme,
@@ -57,6 +65,8 @@ function normalizeMirror(m: MirrorInput): Mirror {
     capabilities: [...m.capabilities],
     tls,
     headers,
+    ...(m.headersFrom === undefined ? {} : { headersFrom: { secretRef: { ...m.headersFrom.secretRef } } }),
+    ...(auth === undefined ? {} : { auth }),
     ...(m.dialTimeout === undefined ? {} : { dialTimeout: m.dialTimeout }),
   };
 }

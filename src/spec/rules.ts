@@ -4,6 +4,7 @@ import type { Severity } from '../diagnostics.js';
 import type { PathSegment } from './field-path.js';
 import type { Finding } from './finding.js';
 import { normalizeSource, normalizeUrl } from './normalize.js';
+import { SECRET_RULES } from './rules-secrets.js';
 import type { MirrorInput, MirrorSetInput } from './schema.js';
 
 export interface RuleIssue extends Finding {
@@ -221,5 +222,7 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export const runRules = (input: MirrorSetInput, rules: readonly Rule[] = RULES): RuleIssue[] =>
+export const ALL_RULES: readonly Rule[] = [...RULES, ...SECRET_RULES];
+
+export const runRules = (input: MirrorSetInput, rules: readonly Rule[] = ALL_RULES): RuleIssue[] =>
   rules.flatMap((r) => r.check(input));

@@ -8,7 +8,14 @@ import type { Finding } from './finding.js';
 import { parseSource } from './source-syntax.js';
 import { CAPABILITIES, PATH_MODES, PULL_FROM, SPEC_API_VERSIONS, TARGETS } from './types.js';
 import { parseMirrorUrl } from './url-syntax.js';
-import { checkDialTimeout, checkHeaderName, checkHeaderValue, checkMetadataName } from './value-syntax.js';
+import {
+  checkDialTimeout,
+  checkHeaderName,
+  checkHeaderValue,
+  checkMetadataName,
+  checkSecretKey,
+  checkSecretName,
+} from './value-syntax.js';
 
 type RefineCtx = z.RefinementCtx;
 
@@ -38,6 +45,46 @@ const urlField = z
     examples: ['https://mirror.example.com', 'http://10.0.0.5:5000/dpod'],
   });
 
+/** The namespace every Secret a spec names lives in (the controller and agents read only there). */
+export const SECRET_NAMESPACE = 'mirrorctl';
+
+const secretRefFields = {
+  name: z.string().superRefine(reportFindings(checkSecretName)).meta({ description: 'Secret name.' }),
+  namespace: z
+    .string()
+    .default(SECRET_NAMESPACE)
+    .meta({
+      description: `Secret namespace; must be ${SECRET_NAMESPACE} (the only namespace mirrorctl reads Secrets from).`,
+    }),
+};
+
+const secretRefSchema = z
+  .strictObject(secretRefFields)
+  .meta({ description: 'A Kubernetes Secret (cluster mode; node-level verbs cannot read it).' });
+
+const authSchema = z
+  .strictObject({
+    file: z.string().min(1).optional().meta({
+      description:
+        'docker config.json / containers auth.json holding an entry for the mirror host[:port], relative to the spec file (node mode).',
+    }),
+    secretRef: z
+      .strictObject({
+        ...secretRefFields,
+        key: z
+          .string()
+          .superRefine(reportFindings(checkSecretKey))
+          .default('.dockerconfigjson')
+          .meta({ description: 'Key holding the config.json (default .dockerconfigjson).' }),
+      })
+      .optional()
+      .meta({ description: 'A kubernetes.io/dockerconfigjson Secret (cluster mode).' }),
+  })
+  .meta({
+    description:
+      'Credentials for this mirror, by reference only (exactly one of file, secretRef); never inline. Looked up by the mirror host[:port].',
+  });
+
 const tlsSchema = z
   .strictObject({
     insecureSkipVerify: z
@@ -55,6 +102,10 @@ const tlsSchema = z
       .min(1)
       .optional()
       .meta({ description: 'PEM private key, unencrypted (requires certFile).' }),
+    secretRef: secretRefSchema.optional().meta({
+      description:
+        'Secret with the kubernetes.io/tls keys tls.crt + tls.key (client certificate) and/or ca.crt (cluster mode; instead of the *File paths).',
+    }),
   })
   .meta({ description: 'TLS settings for an https:// mirror.' });
 
@@ -79,6 +130,10 @@ export const mirrorInputSchema = z.strictObject({
     .meta({ description: 'containerd host capabilities.' }),
   tls: tlsSchema.default({ insecureSkipVerify: false }),
   headers: headersSchema.default({}),
+  headersFrom: z.strictObject({ secretRef: secretRefSchema }).optional().meta({
+    description: 'More headers from a Secret: each key is a header name, its value the value (cluster mode).',
+  }),
+  auth: authSchema.optional(),
   dialTimeout: z.string().superRefine(reportFindings(checkDialTimeout)).optional().meta({
     description: 'TCP connect timeout as a Go duration ("3s"); only emitted where the runtime supports it.',
   }),

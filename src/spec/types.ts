@@ -28,13 +28,29 @@ export type PullFrom = (typeof PULL_FROM)[number];
 export const CAPABILITIES = ['pull', 'resolve', 'push'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** A Kubernetes Secret in the cluster (cluster mode resolves it; node mode refuses it). */
+export interface SecretRef {
+  name: string;
+  /** Always `mirrorctl` today: the controller and agents may read Secrets only there. */
+  namespace: string;
+}
+
 export interface MirrorTls {
   insecureSkipVerify: boolean;
   /** Paths as written in the spec (on the machine running mirrorctl); contents live in SpecAssets. */
   caFile?: string;
   certFile?: string;
   keyFile?: string;
+  /** A Secret with the kubernetes.io/tls keys `tls.crt`, `tls.key` and/or `ca.crt` (cluster mode). */
+  secretRef?: SecretRef;
 }
+
+/**
+ * Credentials for a mirror, always by reference, never inline: a docker config.json / containers
+ * auth.json file (node mode, relative to the spec like TLS files) or a `kubernetes.io/dockerconfigjson`
+ * Secret (cluster mode). The entry used is the one for the mirror's host[:port] (spec/mirror-auth.ts).
+ */
+export type MirrorAuth = { file: string } | { secretRef: SecretRef & { key: string } };
 
 export interface Mirror {
   /** Canonical URL: scheme://host[:port][/path] with no trailing slash. */
@@ -50,6 +66,10 @@ export interface Mirror {
   tls: MirrorTls;
   /** Header name → values. Values are secrets for output purposes (redacted in plans/logs). */
   headers: Record<string, string[]>;
+  /** More headers from a Secret (keys = header names, one value each); cluster mode. */
+  headersFrom?: { secretRef: SecretRef };
+  /** Credentials for this mirror (by reference). */
+  auth?: MirrorAuth;
   /** Go duration string, e.g. "3s"; emitted only where the runtime version supports it. */
   dialTimeout?: string;
 }
@@ -77,5 +97,6 @@ export interface MirrorSet {
   registries: RegistryEntry[];
 }
 
-/** File contents referenced by the spec (tls.caFile/certFile/keyFile), keyed by spec path. */
+/** File contents referenced by the spec (tls.caFile/certFile/keyFile, auth.file), keyed by spec
+ *  path; a Secret's keys, when resolved, under `secret:<namespace>/<name>#<key>` (spec/secret-refs.ts). */
 export type SpecAssets = Record<string, string>;

@@ -7,6 +7,9 @@ const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const GO_DURATION =
   /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|ms|s|m|h)(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|ms|s|m|h))*$/;
 const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+// k8s.io/apimachinery/pkg/util/validation: IsDNS1123Subdomain (Secret names), IsConfigMapKey (Secret keys).
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 const isControl = (ch: string): boolean => {
   const cp = ch.codePointAt(0) ?? 0;
@@ -66,6 +69,28 @@ export function checkMetadataName(name: string): Finding[] {
       code: 'spec.metadata.name',
       message: `name ${JSON.stringify(name)} is not a DNS-1123 label`,
       hint: 'use 1–63 lowercase letters, digits or "-", starting and ending with a letter or digit (it names files and cluster objects)',
+    },
+  ];
+}
+
+export function checkSecretName(name: string): Finding[] {
+  if (name.length <= 253 && DNS1123_SUBDOMAIN.test(name)) return [];
+  return [
+    {
+      code: 'spec.secret-ref.name',
+      message: `Secret name ${JSON.stringify(name)} is not a Kubernetes object name`,
+      hint: 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters',
+    },
+  ];
+}
+
+export function checkSecretKey(key: string): Finding[] {
+  if (key.length <= 253 && SECRET_KEY.test(key) && key !== '.' && key !== '..') return [];
+  return [
+    {
+      code: 'spec.secret-ref.key',
+      message: `Secret key ${JSON.stringify(key)} is not a valid key`,
+      hint: 'letters, digits, "-", "_" and "." (a kubernetes.io/dockerconfigjson Secret uses .dockerconfigjson)',
     },
   ];
 }

@@ -81,7 +81,10 @@ Exit codes: 0 explained, 2 invalid input (spec, image reference or flags).`,
     const images = args.map(parseExplainImage);
     const bad = images.filter((i): i is Diagnostic => 'severity' in i);
     if (bad.length > 0) return fail(ctx, bad);
-    const loaded = await loadSpec(resolve(ctx.cwd, specFile), readTextOrNull);
+    // A Secret the spec names (cluster mode) is named in the output, not read.
+    const loaded = await loadSpec(resolve(ctx.cwd, specFile), readTextOrNull, {
+      unresolvedSecrets: 'warning',
+    });
     if (!loaded.spec || hasErrors(loaded.diagnostics)) return fail(ctx, loaded.diagnostics);
     const configFile = optString(opts, 'containerdConfig');
     let legacyConfigToml: string | undefined;

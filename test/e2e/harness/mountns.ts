@@ -112,3 +112,26 @@ export async function unmountUnder(dir: string): Promise<void> {
 export function emptyDir(dir: string): void {
   for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
+
+/**
+ * An overlay over /etc (upper layer in `root`), for runtimes whose config dir does not exist on this
+ * machine (/etc/crio): writes land in the temp dir, the host's /etc stays untouched. Mount it before
+ * mountNodeDirs (whose binds then sit on top) and unmount it after them.
+ */
+export async function mountEtcOverlay(root: string): Promise<{ unmount(): Promise<void> }> {
+  assertPrivateMountNamespace();
+  const upper = join(root, '.overlay', 'etc-upper');
+  const work = join(root, '.overlay', 'etc-work');
+  mkdirSync(upper, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  await runOk([
+    'mount',
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=/etc,upperdir=${upper},workdir=${work}`,
+    '/etc',
+  ]);
+  return { unmount: () => runOk(['umount', '-l', '/etc']).then(() => undefined) };
+}

@@ -17,6 +17,7 @@ export interface SpecEntry {
     pullFrom?: 'all' | 'digest-only' | 'tag-only';
     dialTimeout?: string;
     tls?: { caFile?: string; insecureSkipVerify?: boolean };
+    auth?: { file: string };
   }[];
 }
 
