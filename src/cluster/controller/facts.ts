@@ -73,9 +73,6 @@ export function revisionFacts(obj: KubernetesObject): RevisionFacts | undefined 
     name: meta.name,
     revision,
     number: typeof n === 'number' ? n : 0,
-    appliedAt:
-      meta.annotations?.[CONTROLLER_ANNOTATIONS.appliedAt] ??
-      new Date(millis(meta.creationTimestamp) ?? 0).toISOString(),
     ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
   };
 }

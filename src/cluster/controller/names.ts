@@ -8,8 +8,6 @@ export const CONTROLLER_ANNOTATIONS = {
   /** On a Node the controller cordoned for a restart (value: the revision); only such nodes are
    *  uncordoned again, never one an administrator cordoned. */
   cordoned: `${GROUP}/cordoned`,
-  /** On a ControllerRevision: when its revision last became the MirrorSet's current one. */
-  appliedAt: `${GROUP}/applied-at`,
   /** Label on apply Jobs: restart or reload (a reload never counts against maxUnavailable). */
   action: `${GROUP}/action`,
 } as const;

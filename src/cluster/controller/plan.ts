@@ -95,7 +95,7 @@ export function planReconcile(s: Snapshot): ReconcilePlan {
       pause: { paused: false, message: '', resumed: false },
       conflicts: [],
       notReadyInSoak: [],
-      revisions: s.revisions,
+      history: prev?.history ?? [],
     });
     plan.events = statusEvents(prev, plan.status);
     return plan;
@@ -106,7 +106,7 @@ export function planReconcile(s: Snapshot): ReconcilePlan {
   let total: number;
   let revisionFor: (n: string) => string;
   let conflicts: ReturnType<typeof ownership>['conflicts'] = [];
-  let revisions = s.revisions;
+  let history = prev?.history ?? [];
   const revision = check?.ok ? check.revision : undefined;
   if (check?.ok && revision) {
     const crName = controllerRevisionName(name, revision);
@@ -139,10 +139,10 @@ export function planReconcile(s: Snapshot): ReconcilePlan {
       if (leaving.find((v) => v.name === n)?.phase === 'done') plan.deleteMirrorNodes.push(n);
     }
     const referenced = new Set(s.mirrorNodes.map((m) => m.spec.controllerRevision));
-    const rp = planRevisions(crName, revision, s.revisions, referenced, s.now);
-    if (rp.ensure) plan.revision = { ...rp.ensure, data: check.document };
+    const rp = planRevisions(crName, revision, s.revisions, prev?.history, referenced, s.now);
+    if (rp.create) plan.revision = { ...rp.create, data: check.document };
     plan.deleteRevisions = rp.prune;
-    revisions = rp.after;
+    history = rp.history;
   } else {
     // Deleting: every node this MirrorSet configured goes back to what it had.
     views = mine.map((m) => view(m.metadata.name, m.spec.revision, 'uninstall'));
@@ -194,7 +194,7 @@ export function planReconcile(s: Snapshot): ReconcilePlan {
   const complete = views.every((v) => v.phase === 'done');
   if (deleting && complete) {
     plan.deleteMirrorNodes = mine.map((m) => m.metadata.name);
-    plan.deleteRevisions = revisions.map((r) => r.name);
+    plan.deleteRevisions = s.revisions.map((r) => r.name);
     plan.removeFinalizer = (set.metadata.finalizers ?? []).includes(UNINSTALL_FINALIZER);
     plan.mirrorNodes = [];
   }
@@ -210,7 +210,7 @@ export function planReconcile(s: Snapshot): ReconcilePlan {
     pause: permits.pause,
     conflicts,
     notReadyInSoak: permits.notReadyInSoak,
-    revisions,
+    history,
     ...(permits.waiting ? { waiting: permits.waiting } : {}),
   });
   plan.events = statusEvents(prev, plan.status);

@@ -1,40 +1,45 @@
-// ControllerRevisions (pure): each revision's spec document kept as apps/v1 ControllerRevision
-// `mirrorset-<name>-<revision>` in the controller namespace. The current revision's is created first
-// (nodes read their spec from it by name) or, when an older revision comes back (rollback), given the
-// highest number again. The newest five stay, and any older one a MirrorNode still names.
-import { HISTORY_LIMIT } from '../api/mirrorset.js';
+// ControllerRevisions and the revision history (pure). Each revision's spec document is kept as an
+// apps/v1 ControllerRevision `mirrorset-<name>-<revision>` in the controller namespace, created
+// before any node is told about the revision (nodes read their spec from it by name). The history
+// (status.history, newest first, five entries) records when each revision became current; a revision
+// coming back (rollback) moves to the front. ControllerRevisions stay while the history or any
+// MirrorNode names them; the others are deleted. ControllerRevisions are never updated (their data
+// is immutable, and the controller's role only creates and deletes them).
+import { HISTORY_LIMIT, type MirrorSetStatus } from '../api/mirrorset.js';
 import type { RevisionFacts } from './types.js';
 
+export type History = NonNullable<MirrorSetStatus['history']>;
+
 export interface RevisionPlan {
-  ensure?: { name: string; revision: string; number: number; create: boolean };
+  create?: { name: string; revision: string; number: number };
+  history: History;
   prune: string[];
-  /** The revisions after this plan (for status.history). */
-  after: RevisionFacts[];
 }
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function planRevisions(
   crName: string,
   revision: string,
   existing: readonly RevisionFacts[],
+  previous: History | undefined,
   referenced: ReadonlySet<string>,
   now: number,
 ): RevisionPlan {
   const max = existing.reduce((m, r) => Math.max(m, r.number), 0);
-  const current = existing.find((r) => r.name === crName);
-  const appliedAt = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  let after = [...existing];
-  let ensure: RevisionPlan['ensure'];
-  if (!current) {
-    ensure = { name: crName, revision, number: max + 1, create: true };
-    after.push({ name: crName, revision, number: max + 1, appliedAt });
-  } else if (current.number < max) {
-    ensure = { name: crName, revision, number: max + 1, create: false };
-    after = after.map((r) => (r.name === crName ? { ...r, number: max + 1, appliedAt } : r));
-  }
-  const newestFirst = [...after].sort((a, b) => b.number - a.number);
-  const prune = newestFirst
-    .slice(HISTORY_LIMIT)
-    .filter((r) => !referenced.has(r.name) && r.name !== crName)
-    .map((r) => r.name);
-  return { ...(ensure ? { ensure } : {}), prune, after: after.filter((r) => !prune.includes(r.name)) };
+  const known = existing.some((r) => r.name === crName);
+  const prev = previous ?? [];
+  const history =
+    prev[0]?.revision === revision
+      ? prev
+      : [
+          { revision, controllerRevision: crName, appliedAt: iso(now) },
+          ...prev.filter((h) => h.revision !== revision),
+        ].slice(0, HISTORY_LIMIT);
+  const keep = new Set([crName, ...history.map((h) => h.controllerRevision), ...referenced]);
+  return {
+    ...(known ? {} : { create: { name: crName, revision, number: max + 1 } }),
+    history,
+    prune: existing.filter((r) => !keep.has(r.name)).map((r) => r.name),
+  };
 }

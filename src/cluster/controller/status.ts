@@ -3,10 +3,10 @@
 // `kubectl describe`, and the revision history. Deterministic, so an unchanged cluster yields an
 // identical status and the controller writes nothing.
 import { type Condition, MIRRORSET_CONDITIONS, READY_REASONS, setCondition } from '../api/conditions.js';
-import { HISTORY_LIMIT, type MirrorSetStatus, NOT_READY_LIMIT } from '../api/mirrorset.js';
+import { type MirrorSetStatus, NOT_READY_LIMIT } from '../api/mirrorset.js';
 import type { PauseDecision } from './pause.js';
 import type { Conflict } from './selection.js';
-import type { NodeView, RevisionFacts, WaveState } from './types.js';
+import type { NodeView, WaveState } from './types.js';
 
 export interface StatusInput {
   generation: number;
@@ -23,7 +23,8 @@ export interface StatusInput {
   pause: PauseDecision;
   conflicts: readonly Conflict[];
   notReadyInSoak: readonly string[];
-  revisions: readonly RevisionFacts[];
+  /** status.history as revisions.ts keeps it. */
+  history: NonNullable<MirrorSetStatus['history']>;
   /** Why no more permits go out right now (maxUnavailable reached …), for Progressing's message. */
   waiting?: string;
 }
@@ -71,13 +72,6 @@ function notReadyNodes(
       ).slice(0, 1024),
     }));
   return [...conflicted, ...pending].slice(0, NOT_READY_LIMIT);
-}
-
-export function history(revisions: readonly RevisionFacts[]): MirrorSetStatus['history'] {
-  return [...revisions]
-    .sort((a, b) => b.number - a.number)
-    .slice(0, HISTORY_LIMIT)
-    .map((r) => ({ revision: r.revision, controllerRevision: r.name, appliedAt: r.appliedAt }));
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -195,7 +189,7 @@ export function buildStatus(i: StatusInput): MirrorSetStatus {
       : {}),
     conditions,
     notReadyNodes: notReadyNodes(i.views, i.conflicts),
-    history: history(i.revisions),
+    ...(i.history.length > 0 ? { history: i.history } : {}),
     ...(i.pause.observedResumeToken !== undefined
       ? { observedResumeToken: i.pause.observedResumeToken }
       : {}),

@@ -41,7 +41,6 @@ export interface RevisionFacts {
   name: string;
   revision: string;
   number: number;
-  appliedAt: string;
   resourceVersion?: string;
 }
 
@@ -134,8 +133,8 @@ export interface EventIntent {
 /** What one reconcile decided; execute.ts carries it out in this order. */
 export interface ReconcilePlan {
   addFinalizer: boolean;
-  /** The ControllerRevision to create (or renumber) for the current revision. */
-  revision?: { name: string; revision: string; number: number; create: boolean; data: unknown };
+  /** The ControllerRevision to create for the current revision. */
+  revision?: { name: string; revision: string; number: number; data: unknown };
   mirrorNodes: MirrorNodeWrite[];
   /** Nodes to cordon and drain before their Job (deadline: ms since epoch). */
   drains: Array<{ node: string; deadline: number; job: JobCreate }>;

@@ -8,7 +8,6 @@ import { LABELS, managedLabels, UNINSTALL_FINALIZER } from '../api/meta.js';
 import type { ControllerCache } from './cache.js';
 import { RESOURCES } from './cache.js';
 import type { ControllerMetrics } from './metrics.js';
-import { CONTROLLER_ANNOTATIONS } from './names.js';
 import type { MirrorNodeWrite, ReconcilePlan, Snapshot } from './types.js';
 
 export class NotLeaderError extends Error {
@@ -49,47 +48,26 @@ export async function writeRevision(
   write: Write,
 ): Promise<void> {
   const name = snap.set.metadata.name;
-  const appliedAt = new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (r.create) {
-    const cr = {
-      apiVersion: 'apps/v1',
-      kind: 'ControllerRevision',
-      metadata: {
-        name: r.name,
-        namespace: ctx.namespace,
-        labels: { ...managedLabels(), [LABELS.mirrorSet]: label, [LABELS.revision]: r.revision },
-        annotations: { [CONTROLLER_ANNOTATIONS.appliedAt]: appliedAt },
-        // Garbage-collected with the MirrorSet should its finalizer ever be removed by hand.
-        ownerReferences: [
-          { apiVersion: API_VERSION, kind: 'MirrorSet', name, uid: snap.set.metadata.uid ?? '' },
-        ],
-      },
-      data: r.data,
-      revision: r.number,
-    };
-    try {
-      const made = await write(() => ctx.kube.create(cr));
-      ctx.cache.wrote('revisions', r.name, ctx.namespace, undefined, made);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err; // AlreadyExists: made by an earlier pass
-    }
-  } else {
-    const cur = ctx.cache.get('revisions', r.name, ctx.namespace) as Obj | undefined;
-    if (cur) {
-      const next = {
-        ...cur,
-        metadata: {
-          ...cur.metadata,
-          annotations: {
-            ...(cur.metadata?.annotations ?? {}),
-            [CONTROLLER_ANNOTATIONS.appliedAt]: appliedAt,
-          },
-        },
-        revision: r.number,
-      };
-      const made = await write(() => ctx.kube.update(next));
-      ctx.cache.wrote('revisions', r.name, ctx.namespace, cur.metadata?.resourceVersion, made);
-    }
+  const cr = {
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name: r.name,
+      namespace: ctx.namespace,
+      labels: { ...managedLabels(), [LABELS.mirrorSet]: label, [LABELS.revision]: r.revision },
+      // Garbage-collected with the MirrorSet should its finalizer ever be removed by hand.
+      ownerReferences: [
+        { apiVersion: API_VERSION, kind: 'MirrorSet', name, uid: snap.set.metadata.uid ?? '' },
+      ],
+    },
+    data: r.data,
+    revision: r.number,
+  };
+  try {
+    const made = await write(() => ctx.kube.create(cr));
+    ctx.cache.wrote('revisions', r.name, ctx.namespace, undefined, made);
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err; // AlreadyExists: made by an earlier pass
   }
 }
 

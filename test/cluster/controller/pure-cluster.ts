@@ -89,7 +89,6 @@ export class PureCluster {
         name: plan.revision.name,
         revision: plan.revision.revision,
         number: plan.revision.number,
-        appliedAt: iso(this.now),
       });
     for (const w of plan.mirrorNodes) {
       const old = this.mns.get(w.name);
