@@ -47,7 +47,17 @@ afterAll(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
+/** kubectl's client minor version (Google's build says `32+`). */
+function kubectlMinor(): number {
+  const out = execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  return Number.parseInt((JSON.parse(out) as { clientVersion: { minor: string } }).clientVersion.minor, 10);
+}
+
 describe('deploy/ kustomize base', () => {
+  it('the kubectl on PATH renders kustomize components (≥ 1.21; Debian 12 ships 1.20 — scripts/setup-e2e.sh provides one for CI)', () => {
+    expect(kubectlMinor()).toBeGreaterThanOrEqual(21);
+  });
+
   it('is current (run `npm run gen:deploy`), and holds nothing else but README.md', () => {
     const base = buildKustomizeBase(VERSION);
     for (const [name, content] of Object.entries(base)) {
