@@ -1,8 +1,9 @@
-// Events (events.k8s.io/v1, namespace mirrorctl, regarding the MirrorSet) for what an operator wants
+// Events (events.k8s.io/v1, regarding the MirrorSet) for what an operator wants
 // in `kubectl describe`/`kubectl get events`: a wave started or completed, the rollout paused or
 // resumed, a node failed, the spec was refused, the uninstall finished. Derived from the change
 // between the previous and the new status, so a reconcile that changes nothing says nothing.
 import type { KubeEvent } from '../../host/kube-port.js';
+import { EVENTS_NAMESPACE } from '../agent/events.js';
 import { findCondition, MIRRORSET_CONDITIONS, READY_REASONS } from '../api/conditions.js';
 import { API_VERSION, MIRRORSET } from '../api/group.js';
 import type { MirrorSetObject, MirrorSetStatus } from '../api/mirrorset.js';
@@ -91,15 +92,23 @@ export function statusEvents(prev: MirrorSetStatus | undefined, next: MirrorSetS
 /** RFC 3339 with microseconds, as metav1.MicroTime is written. */
 export const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
 
-/** The Event object; `seq` keeps names unique within one millisecond (client-go: <name>.<unixnano hex>). */
+/**
+ * The Event object; `seq` keeps names unique within one millisecond (client-go: <name>.<unixnano hex>).
+ * A MirrorSet is cluster-scoped, so its Events live in `default` (EVENTS_NAMESPACE: the API server
+ * refuses any namespace but default and kube-system for them), where `kubectl describe` finds them.
+ */
 export function eventObject(
   set: Pick<MirrorSetObject, 'metadata'>,
   e: EventIntent,
-  o: { now: number; seq: number; namespace: string; instance: string },
+  o: { now: number; seq: number; instance: string },
 ): KubeEvent {
   const nano = BigInt(o.now) * 1_000_000n + BigInt(o.seq % 1_000_000);
+  const suffix = `.${nano.toString(16)}`;
   return {
-    metadata: { name: `${set.metadata.name}.${nano.toString(16)}`, namespace: o.namespace },
+    metadata: {
+      name: `${set.metadata.name.slice(0, 253 - suffix.length)}${suffix}`,
+      namespace: EVENTS_NAMESPACE,
+    },
     eventTime: microTime(o.now),
     type: e.type,
     reason: e.reason,

@@ -142,7 +142,6 @@ export async function execute(
         eventObject(snap.set, e, {
           now: ctx.now(),
           seq: ctx.nextEventSeq(),
-          namespace: ctx.namespace,
           instance: ctx.identity,
         }),
       );

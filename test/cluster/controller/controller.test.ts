@@ -46,7 +46,7 @@ describe('controller', () => {
     expect(status.nodes).toEqual({ total: 5, updated: 5, ready: 5, pendingRestart: 0, failed: 0 });
     expect(status.history).toHaveLength(2);
     expect(status.wave.number).toBe(2);
-    const events = h.cluster.server.api.list(EVENTS, { namespace: 'mirrorctl' }).map((e) => e.reason);
+    const events = h.cluster.server.api.list(EVENTS, { namespace: 'default' }).map((e) => e.reason);
     expect(events.filter((r) => r === 'WaveStarted')).toHaveLength(6);
     expect(h.cluster.server.api.list('controllerrevisions', { namespace: 'mirrorctl' })).toHaveLength(2);
     for (const n of h.cluster.nodes.names())
@@ -131,7 +131,7 @@ describe('controller', () => {
       { timeout: 15_000 },
     );
     expect(cond(set(h), 'Ready')).toMatchObject({ status: 'False', reason: 'Paused' });
-    const events = h.cluster.server.api.list(EVENTS, { namespace: 'mirrorctl' });
+    const events = h.cluster.server.api.list(EVENTS, { namespace: 'default' });
     expect(events.find((e) => e.reason === 'Paused')).toMatchObject({
       type: 'Warning',
       regarding: { kind: 'MirrorSet', name: 'lab' },
