@@ -99,6 +99,34 @@ describe('controller', () => {
     await expect(b.metrics.leader.get()).resolves.toMatchObject({ values: [{ value: 1 }] });
   });
 
+  it('a leader that cannot renew its Lease stops acting within the renew deadline', async () => {
+    h = await startHarness(W(2));
+    h.agents.jobMs = 60_000;
+    const a = await h.startController('c-a');
+    await vi.waitFor(() => expect(a.isLeader()).toBe(true), { timeout: 5_000 });
+    const server = h.cluster.server;
+    server.api.create(MS, mirrorSetObject('lab', 'https://m1.example.com', { canary: 0, soakSeconds: 0 }));
+    await vi.waitFor(() => expect(h?.agents.jobsPerNode.size).toBe(1), { timeout: 10_000 });
+    server.faults.push({ verb: 'update', resource: 'leases', status: 500 });
+    const t0 = Date.now();
+    await vi.waitFor(() => expect(a.isLeader()).toBe(false), { timeout: 5_000, interval: 20 });
+    // renewDeadline 1.5 s after the last renewal (at most one retry period before the fault).
+    expect(Date.now() - t0).toBeLessThan(1_500 + 300);
+    const writes = () =>
+      server.accounting.requests.filter(
+        (r) => !['get', 'list', 'watch'].includes(r.verb) && r.resource !== 'leases',
+      ).length;
+    const before = writes();
+    // A new revision: a leader would write every MirrorNode at once. This one must not.
+    server.api.mutate(MS, undefined, 'lab', (o) => {
+      o.spec = mirrorSetObject('lab', 'https://m2.example.com', { canary: 0, soakSeconds: 0 }).spec;
+      return undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(writes()).toBe(before);
+    expect(a.ready()).toBe(true); // a standby is ready
+  });
+
   it('a node joining later gets the current revision', async () => {
     h = await startHarness(W(2, 'hot'));
     await h.startController('c-1');
