@@ -23,8 +23,8 @@ import {
   type PatchType,
   type ResourceType,
 } from '../host/kube-port.js';
+import { NAMESPACE } from './api/meta.js';
 import { createInformer } from './kube-informer.js';
-import { DEFAULT_NAMESPACE } from './names.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js';
 import { resumableWatch } from './watch-resume.js';
 
@@ -59,6 +59,16 @@ const PATCH_TYPES: Record<PatchType, string> = {
   json: PatchStrategy.JsonPatch,
 };
 
+/** The `message` of a metav1.Status body (escaped quotes and all). */
+function statusMessage(body: string | undefined): string | undefined {
+  try {
+    const m: unknown = (JSON.parse(body ?? '') as { message?: unknown }).message;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Normalises the library's errors (ApiException, fetch errors, watch status errors) to KubeError. */
 export function toKubeError(err: unknown): KubeError {
   if (err instanceof KubeError) return err;
@@ -66,7 +76,7 @@ export function toKubeError(err: unknown): KubeError {
     const headers = (err.headers ?? {}) as Record<string, string>;
     const ra = Number(headers['retry-after'] ?? headers['Retry-After']);
     const body = typeof err.body === 'string' ? err.body : JSON.stringify(err.body);
-    const message = (/"message":"([^"]*)"/.exec(body ?? '')?.[1] ?? body ?? err.message).slice(0, 300);
+    const message = (statusMessage(body) ?? body ?? err.message).slice(0, 300);
     return new KubeError(`HTTP ${err.code}: ${message}`, err.code, Number.isFinite(ra) ? ra : undefined);
   }
   const e = err as { statusCode?: unknown; message?: unknown };
@@ -113,7 +123,7 @@ export function createKubeClient(kc: PooledConfig, opts: KubeClientOptions = {})
     }, 'list');
 
   return {
-    namespace: opts.namespace ?? contextNs ?? DEFAULT_NAMESPACE,
+    namespace: opts.namespace ?? contextNs ?? NAMESPACE,
     requestCount: () => requests,
     listNodes: (o: ListOptions = {}) =>
       call(async () => {

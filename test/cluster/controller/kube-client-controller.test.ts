@@ -133,7 +133,8 @@ describe('writes', () => {
 
   it('createEvent posts an events.k8s.io/v1 Event with every field kept', async () => {
     await kube.createEvent({
-      metadata: { name: 'lab.17a', namespace: 'mirrorctl' },
+      // About a cluster-scoped object: only default (or kube-system) takes it.
+      metadata: { name: 'lab.17a', namespace: 'default' },
       eventTime: '2025-01-02T03:04:05.123456Z',
       type: 'Warning',
       reason: 'Paused',
@@ -143,7 +144,7 @@ describe('writes', () => {
       reportingController: 'mirrorctl.io/controller',
       reportingInstance: 'pod-a',
     });
-    const ev = server.api.get({ group: 'events.k8s.io', plural: 'events' }, 'mirrorctl', 'lab.17a');
+    const ev = server.api.get({ group: 'events.k8s.io', plural: 'events' }, 'default', 'lab.17a');
     expect(ev).toMatchObject({
       apiVersion: 'events.k8s.io/v1',
       note: 'node w-2 failed',
@@ -151,6 +152,27 @@ describe('writes', () => {
       reportingController: 'mirrorctl.io/controller',
       eventTime: '2025-01-02T03:04:05.123456Z',
     });
+  });
+
+  it("a refused write's KubeError carries the API server's whole message (quotes inside it too)", async () => {
+    const ev = {
+      metadata: { name: 'lab.17b', namespace: 'mirrorctl' },
+      eventTime: '2025-01-02T03:04:05.123456Z',
+      type: 'Normal' as const,
+      reason: 'WaveStarted',
+      action: 'Restart',
+      note: 'x',
+      regarding: { apiVersion: 'mirrorctl.io/v1alpha1', kind: 'MirrorSet', name: 'lab' },
+      reportingController: 'mirrorctl.io/controller',
+      reportingInstance: 'pod-a',
+    };
+    const err = await kube.createEvent(ev).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KubeError);
+    expect((err as KubeError).status).toBe(422);
+    expect((err as KubeError).message).toMatch(/^HTTP 422: Event\.events\.k8s\.io "lab\.17b" is invalid: .+/);
   });
 
   it('evictPod: a PodDisruptionBudget that allows nothing answers 429 at once (not retried)', async () => {
