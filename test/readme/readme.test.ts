@@ -51,7 +51,7 @@ function mirrorctlShim(): string {
 describe('README', () => {
   it('has the two set-up commands, each one line', () => {
     expect(blocks.filter((b) => b.kind === 'demo').map((b) => b.lines)).toEqual([['npm ci && npm run demo']]);
-    expect(blocks.filter((b) => b.kind === 'ci').map((b) => b.lines)).toEqual([['sudo bash .ci/run']]);
+    expect(blocks.filter((b) => b.kind === 'ci').map((b) => b.lines)).toEqual([['bash .ci/run']]);
   });
 
   it('documents the CI entry point that exists and runs unit and e2e tests', () => {
