@@ -1,9 +1,13 @@
 // The controller's integration harness: the API server stand-in with mirrorctl's CRDs (as deploy/
 // ships them), simulated Nodes (test/cluster/sim/nodes.ts), simulated agents and Jobs
 // (sim-agents.ts), and real controllers (src/cluster/controller) on the real client adapter.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildCrds } from '../../../src/cluster/api/crds.js';
 import { Controller, type ControllerOptions } from '../../../src/cluster/controller/controller.js';
 import { createKubeClient } from '../../../src/cluster/kube-client.js';
+import { buildRbac, buildServiceAccounts } from '../../../src/cluster/manifests-rbac.js';
 import { realSleep } from '../../../src/cluster/retry.js';
 import type { Kube } from '../../../src/host/kube-port.js';
 import { loadKubeConfig } from '../../../src/host/pooled-kubeconfig.js';
@@ -33,17 +37,44 @@ export const FAST_LEASE = {
   retryPeriodMs: 200,
 };
 
+export interface HarnessOptions {
+  /** The API server authorizes with RBAC, and the controllers act as the controller ServiceAccount
+   *  with deploy/'s grants (buildServiceAccounts, buildRbac). */
+  rbac?: boolean;
+}
+
+const pluralOf = (m: { apiVersion?: unknown; kind?: unknown }) => {
+  const apiVersion = String(m.apiVersion);
+  const plural = `${String(m.kind).toLowerCase()}s`;
+  return apiVersion.includes('/') ? { group: apiVersion.split('/')[0] ?? '', plural } : plural;
+};
+
 export async function startHarness(
   nodes: Array<SimNodeSpec & { behavior?: AgentBehavior }>,
+  o: HarnessOptions = {},
 ): Promise<Harness> {
-  const cluster = await startCluster({ jobs: false, daemonSets: false, scheduler: false, kubelets: false });
-  for (const crd of buildCrds())
-    cluster.server.api.create('customresourcedefinitions', structuredClone(crd) as unknown as Obj);
-  cluster.server.api.create('namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'mirrorctl' },
+  const cluster = await startCluster({
+    jobs: false,
+    daemonSets: false,
+    scheduler: false,
+    kubelets: false,
+    ...(o.rbac ? { server: { authorization: 'RBAC' as const } } : {}),
   });
+  const api = cluster.server.api;
+  for (const crd of buildCrds())
+    api.create('customresourcedefinitions', structuredClone(crd) as unknown as Obj);
+  api.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mirrorctl' } });
+  let kubeconfig = cluster.kubeconfig;
+  if (o.rbac) {
+    for (const m of [...buildServiceAccounts(), ...buildRbac()])
+      api.create(pluralOf(m), structuredClone(m) as Obj);
+    const token = cluster.server.issueToken({
+      username: 'system:serviceaccount:mirrorctl:mirrorctl-controller',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:mirrorctl', 'system:authenticated'],
+    });
+    kubeconfig = join(mkdtempSync(join(tmpdir(), 'mirrorctl-sa-')), 'kubeconfig');
+    writeFileSync(kubeconfig, cluster.server.kubeconfig('mirrorctl', token));
+  }
   for (const n of nodes) cluster.nodes.add(n);
   const agents = new SimAgents(
     cluster.server,
@@ -52,7 +83,7 @@ export async function startHarness(
   const controllers: Controller[] = [];
   const logs: string[] = [];
   const kube = (onRequest?: (verb: string, code: number) => void) =>
-    createKubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }), {
+    createKubeClient(loadKubeConfig({ kubeconfig }), {
       retry: { retries: 6, baseMs: 5, maxMs: 50, sleep: realSleep },
       ...(onRequest ? { onRequest } : {}),
     });
