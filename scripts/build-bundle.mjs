@@ -1,6 +1,6 @@
 // Builds dist/image/mirrorctl.mjs: the whole CLI (bin/mirrorctl.ts, every verb, `controller` and
-// `agent` included) as one ESM file for the image (scripts/build-image.sh, Dockerfile). Unlike the
-// ConfigMap agent bundle (build-agent.mjs) it has no size budget, so it is plain, not self-extracting.
+// `agent` included) as one ESM file for the image (scripts/build-image.sh, Dockerfile): plain, not
+// self-extracting, with the TOML editor's WebAssembly embedded (build-agent.mjs's plugin).
 // Usage: node scripts/build-bundle.mjs [--outfile FILE]
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,41 +1,33 @@
-// Cluster-wide status, rollback and uninstall; the node-level `status`/`rollback`/`uninstall` commands
-// call these with --cluster. Each returns the exit code and writes results to ctx.stdout.
+// The --cluster forms of status, rollback and uninstall (the node verbs delegate here), and the
+// inventory table of `nodes`. Each reads or writes the API objects the controller works from
+// (MirrorSet, MirrorNode, ControllerRevision) and returns the exit code.
 import { stringify } from 'yaml';
-import { collectInventory, type NodeRow } from '../cluster/inventory.js';
-import { AGENT_NAME, LABELS, SPEC_CONFIGMAP, TLS_SECRET } from '../cluster/names.js';
-import { historyFrom, type RolloutOptions, type RolloutReport, runRollout } from '../cluster/rollout.js';
-import { formatDiagnostics } from '../diagnostics.js';
+import { NAMESPACE } from '../cluster/api/meta.js';
+import { clusterStatus as buildStatus, type ClusterStatus } from '../cluster/client/cluster-status.js';
+import {
+  asMirrorNode,
+  asMirrorSet,
+  MIRRORNODES,
+  MIRRORSETS,
+  mirrorSetRef,
+} from '../cluster/client/resources.js';
+import { STOPPED } from '../cluster/client/verdict.js';
+import { collectInventory, type NodeRow, rowInSync } from '../cluster/inventory.js';
 import { ExitCode } from '../exit-codes.js';
-import type { Kube } from '../host/kube-port.js';
+import { type Kube, KubeError } from '../host/kube-port.js';
+import {
+  type FollowFlags,
+  fail,
+  followWithProgress,
+  mirrorSetNames,
+  pickMirrorSet,
+  writeResult,
+} from './cluster-follow.js';
+import { type OptionValues, optBool, optString } from './command.js';
 import type { CliContext } from './context.js';
-import { formatSummary, progressWriter } from './rollout-progress.js';
+import type { OutputFormat } from './output.js';
 
-export type OutputFormat = 'text' | 'wide' | 'json' | 'yaml';
-
-export interface ClusterCommonOptions {
-  kube: Kube;
-  output: OutputFormat;
-}
-
-export function formatRows(rows: readonly NodeRow[], wide: boolean): string {
-  const head = [
-    'NAME',
-    'ROLES',
-    'RUNTIME',
-    'TARGET',
-    'STATE',
-    'REVISION',
-    ...(wide ? ['DISTRIBUTION', 'SPEC HASH', 'MESSAGE'] : []),
-  ];
-  const body = rows.map((r) => [
-    r.name,
-    r.roles,
-    `${r.runtime}${r.runtimeVersion ? ` ${r.runtimeVersion}` : ''}`,
-    r.target ?? '-',
-    r.state,
-    r.revision ?? '-',
-    ...(wide ? [r.distribution ?? '-', r.specHash ?? '-', r.message ?? ''] : []),
-  ]);
+function table(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   return `${[head, ...body]
     .map((cols) =>
@@ -47,99 +39,215 @@ export function formatRows(rows: readonly NodeRow[], wide: boolean): string {
     .join('\n')}\n`;
 }
 
+export function formatRows(rows: readonly NodeRow[], wide: boolean): string {
+  return table(
+    [
+      'NAME',
+      'ROLES',
+      'RUNTIME',
+      'TARGET',
+      'STATE',
+      'REVISION',
+      ...(wide ? ['DESIRED', 'MIRRORSET', 'DISTRIBUTION', 'MESSAGE'] : []),
+    ],
+    rows.map((r) => [
+      r.name,
+      r.roles,
+      `${r.runtime}${r.runtimeVersion ? ` ${r.runtimeVersion}` : ''}`,
+      r.target ?? '-',
+      r.ready ? r.state : `${r.state} (NotReady)`,
+      r.revision ?? '-',
+      ...(wide ? [r.desired ?? '-', r.mirrorSet ?? '-', r.distribution ?? '-', r.message ?? ''] : []),
+    ]),
+  );
+}
+
 export function writeStructured(ctx: CliContext, output: OutputFormat, value: unknown): void {
   ctx.stdout.write(output === 'yaml' ? stringify(value) : `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** `nodes` and `status --cluster`: exit 0 when every selected node is in sync, 1 otherwise. */
-export async function clusterStatus(
+/** `nodes`: exit 0 when every node a MirrorSet selects applied its desired revision, 1 otherwise. */
+export async function nodeInventory(
   ctx: CliContext,
-  o: ClusterCommonOptions & { labelSelector?: string },
+  o: { kube: Kube; output: OutputFormat; labelSelector?: string },
 ): Promise<number> {
   const rows = await collectInventory(o.kube, o.labelSelector ? { labelSelector: o.labelSelector } : {});
   if (o.output === 'json' || o.output === 'yaml')
     writeStructured(ctx, o.output, { kind: 'NodeInventory', nodes: rows });
   else ctx.stdout.write(formatRows(rows, o.output === 'wide'));
-  const agentRows = rows.filter((r) => r.state !== 'not installed');
-  return agentRows.every((r) => r.state === 'in sync') ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+  return rows.every(rowInSync) ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
 }
 
-export function writeReport(ctx: CliContext, output: OutputFormat, r: RolloutReport): void {
-  if (r.diagnostics.length > 0) ctx.stderr.write(`${formatDiagnostics(r.diagnostics)}\n`);
-  if (output === 'json' || output === 'yaml') writeStructured(ctx, output, { kind: 'RolloutReport', ...r });
-  else ctx.stdout.write(`${formatSummary(r)}\n`);
-}
-
-export type ClusterRolloutOptions = ClusterCommonOptions & Omit<RolloutOptions, 'specText' | 'mode'>;
-
-/** Publishes the previous spec from the ConfigMap history and rolls it out with the same waves. */
-export async function clusterRollback(ctx: CliContext, o: ClusterRolloutOptions): Promise<number> {
-  const cm = await o.kube.get({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    name: SPEC_CONFIGMAP,
-    namespace: o.kube.namespace,
-  });
-  const previous = historyFrom(cm as Parameters<typeof historyFrom>[0])[1];
-  if (!previous) {
-    ctx.stderr.write(
-      `✖ no previous spec in ConfigMap ${o.kube.namespace}/${SPEC_CONFIGMAP}: nothing to roll back to\n`,
-    );
-    return ExitCode.INVALID_INPUT;
-  }
-  const r = await runRollout(
-    o.kube,
-    { ...o, specText: previous.spec, mode: 'apply' },
-    progressWriter(ctx.stderr, ctx.quiet),
+export function formatClusterStatus(s: ClusterStatus): string {
+  const sets = s.mirrorSets.map(
+    (m) =>
+      `MirrorSet ${m.name}: ${m.status}${m.deleting ? ' (deleting)' : ''}, revision ${m.revision ?? '?'}, ${m.nodes.updated}/${m.nodes.total} updated, ${m.nodes.ready} ready, ${m.nodes.pendingRestart} pending restart, ${m.nodes.failed} failed — ${m.message}`,
   );
-  writeReport(ctx, o.output, r);
+  const nodes = table(
+    ['NODE', 'MIRRORSET', 'STATE', 'REVISION', 'DESIRED', 'RUNTIME', 'DRIFT', 'MESSAGE'],
+    s.nodes.map((n) => [
+      n.node,
+      n.mirrorSet,
+      n.state,
+      n.revision ?? '-',
+      n.desired ?? '-',
+      n.runtime ?? '-',
+      String(n.driftRepairs),
+      (n.message ?? '').slice(0, 100),
+    ]),
+  );
+  return `${sets.join('\n')}\n${s.nodes.length > 0 ? `\n${nodes}` : ''}`;
+}
+
+/** `status --cluster`: every MirrorSet and MirrorNode; exit 0 only when every MirrorSet is Ready. */
+export async function clusterStatus(
+  ctx: CliContext,
+  o: { kube: Kube; output: OutputFormat; name?: string },
+): Promise<number> {
+  let sets: ReturnType<typeof asMirrorSet>[];
+  let nodes: ReturnType<typeof asMirrorNode>[];
+  try {
+    [sets, nodes] = await Promise.all([
+      o.kube.list(MIRRORSETS.apiVersion, MIRRORSETS.kind, '').then((l) => l.map(asMirrorSet)),
+      o.kube.list(MIRRORNODES.apiVersion, MIRRORNODES.kind, '').then((l) => l.map(asMirrorNode)),
+    ]);
+  } catch (err) {
+    if (err instanceof KubeError && err.status === 404)
+      return fail(
+        ctx,
+        'mirrorctl is not installed in this cluster (no MirrorSet CRD): mirrorctl install',
+        ExitCode.PENDING_OR_CHECK_FAILED,
+      );
+    throw err;
+  }
+  const wanted = sets.filter(
+    (s): s is NonNullable<typeof s> => s !== undefined && (!o.name || s.metadata.name === o.name),
+  );
+  const s = buildStatus(
+    wanted,
+    nodes.filter((n) => !o.name || n.spec?.mirrorSet === o.name),
+  );
+  if (o.output === 'json' || o.output === 'yaml')
+    writeStructured(ctx, o.output, { kind: 'ClusterStatus', ...s });
+  else if (s.mirrorSets.length === 0) ctx.stdout.write('no MirrorSet in this cluster\n');
+  else ctx.stdout.write(formatClusterStatus(s));
+  return s.allReady ? ExitCode.OK : ExitCode.PENDING_OR_CHECK_FAILED;
+}
+
+/** `rollback --cluster [--to REVISION]`: an earlier revision's spec becomes the MirrorSet's again. */
+export async function clusterRollback(
+  ctx: CliContext,
+  kube: Kube,
+  o: OptionValues,
+  f: FollowFlags,
+): Promise<number> {
+  const picked = await pickMirrorSet(kube, o);
+  if ('error' in picked) return fail(ctx, picked.error);
+  const [{ rollbackTarget }, { applyObject }] = await Promise.all([
+    import('../cluster/client/rollback.js'),
+    import('../cluster/client/apply-object.js'),
+  ]);
+  const to = optString(o, 'to');
+  const t = await rollbackTarget(kube, picked.name, to);
+  if (!t.ok) return fail(ctx, t.message);
+  const made = await applyObject(kube, t.document);
+  const generation = (made.object.metadata as { generation?: number } | undefined)?.generation ?? 0;
+  if (!ctx.quiet)
+    ctx.stderr.write(
+      `✓ MirrorSet ${picked.name}: spec set to revision ${t.revision} (ControllerRevision ${NAMESPACE}/${t.controllerRevision})${t.current ? `, was ${t.current}` : ''}\n`,
+    );
+  if (!f.wait) {
+    writeResult(
+      ctx,
+      f,
+      { kind: 'RollbackResult', mirrorSet: picked.name, revision: t.revision, followed: false },
+      `MirrorSet ${picked.name} rolling back to ${t.revision}`,
+    );
+    return ExitCode.OK;
+  }
+  const r = await followWithProgress(ctx, kube, picked.name, { mode: 'apply', generation }, f);
+  writeResult(
+    ctx,
+    f,
+    {
+      kind: 'RollbackResult',
+      mirrorSet: picked.name,
+      revision: t.revision,
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      message: r.message,
+      status: r.set?.status,
+    },
+    `MirrorSet ${picked.name} revision ${t.revision}: ${r.message}`,
+  );
   return r.exitCode;
 }
 
-/** Every agent restores its node byte-exact; only when all succeeded are the objects removed. */
-export async function clusterUninstall(ctx: CliContext, o: ClusterRolloutOptions): Promise<number> {
-  const ns = o.kube.namespace;
-  const cm = await o.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: SPEC_CONFIGMAP, namespace: ns });
-  const current = historyFrom(cm as Parameters<typeof historyFrom>[0])[0];
-  if (!current) {
-    ctx.stderr.write(`✖ mirrorctl is not installed in namespace ${ns} (no ${SPEC_CONFIGMAP} ConfigMap)\n`);
-    return ExitCode.INVALID_INPUT;
+/** `uninstall --cluster [--name X] [--all]`: delete the MirrorSet(s), follow their finalizers; with
+ *  --all, then remove the install itself. Non-zero while any node still holds configuration. */
+export async function clusterUninstall(
+  ctx: CliContext,
+  kube: Kube,
+  o: OptionValues,
+  f: FollowFlags,
+): Promise<number> {
+  const all = optBool(o, 'all');
+  const name = optString(o, 'name');
+  if (all && name) return fail(ctx, '--all removes the whole install: it cannot be limited to --name');
+  const names = name ? [name] : await mirrorSetNames(kube);
+  const results: Array<{ mirrorSet: string; exitCode: number; message: string }> = [];
+  for (const n of names)
+    if (!(await kube.delete(mirrorSetRef(n))))
+      results.push({ mirrorSet: n, exitCode: ExitCode.OK, message: 'already gone' });
+    else if (!ctx.quiet)
+      ctx.stderr.write(`✓ MirrorSet ${n}: deletion requested; the controller restores every node first\n`);
+  if (!f.wait && !all) {
+    writeResult(
+      ctx,
+      f,
+      { kind: 'UninstallResult', mirrorSets: names, followed: false },
+      `deletion of ${names.join(', ') || 'nothing'} requested`,
+    );
+    return ExitCode.OK;
   }
-  const r = await runRollout(
-    o.kube,
-    { ...o, specText: current.spec, mode: 'uninstall' },
-    progressWriter(ctx.stderr, ctx.quiet),
-  );
-  writeReport(ctx, o.output, r);
-  if (r.exitCode !== 0 || o.dryRun) return r.exitCode;
-  const gate = `${AGENT_NAME}-gate`;
-  await o.kube.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: gate });
-  await o.kube.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: gate });
-  // Deleting the namespace removes the DaemonSet, ConfigMaps and ServiceAccount with it — but only when
-  // mirrorctl created the namespace; a shared namespace keeps its other objects.
-  const nsObj = await o.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns });
-  if (nsObj?.metadata?.labels?.[LABELS.managedBy] === 'mirrorctl')
-    await o.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns });
-  else {
-    await o.kube.delete({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: AGENT_NAME, namespace: ns });
-    for (const c of await o.kube.list('v1', 'ConfigMap', ns, {
-      labelSelector: `${LABELS.managedBy}=mirrorctl`,
-    }))
-      await o.kube.delete({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        name: c.metadata?.name ?? '',
-        namespace: ns,
-      });
-    await o.kube.delete({ apiVersion: 'v1', kind: 'ServiceAccount', name: AGENT_NAME, namespace: ns });
-    await o.kube.delete({ apiVersion: 'v1', kind: 'Secret', name: TLS_SECRET, namespace: ns });
+  const deadline = Date.now() + f.timeoutMs;
+  for (const n of names) {
+    if (results.some((r) => r.mirrorSet === n)) continue;
+    const r = await followWithProgress(
+      ctx,
+      kube,
+      n,
+      { mode: 'delete' },
+      { ...f, timeoutMs: Math.max(deadline - Date.now(), 1) },
+    );
+    results.push({
+      mirrorSet: n,
+      exitCode: r.exitCode,
+      message: r.timedOut
+        ? `not uninstalled within ${Math.round(f.timeoutMs / 1000)} s: ${r.message.replace(/^timed out waiting for uninstalling;? ?/, '') || 'the controller has not finished (is it running? kubectl -n mirrorctl get deploy mirrorctl-controller)'}`
+        : r.message,
+    });
   }
-  // What was checked: the API accepted each delete (404 = already gone); a namespace then finishes
-  // terminating on its own, so this says "deleted", not that nothing is left yet.
-  ctx.stderr.write(
-    `✓ the API accepted the deletion of mirrorctl's objects in namespace ${ns}${
-      nsObj?.metadata?.labels?.[LABELS.managedBy] === 'mirrorctl' ? ' (the namespace is terminating)' : ''
-    }\n`,
+  const failed = results.filter((r) => r.exitCode !== ExitCode.OK);
+  let removed: Array<{ object: string; outcome: string; note?: string }> = [];
+  if (all && failed.length === 0) {
+    const { removeInstall } = await import('../cluster/client/uninstall.js');
+    removed = await removeInstall(kube, [NAMESPACE, 'default'], (s) => {
+      if (!ctx.quiet)
+        ctx.stderr.write(
+          `${s.outcome === 'deleted' ? '✓ deleted' : '- kept'} ${s.object}${s.note ? ` (${s.note})` : ''}\n`,
+        );
+    });
+  } else if (all)
+    ctx.stderr.write(
+      '✖ the install stays: a MirrorSet is not uninstalled yet (its nodes still hold configuration)\n',
+    );
+  const lines = results.map((r) => `MirrorSet ${r.mirrorSet}: ${r.message}`);
+  writeResult(
+    ctx,
+    f,
+    { kind: 'UninstallResult', mirrorSets: results, ...(all ? { removed } : {}) },
+    lines.join('\n') || 'no MirrorSet in this cluster: no node holds configuration from mirrorctl',
   );
-  return ExitCode.OK;
+  return failed.length > 0 ? STOPPED : ExitCode.OK;
 }

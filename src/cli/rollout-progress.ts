@@ -1,27 +1,26 @@
-// Rollout output: a live per-node table redrawn on a TTY (few nodes) or a counts line (many), plain
-// progress lines otherwise, and the final summary. Pure formatting plus a writer that keeps state.
-
-import type { NodeOutcome, ProgressEvent, RolloutReport } from '../cluster/rollout.js';
+// Following a MirrorSet on stderr: on a TTY a redrawn frame (a node table while there are few
+// nodes, else the counts line); otherwise plain lines — one per wave transition and one per change
+// of the counts (at most one a second while only counts move). Pure formatting plus a writer that
+// keeps what it printed last.
+import { MIRRORSET_CONDITIONS } from '../cluster/api/conditions.js';
+import type { FollowSnapshot } from '../cluster/client/follow.js';
+import { conditionOf, type MirrorNodeView, type MirrorSetView } from '../cluster/client/resources.js';
 import type { Out } from './context.js';
 
+const TABLE_MAX = 40;
+
 const MARK: Record<string, string> = {
-  applied: '✓',
-  unchanged: '✓',
-  uninstalled: '✓',
-  'pending-restart': '…',
-  skipped: '-',
-  'not-reached': ' ',
+  Applied: '✓',
+  Uninstalled: '✓',
+  PendingRestart: '…',
+  PendingReload: '…',
+  Applying: '…',
+  Waiting: ' ',
+  Unsupported: '-',
 };
-const mark = (s: string): string => MARK[s] ?? '✗';
+const mark = (state: string): string => MARK[state] ?? '✗';
 
-export function formatNodeLine(o: NodeOutcome): string {
-  const action = o.action !== 'none' ? ` (${o.action})` : '';
-  return `${mark(o.status)} ${o.node}  ${o.status}${action}  [${o.phase}]${o.message ? `  ${o.message}` : ''}`;
-}
-
-export function formatTable(rows: readonly NodeOutcome[]): string {
-  const head = ['NODE', 'RUNTIME', 'PHASE', 'STATUS', 'ACTION'];
-  const body = rows.map((r) => [r.node, r.runtime, r.phase, `${mark(r.status)} ${r.status}`, r.action]);
+function table(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   return [head, ...body]
     .map((cols) =>
@@ -33,36 +32,88 @@ export function formatTable(rows: readonly NodeOutcome[]): string {
     .join('\n');
 }
 
-export function formatSummary(r: RolloutReport): string {
-  const counts = new Map<string, number>();
-  for (const n of r.nodes) counts.set(n.status, (counts.get(n.status) ?? 0) + 1);
-  const parts = [...counts].sort().map(([s, c]) => `${c} ${s}`);
-  const stopped = r.stoppedAt ? `; stopped at ${r.stoppedAt}` : '';
-  return `${r.mode} revision ${r.revision} in namespace ${r.namespace}: ${parts.join(', ') || 'no nodes selected'}${stopped} (${r.requests} API requests)`;
+export function formatNodeTable(nodes: readonly MirrorNodeView[]): string {
+  const rows = [...nodes]
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+    .map((n) => {
+      const state = n.status?.state ?? 'Waiting';
+      return [
+        n.metadata.name,
+        `${mark(state)} ${state}`,
+        n.status?.appliedRevision ?? '-',
+        n.spec?.revision ?? '-',
+        n.spec?.permit ? `wave ${n.spec.permit.wave}` : '',
+        (n.status?.message ?? '').slice(0, 80),
+      ];
+    });
+  return table(['NODE', 'STATE', 'REVISION', 'DESIRED', 'PERMIT', 'MESSAGE'], rows);
 }
 
-/** Returns the progress callback for runRollout. */
-export function progressWriter(err: Out, quiet: boolean): (e: ProgressEvent) => void {
+/** `revision 0123abcd4567: 3/10 updated, 3 ready, 2 pending restart, 0 failed — Progressing` */
+export function formatCounts(set: MirrorSetView | undefined): string {
+  if (!set) return 'the MirrorSet is gone';
+  const n = set.status?.nodes;
+  const ready = conditionOf(set, MIRRORSET_CONDITIONS.ready);
+  const counts = n
+    ? `${n.updated}/${n.total} updated, ${n.ready} ready, ${n.pendingRestart} pending restart, ${n.failed} failed`
+    : 'no status yet';
+  return `revision ${set.status?.revision ?? '?'}: ${counts}${ready ? ` — ${ready.reason}` : ''}`;
+}
+
+/** `wave 2 (restarting): node-c, node-d` — the wave in progress, or undefined. */
+export function formatWave(set: MirrorSetView | undefined): string | undefined {
+  const w = set?.status?.wave;
+  if (!w) return undefined;
+  const name = w.number === 0 ? 'canary wave' : `wave ${w.number}`;
+  const nodes =
+    w.nodes.length <= 8
+      ? w.nodes.join(', ')
+      : `${w.nodes.slice(0, 8).join(', ')} and ${w.nodes.length - 8} more`;
+  const soak = w.phase === 'Soaking' && w.soakUntil ? ` until ${w.soakUntil}` : '';
+  return `${name} ${w.phase.toLowerCase()}${soak}: ${nodes}`;
+}
+
+/** The progress callback for follow(); `now` only throttles count lines. */
+export function progressWriter(
+  err: Out,
+  quiet: boolean,
+  now: () => number = Date.now,
+): (s: FollowSnapshot) => void {
   if (quiet) return () => {};
-  const rows = new Map<string, NodeOutcome>();
+  let lastWave: string | undefined;
+  let lastCounts = '';
+  let lastWaiting = '';
+  let countsAt = 0;
+  let waitingAt = 0;
   let drawn = 0;
-  return (e) => {
-    if (e.kind === 'phase') {
-      if (!err.isTTY) err.write(`→ ${e.phase}: ${e.nodes} node(s)\n`);
+  return (s) => {
+    const wave = formatWave(s.set);
+    const counts = formatCounts(s.set);
+    const waiting = s.waitingFor ? `waiting for ${s.waitingFor}` : '';
+    if (err.isTTY) {
+      const lines = [
+        ...(s.nodes && s.nodes.length > 0 && s.nodes.length <= TABLE_MAX ? [formatNodeTable(s.nodes)] : []),
+        counts,
+        ...(wave ? [wave] : []),
+        ...(waiting ? [waiting.slice(0, 200)] : []),
+      ];
+      const frame = lines.join('\n');
+      err.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[J` : ''}${frame}\n`);
+      drawn = frame.split('\n').length;
       return;
     }
-    rows.set(e.outcome.node, e.outcome);
-    if (!err.isTTY) {
-      err.write(`${formatNodeLine(e.outcome)}\n`);
-      return;
+    if (wave !== lastWave && wave) err.write(`→ ${wave}\n`);
+    lastWave = wave;
+    const t = now();
+    if (counts !== lastCounts && (t - countsAt >= 1000 || !s.waitingFor)) {
+      err.write(`  ${counts}\n`);
+      lastCounts = counts;
+      countsAt = t;
     }
-    // Redraw in place: move the cursor up over the previous frame and clear to the end of screen.
-    const sorted = [...rows.values()].sort((a, b) => a.node.localeCompare(b.node));
-    const frame =
-      sorted.length <= 40
-        ? formatTable(sorted)
-        : `${sorted.length} nodes reported; last: ${formatNodeLine(e.outcome)}`;
-    err.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[J` : ''}${frame}\n`);
-    drawn = frame.split('\n').length;
+    if (waiting && waiting !== lastWaiting && t - waitingAt >= 2000) {
+      err.write(`  ${waiting}\n`);
+      lastWaiting = waiting;
+      waitingAt = t;
+    }
   };
 }

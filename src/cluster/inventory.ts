@@ -1,22 +1,13 @@
-// `mirrorctl nodes`: one row per node. mirrorctl's state comes from the agent pods' result lines (the
-// agent has no API token, so it cannot annotate its node): the log line of each agent pod, compared
-// with the revision published in the spec ConfigMap. Requests: nodes list, pods list, ConfigMap get,
-// one log read per agent pod.
-
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+// `mirrorctl nodes`: one row per node — its runtime and version, the target mirrorctl writes there,
+// the distribution — and mirrorctl's state on it from its MirrorNode (written by the node's agent
+// through /status: no pod logs). Requests: one Node list, one MirrorNode list.
+import type { V1Node } from '@kubernetes/client-node';
 import type { Kube } from '../host/kube-port.js';
-import { mapLimit } from '../util/map-limit.js';
-import {
-  type AgentResult,
-  type Control,
-  controlSchema,
-  lastResultLine,
-  SUCCEEDED,
-} from './agent-protocol.js';
-import { AGENT_SELECTOR, SPEC_CONFIGMAP, SPEC_KEYS } from './names.js';
+import { asMirrorNode, MIRRORNODES, type MirrorNodeView } from './client/resources.js';
 import { nodeReady, nodeRoles, nodeRuntime } from './node-runtime.js';
 
-export type MirrorState = 'not installed' | 'in sync' | 'drifted' | 'failed' | 'pending';
+/** What `nodes` shows as STATE when no MirrorSet selects the node. */
+export const NOT_SELECTED = 'not selected';
 
 export interface NodeRow {
   name: string;
@@ -26,67 +17,37 @@ export interface NodeRow {
   runtimeVersion?: string;
   target?: string;
   distribution?: string;
-  state: MirrorState;
-  /** Revision (spec text hash) the node last applied, and the normalized spec hash it reported. */
+  /** The MirrorNode's state (Applied, PendingRestart, Failed …), `Waiting` before the agent's first
+   *  report, or `not selected`. */
+  state: string;
+  mirrorSet?: string;
+  /** Revision in force on the node, and the one the controller wants there. */
   revision?: string;
-  specHash?: string;
+  desired?: string;
   message?: string;
 }
 
-export const selectorString = (sel: Record<string, string>): string =>
-  Object.entries(sel)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+/** In sync: Applied at the desired revision (or not selected at all). */
+export const rowInSync = (r: NodeRow): boolean =>
+  r.state === NOT_SELECTED || (r.state === 'Applied' && r.revision === r.desired);
 
-export function readControl(data: Record<string, string> | undefined): Control | undefined {
-  const text = data?.[SPEC_KEYS.control];
-  if (!text) return undefined;
-  try {
-    const r = controlSchema.safeParse(JSON.parse(text));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The state of one node (pure). */
-export function stateOf(
-  control: Control | undefined,
-  pod: V1Pod | undefined,
-  result: AgentResult | undefined,
-): MirrorState {
-  // No agent pod: the node is outside the DaemonSet's selection (control plane, -l) or not scheduled yet.
-  if (!control || !pod) return 'not installed';
-  if (!result) return 'pending';
-  if (['failed', 'rolled-back', 'invalid'].includes(result.status)) return 'failed';
-  if (result.revision === control.revision && result.mode === control.mode && SUCCEEDED.has(result.status))
-    return control.mode === 'uninstall' ? 'not installed' : 'in sync';
-  if (result.status === 'working') return 'pending';
-  return 'drifted';
-}
-
-export function buildRow(
-  node: V1Node,
-  control: Control | undefined,
-  pod: V1Pod | undefined,
-  result: AgentResult | undefined,
-): NodeRow {
+export function buildRow(node: V1Node, mn: MirrorNodeView | undefined): NodeRow {
   const rt = nodeRuntime(node);
+  const st = mn?.status;
   const row: NodeRow = {
     name: node.metadata?.name ?? '',
     roles: nodeRoles(node),
     ready: nodeReady(node),
     runtime: rt.runtime,
-    state: stateOf(control, pod, result),
+    state: mn ? (st?.state ?? 'Waiting') : NOT_SELECTED,
   };
   if (rt.version) row.runtimeVersion = rt.version;
   if (rt.target) row.target = rt.target;
   if (rt.distribution) row.distribution = rt.distribution;
-  if (result) {
-    row.revision = result.revision;
-    if (result.specHash) row.specHash = result.specHash;
-    row.message = result.message;
-  }
+  if (mn?.spec?.mirrorSet) row.mirrorSet = mn.spec.mirrorSet;
+  if (st?.appliedRevision) row.revision = st.appliedRevision;
+  if (mn?.spec?.revision) row.desired = mn.spec.revision;
+  if (st?.message) row.message = st.message;
   return row;
 }
 
@@ -94,23 +55,12 @@ export async function collectInventory(
   kube: Kube,
   opts: { labelSelector?: string } = {},
 ): Promise<NodeRow[]> {
-  const ns = kube.namespace;
-  const [nodes, pods, cm] = await Promise.all([
+  const [nodes, mns] = await Promise.all([
     kube.listNodes(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
-    kube.listPods(ns, { labelSelector: selectorString(AGENT_SELECTOR) }),
-    kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: SPEC_CONFIGMAP, namespace: ns }),
+    kube.list(MIRRORNODES.apiVersion, MIRRORNODES.kind, '').catch(() => []),
   ]);
-  const control = readControl((cm as { data?: Record<string, string> } | undefined)?.data);
-  const podByNode = new Map(pods.items.map((p) => [p.spec?.nodeName ?? '', p]));
-  const results = new Map<string, AgentResult | undefined>();
-  await mapLimit([...podByNode], 16, async ([node, pod]) => {
-    const log = await kube.readPodLog(ns, pod.metadata?.name ?? '', { tailLines: 50 }).catch(() => '');
-    results.set(node, lastResultLine(log));
-  });
+  const byName = new Map(mns.map((m) => [m.metadata?.name ?? '', asMirrorNode(m)]));
   return nodes.items
-    .map((n) => {
-      const name = n.metadata?.name ?? '';
-      return buildRow(n, control, podByNode.get(name), results.get(name));
-    })
+    .map((n) => buildRow(n, byName.get(n.metadata?.name ?? '')))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,9 +1,10 @@
 // ServiceAccounts and RBAC (pure). Each rule carries its reason; deploy/README.md's RBAC table is
 // generated from the same data (rbacTable), and a test compares the table with the objects.
 // Namespaced grants are Roles in the mirrorctl namespace; only what must span the cluster
-// (Nodes, cluster-scoped MirrorSets/MirrorNodes, pods for drain) is a ClusterRole.
+// (Nodes, cluster-scoped MirrorSets/MirrorNodes, pods for drain) is a ClusterRole. Events about the
+// cluster-scoped objects must live in `default` (EVENTS_NAMESPACE): that grant is a Role there.
 import { GROUP, MIRRORNODE, MIRRORSET } from './api/group.js';
-import { LEASE_NAME, NAMESPACE, SECRETS, SERVICE_ACCOUNTS } from './api/meta.js';
+import { EVENTS_NAMESPACE, LEASE_NAME, NAMESPACE, SERVICE_ACCOUNTS } from './api/meta.js';
 import { componentLabels, type Manifest } from './manifests-common.js';
 
 export interface Grant {
@@ -20,6 +21,8 @@ export interface Identity {
   subjects: string[];
   cluster: Grant[];
   namespaced: Grant[];
+  /** Grants in EVENTS_NAMESPACE (`default`): Events only. */
+  events: Grant[];
 }
 
 const ms = MIRRORSET.plural;
@@ -28,7 +31,7 @@ const EVENTS: Grant = {
   apiGroups: ['events.k8s.io'],
   resources: ['events'],
   verbs: ['create', 'patch'],
-  why: 'Events regarding MirrorSets/MirrorNodes (kept in this namespace; `kubectl describe` finds them)',
+  why: 'Events regarding the cluster-scoped MirrorSets/MirrorNodes, which the API server accepts only in `default` (or kube-system); `kubectl describe` finds them',
 };
 
 export const IDENTITIES: readonly Identity[] = [
@@ -99,8 +102,8 @@ export const IDENTITIES: readonly Identity[] = [
         resourceNames: [LEASE_NAME],
         why: 'hold and renew leadership (that Lease only)',
       },
-      EVENTS,
     ],
+    events: [EVENTS],
   },
   {
     name: 'mirrorctl-agent',
@@ -130,11 +133,10 @@ export const IDENTITIES: readonly Identity[] = [
         apiGroups: [''],
         resources: ['secrets'],
         verbs: ['get'],
-        resourceNames: [SECRETS.tls, SECRETS.auth],
-        why: 'TLS client keys and header values the spec refers to (those two Secrets only)',
+        why: 'the Secrets a MirrorSet names (tls/auth/headersFrom secretRef: TLS files, credentials, header values) — by name, in this namespace only, no list or watch',
       },
-      { ...EVENTS, verbs: ['create'] },
     ],
+    events: [{ ...EVENTS, verbs: ['create'] }],
   },
 ];
 
@@ -187,6 +189,19 @@ export function buildRbac(namespace = NAMESPACE): Manifest[] {
         roleRef: roleRef('Role'),
         subjects,
       },
+      {
+        apiVersion: rbac,
+        kind: 'Role',
+        metadata: { name: `${id.name}-events`, namespace: EVENTS_NAMESPACE, labels },
+        rules: id.events.map(rule),
+      },
+      {
+        apiVersion: rbac,
+        kind: 'RoleBinding',
+        metadata: { name: `${id.name}-events`, namespace: EVENTS_NAMESPACE, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${id.name}-events` },
+        subjects,
+      },
     ];
   });
 }
@@ -197,6 +212,7 @@ export function rbacTable(): string {
     [
       ...id.cluster.map((g) => ['cluster', g] as const),
       ...id.namespaced.map((g) => [NAMESPACE, g] as const),
+      ...id.events.map((g) => [EVENTS_NAMESPACE, g] as const),
     ].map(([scope, g]) => {
       const res = `${g.resources.join(', ')}\` (${g.apiGroups[0] || 'core'}`;
       const names = g.resourceNames ? ` (only ${g.resourceNames.map((n) => `\`${n}\``).join(', ')})` : '';

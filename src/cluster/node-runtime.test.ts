@@ -1,6 +1,5 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { lastResultLine, RESULT_KIND } from './agent-protocol.js';
 import { nodeRoles, nodeRuntime } from './node-runtime.js';
 
 const node = (
@@ -52,27 +51,5 @@ describe('nodeRuntime', () => {
       ),
     ).toBe('control-plane,worker');
     expect(nodeRoles(node('x'))).toBe('<none>');
-  });
-});
-
-describe('lastResultLine', () => {
-  const line = (status: string) =>
-    JSON.stringify({
-      kind: RESULT_KIND,
-      node: 'n',
-      revision: 'r',
-      mode: 'apply',
-      status,
-      action: 'none',
-      exitCode: 0,
-      message: '',
-      ready: true,
-      at: '',
-      diagnostics: [],
-    });
-  it('takes the last valid result line, skipping progress and truncated lines', () => {
-    const log = `starting\n${line('working')}\n${line('applied')}\n{"kind":"${RESULT_KIND}","trunc\n`;
-    expect(lastResultLine(log)?.status).toBe('applied');
-    expect(lastResultLine('no results here\n')).toBeUndefined();
   });
 });

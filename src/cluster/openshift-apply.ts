@@ -1,13 +1,14 @@
 // OpenShift through the API instead of the DaemonSet: the Machine Config Operator owns the node
 // files, so `rollout` hands it ImageDigestMirrorSet / ImageTagMirrorSet (+ CA ConfigMap) and merges
 // the insecure registries / trusted CA into image.config.openshift.io/cluster. Idempotent: objects
-// are upserted, a set this spec no longer needs is deleted, registries already listed are kept.
+// are created or replaced (a field the spec no longer produces goes), a set this spec no longer
+// needs is deleted, registries already listed are kept.
 import type { V1Node } from '@kubernetes/client-node';
 import type { Diagnostic } from '../diagnostics.js';
 import { imageConfigPatch, OPENSHIFT_CONFIG_NS, objectName, specToOpenShift } from '../foreign/openshift.js';
 import { type Kube, KubeError, type ObjectRef } from '../host/kube-port.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
-import { upsert } from './kube-apply.js';
+import { applyObject } from './client/apply-object.js';
 import { nodeRuntime } from './node-runtime.js';
 
 export const IMAGE_CONFIG: ObjectRef = {
@@ -23,7 +24,7 @@ export const isOpenShiftCluster = (nodes: readonly V1Node[]): boolean =>
 export interface OpenShiftApplyStep {
   kind: string;
   name: string;
-  outcome: 'created' | 'updated' | 'deleted' | 'patched' | 'would apply';
+  outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'patched' | 'would apply';
 }
 
 export interface OpenShiftApplyResult {
@@ -95,7 +96,7 @@ export async function applyOpenShift(
       return { steps, diagnostics, exitCode: 0 };
     }
     for (const o of out.objects)
-      steps.push({ kind: o.kind, name: o.metadata.name, outcome: await upsert(kube, o) });
+      steps.push({ kind: o.kind, name: o.metadata.name, outcome: (await applyObject(kube, o)).outcome });
     for (const kind of ['ImageDigestMirrorSet', 'ImageTagMirrorSet'])
       if (
         !out.objects.some((o) => o.kind === kind) &&

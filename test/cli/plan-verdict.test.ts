@@ -1,12 +1,11 @@
 // The verdict plan/apply print rests on what the plan showed (issue 15.7, 15.9): a plan blocked by
 // errors says so with its reasons and never "✓ in sync"; a node for which the spec selects no entry
 // is in sync but told that nothing on it is mirrored — in plan, render and the agent's node result.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
-import { specRevision } from '../../src/cluster/names.js';
 
 const FIXTURES = new URL('../fixtures/hosts/', import.meta.url).pathname;
 const HUB = `apiVersion: mirrorctl/v1
@@ -148,31 +147,6 @@ describe('a spec that selects no entry for the node says nothing is mirrored', (
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`[${target}] spec.registries: nothing on this node is mirrored`);
   });
-
-  test("the agent's node result (what rollout shows per node) carries the warning", async () => {
-    const n = node('docker-cri-dockerd', CONTAINERD_ONLY);
-    mkdirSync(join(n.dir, 'config'));
-    writeFileSync(join(n.dir, 'config', 'mirrors.yaml'), CONTAINERD_ONLY);
-    const control = { revision: specRevision(CONTAINERD_ONLY), mode: 'apply', allow: '*', restart: [] };
-    writeFileSync(join(n.dir, 'config', 'control.json'), JSON.stringify(control));
-    const r = await runCli([
-      'agent',
-      '--once',
-      '--node',
-      'n1',
-      '--spec',
-      join(n.dir, 'config', 'mirrors.yaml'),
-      '--root',
-      n.root,
-      '--result-file',
-      join(n.dir, 'result.json'),
-    ]);
-    const line = r.stdout
-      .split('\n')
-      .filter((l) => l.includes('mirrorctl.agent-result/v1'))
-      .at(-1);
-    const result = JSON.parse(line ?? '{}') as { status: string; message: string };
-    expect(result.status).toBe('unchanged');
-    expect(result.message).toContain('warning: nothing on this node is mirrored');
-  });
+  // The cluster agent reports the same warning as a code on its MirrorNode (status.warnings):
+  // test/cluster/agent/agent-process.test.ts 'carries warning codes'.
 });

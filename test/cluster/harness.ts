@@ -1,48 +1,45 @@
-// Test harness: a fake API server, a simulated cluster and the real client adapter wired together.
-// startHarness: the legacy agent simulation (sim-cluster.ts) for the ConfigMap/DaemonSet rollout;
-// startClusterHarness: the issue-16 simulators (test/cluster/sim/, see test/cluster/README.md).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Test harness: the API server stand-in with simulated Nodes (no controllers, no kubelets) and the
+// real client adapter (startHarness), or a whole simulated cluster with mirrorctl's own Kube client
+// (startClusterHarness; the issue-16 simulators, see test/cluster/README.md).
 import { createKubeClient } from '../../src/cluster/kube-client.js';
 import { realSleep } from '../../src/cluster/retry.js';
 import type { Kube } from '../../src/host/kube-port.js';
 import { loadKubeConfig } from '../../src/host/pooled-kubeconfig.js';
-import { FakeApiServer } from './fake-apiserver.js';
+import type { FakeApiServer } from './fake-apiserver.js';
 import { type ClusterOptions, type SimClusterHandle, startCluster } from './sim/cluster.js';
-import { SimCluster, type SimNode } from './sim-cluster.js';
+import type { SimNodeSpec } from './sim/nodes.js';
 
 export { type ClusterOptions, type SimClusterHandle, startCluster };
 
 export interface Harness {
   server: FakeApiServer;
-  sim: SimCluster;
   kube: Kube;
   kubeconfig: string;
   close(): Promise<void>;
 }
 
-export async function startHarness(nodes: SimNode[]): Promise<Harness> {
-  const server = new FakeApiServer();
-  await server.start();
-  const sim = new SimCluster(server, nodes);
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'mirrorctl-kube-')), 'config');
-  writeFileSync(kubeconfig, server.kubeconfig());
-  // Tiny backoff: the tests assert retries happen, not how long they wait.
-  const kube = createKubeClient(loadKubeConfig({ kubeconfig }), {
+/** Tiny backoff: the tests assert retries happen, not how long they wait. */
+const kubeFor = (kubeconfig: string): Kube =>
+  createKubeClient(loadKubeConfig({ kubeconfig }), {
     retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep },
   });
-  return { server, sim, kube, kubeconfig, close: () => server.stop() };
-}
 
-export const MIXED: SimNode[] = [
-  { name: 'cp-1', runtime: 'containerd://1.7.13', roles: ['control-plane'] },
-  { name: 'ctrd-a', runtime: 'containerd://1.6.20' },
-  { name: 'ctrd-b', runtime: 'containerd://2.1.4', behavior: { action: 'restart' } },
-  { name: 'crio-a', runtime: 'cri-o://1.29.1', behavior: { action: 'reload' } },
-  { name: 'docker-a', runtime: 'docker://24.0.7', behavior: { action: 'reload' } },
-  { name: 'ctrd-c', runtime: 'containerd://1.7.13', behavior: { unchanged: true } },
-];
+export async function startHarness(nodes: SimNodeSpec[]): Promise<Harness> {
+  const cluster = await startCluster({
+    nodes,
+    daemonSets: false,
+    jobs: false,
+    disruption: false,
+    scheduler: false,
+    kubelets: false,
+  });
+  return {
+    server: cluster.server,
+    kube: kubeFor(cluster.kubeconfig),
+    kubeconfig: cluster.kubeconfig,
+    close: () => cluster.close(),
+  };
+}
 
 export const SPEC = `apiVersion: mirrorctl/v1
 kind: MirrorSet
@@ -53,14 +50,10 @@ spec:
       mirrors: [{ url: "https://mirror.example.com" }]
 `;
 
-/** A simulated cluster (test/cluster/sim/cluster.ts) and mirrorctl's own Kube client for it, with the
- *  same tiny retry backoff as startHarness. */
+/** A simulated cluster (test/cluster/sim/cluster.ts) and mirrorctl's own Kube client for it. */
 export async function startClusterHarness(
   o: ClusterOptions = {},
 ): Promise<{ cluster: SimClusterHandle; kube: Kube; close(): Promise<void> }> {
   const cluster = await startCluster(o);
-  const kube = createKubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }), {
-    retry: { retries: 8, baseMs: 1, maxMs: 5, sleep: realSleep },
-  });
-  return { cluster, kube, close: () => cluster.close() };
+  return { cluster, kube: kubeFor(cluster.kubeconfig), close: () => cluster.close() };
 }

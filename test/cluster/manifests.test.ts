@@ -214,20 +214,14 @@ describe('RBAC and namespace', () => {
       }
     ).rules;
 
-  it('the agent may write MirrorNode status only; reads its revisions and two named Secrets', () => {
+  it('the agent may write MirrorNode status only; reads its revisions and Secrets by name in mirrorctl', () => {
     expect(rules('ClusterRole', 'mirrorctl-agent')).toEqual([
       { apiGroups: ['mirrorctl.io'], resources: ['mirrornodes'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['mirrorctl.io'], resources: ['mirrornodes/status'], verbs: ['get', 'update', 'patch'] },
     ]);
     expect(rules('Role', 'mirrorctl-agent')).toEqual([
       { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'watch'] },
-      {
-        apiGroups: [''],
-        resources: ['secrets'],
-        resourceNames: ['mirrorctl-tls', 'mirrorctl-auth'],
-        verbs: ['get'],
-      },
-      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
     ]);
     const text = JSON.stringify(objs.filter((o) => o.metadata?.name === 'mirrorctl-agent'));
     for (const never of ['"nodes"', '"pods"', 'mirrorsets', '"*"']) expect(text).not.toContain(never);
@@ -256,9 +250,33 @@ describe('RBAC and namespace', () => {
       { kind: 'ServiceAccount', name: 'mirrorctl-agent', namespace: 'mirrorctl' },
       { kind: 'ServiceAccount', name: 'mirrorctl-apply', namespace: 'mirrorctl' },
     ]);
-    expect(IDENTITIES.flatMap((i) => [...i.cluster, ...i.namespaced]).every((g) => g.why.length > 10)).toBe(
-      true,
-    );
+    expect(
+      IDENTITIES.flatMap((i) => [...i.cluster, ...i.namespaced, ...i.events]).every((g) => g.why.length > 10),
+    ).toBe(true);
+  });
+
+  it('Events about the cluster-scoped MirrorSets/MirrorNodes: create (controller: and patch) in default only', () => {
+    for (const [id, verbs] of [
+      ['mirrorctl-controller', ['create', 'patch']],
+      ['mirrorctl-agent', ['create']],
+    ] as const) {
+      const role = objs.find(
+        (o) => o.kind === 'Role' && o.metadata?.name === `${id}-events`,
+      ) as KubernetesObject & { rules: unknown[] };
+      expect(role.metadata?.namespace).toBe('default');
+      expect(role.rules).toEqual([{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs }]);
+      const binding = objs.find(
+        (o) => o.kind === 'RoleBinding' && o.metadata?.name === `${id}-events`,
+      ) as KubernetesObject & { roleRef: unknown };
+      expect(binding.metadata?.namespace).toBe('default');
+      expect(binding.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: `${id}-events`,
+      });
+      // No Events grant in mirrorctl: they would be refused there anyway (422).
+      expect(JSON.stringify(rules('Role', id))).not.toContain('events');
+    }
   });
 
   it('namespace: managed-by mirrorctl, enforce privileged, warn/audit restricted', () => {

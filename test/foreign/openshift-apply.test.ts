@@ -85,7 +85,7 @@ test('creates IDMS, ITMS, CA ConfigMap and merges image.config; a second run cha
     additionalTrustedCA: { name: 'mirrorctl-ocp-ca' },
   });
   const again = await applyOpenShift(h.kube, spec(HTTP_ENTRY), { 'ca.pem': CA }, false);
-  expect(again.steps.map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated', 'patched']);
+  expect(again.steps.map((s) => s.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'patched']);
   expect(
     (
       h.server.get('images', undefined, 'cluster')!.spec as {

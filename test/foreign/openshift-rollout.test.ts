@@ -1,5 +1,5 @@
 // `mirrorctl rollout` on an OpenShift cluster (every node RHCOS / CRI-O rhaos): the spec goes to the
-// API as IDMS/ITMS and no DaemonSet is created. Real CLI, real kube adapter, fake API server.
+// API as IDMS/ITMS and no MirrorSet is written (the Machine Config Operator rolls them out). Real CLI, real kube adapter, fake API server.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +13,13 @@ afterEach(async () => {
   h = undefined;
 });
 
-function files(): { spec: string; bundle: string } {
+function files(): { spec: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-ocp-'));
   writeFileSync(join(dir, 'mirrors.yaml'), SPEC);
-  writeFileSync(join(dir, 'agent.mjs'), 'console.log("agent")\n');
-  return { spec: join(dir, 'mirrors.yaml'), bundle: join(dir, 'agent.mjs') };
+  return { spec: join(dir, 'mirrors.yaml') };
 }
 
-test('rollout on OpenShift applies IDMS/ITMS through the API instead of the DaemonSet', async () => {
+test('rollout on OpenShift applies IDMS/ITMS through the API instead of a MirrorSet', async () => {
   h = await startHarness([
     { name: 'master-0', runtime: 'cri-o://1.29.1-5.rhaos4.16.git1234', roles: ['control-plane'] },
     { name: 'worker-0', runtime: 'cri-o://1.29.1-5.rhaos4.16.git1234' },
@@ -32,22 +31,12 @@ test('rollout on OpenShift applies IDMS/ITMS through the API instead of the Daem
     spec: {},
   });
   const f = files();
-  const r = await runCli([
-    'rollout',
-    '-f',
-    f.spec,
-    '--kubeconfig',
-    h.kubeconfig,
-    '--agent-bundle',
-    f.bundle,
-    '-o',
-    'json',
-  ]);
+  const r = await runCli(['rollout', '-f', f.spec, '--kubeconfig', h.kubeconfig, '-o', 'json']);
   expect(r.code, r.stderr + r.stdout).toBe(0);
   expect(h.server.get('imagedigestmirrorsets', undefined, 'mirrorctl-lab')?.spec).toEqual({
     imageDigestMirrors: [{ source: 'docker.io', mirrors: ['mirror.example.com'] }],
   });
   expect(h.server.get('imagetagmirrorsets', undefined, 'mirrorctl-lab')).toBeDefined();
-  expect(h.server.list('daemonsets', 'mirrorctl')).toEqual([]);
+  expect(h.server.accounting.writes.filter((w) => w.resource.startsWith('mirrorsets'))).toEqual([]);
   expect(r.stdout).toContain('created ImageDigestMirrorSet/mirrorctl-lab');
 });

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
-import { specRevision } from '../../src/cluster/names.js';
 
 const FIXTURES = new URL('../fixtures/hosts/', import.meta.url).pathname;
 /** Every secret planted below; none may appear in any output. */
@@ -189,40 +188,7 @@ describe('host secrets stay out of every output', () => {
     expect(written).toContain('PASSWORD-7c1e');
   });
 
-  test("the agent's result line and file: a finding quoting a node URL shows no password", async () => {
-    const n = node('docker-cri-dockerd');
-    put(
-      n.root,
-      '/etc/docker/daemon.json',
-      '{"registry-mirrors": ["https://mu:MIRROR-PASSWORD-1f4d@old.example.com"]}\n',
-    );
-    mkdirSync(join(n.dir, 'config'));
-    writeFileSync(join(n.dir, 'config', 'mirrors.yaml'), spec());
-    const control = { revision: specRevision(spec()), mode: 'apply', allow: '*', restart: [] };
-    writeFileSync(join(n.dir, 'config', 'control.json'), JSON.stringify(control));
-    const resultFile = join(n.dir, 'result.json');
-    const out = recorder();
-    await out.run('agent', [
-      'agent',
-      '--once',
-      '--node',
-      'n1',
-      '--spec',
-      join(n.dir, 'config', 'mirrors.yaml'),
-      '--root',
-      n.root,
-      '--result-file',
-      resultFile,
-      '--reload-command',
-      'true',
-      '--health-timeout',
-      '1',
-    ]);
-    // The replaced-mirrors warning names the old mirror, without its password.
-    expect(out.outputs[0]![1]).toContain('https://mu:<redacted>@old.example.com');
-    out.outputs.push(['agent result file', readFileSync(resultFile, 'utf8')]);
-    out.expectNoSecret();
-  });
+  // The cluster agent's status, Events and log: test/cluster/agent-secrets.test.ts.
 
   test('registries.conf.d: a hand-made file at mirrorctl’s path, taken over', async () => {
     const n = node('ubuntu-crio');

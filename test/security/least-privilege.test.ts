@@ -1,63 +1,18 @@
 // Least privilege, for EVERY combination of options (fast-check), against the grants deploy/README.md
 // documents. Cluster mode (deploy/ and `install`): the agents are unprivileged and mount only their
-// profile's paths, the apply Job is the one privileged pod, RBAC is exactly the README's table. The
-// pre-controller rollout (legacy-manifests.ts, until the CLI is a client of the controller): no
-// token, host network, writable root fs, other hostPath, or RBAC beyond get/patch nodes.
+// profile's paths, the apply Job is the one privileged pod, RBAC is exactly the README's table
+// (cluster-wide, in mirrorctl, and the Events grant in default).
 // (test/cluster/manifests.test.ts checks the cluster-mode objects one by one; this generalises.)
 import { readFileSync } from 'node:fs';
 import type { KubernetesObject, V1DaemonSet, V1Deployment, V1PodSpec } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { buildManifests, type ManifestOptions, redactSecrets } from '../../src/cluster/legacy-manifests.js';
 import { buildInstallManifests } from '../../src/cluster/manifests.js';
 import { buildApplyJob } from '../../src/cluster/manifests-agent.js';
 import { PROFILE_NAMES } from '../../src/cluster/mount-profiles.js';
-import { nodeRequirements, parseSelector } from '../../src/cluster/selector.js';
 
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEsecretkeybytes\n-----END PRIVATE KEY-----\n';
 const DEPLOY = new URL('../../deploy/', import.meta.url).pathname;
-
-const options = fc.record({
-  gateNewNodes: fc.boolean(),
-  tolerations: fc.boolean(),
-  tls: fc.boolean(),
-  controlPlane: fc.boolean(),
-  selector: fc.constantFrom('', 'pool in (a,b)', '!spot', 'pool=a,zone!=b'),
-});
-
-function manifests(o: {
-  gateNewNodes: boolean;
-  tolerations: boolean;
-  tls: boolean;
-  controlPlane: boolean;
-  selector: string;
-}): KubernetesObject[] {
-  const opts: ManifestOptions = {
-    namespace: 'mirrorctl',
-    image: 'mirrorctl-agent:1',
-    specText: 'apiVersion: mirrorctl/v1\nkind: MirrorSet\n',
-    control: { revision: 'abc', mode: 'apply', allow: '*', restart: [] },
-    history: [],
-    bundle: 'console.log("agent")\n',
-    requirements: nodeRequirements(parseSelector(o.selector).requirements, o.controlPlane),
-    gateNewNodes: o.gateNewNodes,
-    ...(o.tolerations ? { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
-    ...(o.tls ? { tls: { configMapData: { 'tls-1.pem': 'CERT' }, secretData: { 'key-1.pem': KEY } } } : {}),
-  };
-  return buildManifests(opts);
-}
-
-/** The pre-controller DaemonSet's host paths as hostPath → [type, writable] (its grants were
- *  documented in deploy/README.md until the kustomize base moved to the controller design). */
-const LEGACY_HOST_PATHS: Record<string, [string, boolean]> = {
-  '/etc': ['Directory', true],
-  '/run': ['Directory', false],
-  '/var/lib/mirrorctl': ['DirectoryOrCreate', true],
-};
-
-const podOf = (objs: readonly KubernetesObject[]): V1PodSpec =>
-  (objs.find((o) => o.kind === 'DaemonSet') as V1DaemonSet).spec!.template.spec!;
 
 /** hostPath → [type, mounted writable anywhere]. */
 function hostPathGrants(pod: V1PodSpec): Record<string, [string, boolean]> {
@@ -70,66 +25,6 @@ function hostPathGrants(pod: V1PodSpec): Record<string, [string, boolean]> {
   }
   return out;
 }
-
-function podProblems(pod: V1PodSpec, gate: boolean): string[] {
-  const out: string[] = [];
-  if (pod.hostNetwork !== false) out.push('hostNetwork is not false');
-  if (pod.hostIPC) out.push('hostIPC');
-  if (pod.automountServiceAccountToken !== gate)
-    out.push(`automountServiceAccountToken=${pod.automountServiceAccountToken}`);
-  if ((pod.serviceAccountName !== undefined) !== gate)
-    out.push(`serviceAccountName=${pod.serviceAccountName}`);
-  for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
-    if (c.securityContext?.readOnlyRootFilesystem !== true) out.push(`${c.name}: root fs writable`);
-    if ((c.ports ?? []).length > 0) out.push(`${c.name}: exposes ports`);
-    if (!c.resources?.limits?.cpu || !c.resources.limits.memory) out.push(`${c.name}: no limits`);
-    if ((c.envFrom ?? []).length > 0) out.push(`${c.name}: envFrom (secrets in env)`);
-    for (const e of c.env ?? [])
-      if (e.valueFrom?.secretKeyRef) out.push(`${c.name}: secret in env ${e.name}`);
-  }
-  const documented = LEGACY_HOST_PATHS;
-  const granted = hostPathGrants(pod);
-  const sorted = (r: Record<string, [string, boolean]>): string => JSON.stringify(Object.entries(r).sort());
-  if (sorted(granted) !== sorted(documented))
-    out.push(`hostPaths ${sorted(granted)} ≠ ${sorted(documented)}`);
-  return out;
-}
-
-function rbacProblems(objs: readonly KubernetesObject[], gate: boolean): string[] {
-  const kinds = objs.map((o) => o.kind);
-  const out: string[] = [];
-  if (kinds.includes('Role') || kinds.includes('RoleBinding')) out.push('namespaced RBAC');
-  const roles = objs.filter((o) => o.kind === 'ClusterRole') as (KubernetesObject & { rules: unknown })[];
-  const bindings = objs.filter((o) => o.kind === 'ClusterRoleBinding');
-  if (!gate && (roles.length > 0 || bindings.length > 0 || kinds.includes('ServiceAccount')))
-    out.push('RBAC without --gate-new-nodes');
-  if (gate) {
-    if (roles.length !== 1 || bindings.length !== 1)
-      out.push(`${roles.length} ClusterRoles, ${bindings.length} bindings`);
-    const rules = JSON.stringify(roles[0]?.rules);
-    if (rules !== JSON.stringify([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }]))
-      out.push(`rules ${rules}`);
-  }
-  return out;
-}
-
-describe('pre-controller rollout: least privilege over every option combination', () => {
-  test('pod, hostPaths, RBAC, no key outside the Secret (500 runs)', () => {
-    fc.assert(
-      fc.property(options, (o) => {
-        const objs = manifests(o);
-        const problems = [...podProblems(podOf(objs), o.gateNewNodes), ...rbacProblems(objs, o.gateNewNodes)];
-        const outsideSecret = JSON.stringify(objs.filter((x) => x.kind !== 'Secret'));
-        if (outsideSecret.includes('secretkeybytes')) problems.push('private key outside the Secret');
-        // What --dry-run / -o json print: Secret values redacted.
-        if (JSON.stringify(redactSecrets(objs)).includes(Buffer.from(KEY).toString('base64')))
-          problems.push('dry-run shows the key');
-        if (problems.length > 0) throw new Error(`${JSON.stringify(o)}: ${problems.join('; ')}`);
-      }),
-      { numRuns: 500 },
-    );
-  });
-});
 
 // ── cluster mode ──────────────────────────────────────────────────────────────────────────────────
 
@@ -150,7 +45,7 @@ function documentedMounts(): Record<string, Record<string, [string, boolean]>> {
 /** deploy/README.md's RBAC table as `subject|scope|group|resource|names|verbs` lines. */
 function documentedRbac(): string[] {
   const rows = README.matchAll(
-    /^\| ((?:`[\w-]+`(?:, )?)+) \| (cluster|mirrorctl) \| `([^`]+)` \(([\w.]+)\)(?: \(only ([^)]+)\))? \| ([\w, ]+) \|/gm,
+    /^\| ((?:`[\w-]+`(?:, )?)+) \| (cluster|mirrorctl|default) \| `([^`]+)` \(([\w.]+)\)(?: \(only ([^)]+)\))? \| ([\w, ]+) \|/gm,
   );
   return [...rows].flatMap((m) =>
     m[1]!

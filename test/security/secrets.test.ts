@@ -1,21 +1,11 @@
 // Secrets: header values and client keys never appear in plans, diffs, JSON output, logs, status,
 // rollback/uninstall results or the agent's result line; the files holding them are written 0600,
 // and so are mirrorctl's own copies (journal, backups) that must hold them.
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
-import { specRevision } from '../../src/cluster/names.js';
 import { DEFAULT_PATHS } from '../../src/formats/node-paths.js';
 import { renderContainerdHosts } from '../../src/render/containerd-hosts.js';
 import { renderContainerdLegacy } from '../../src/render/containerd-legacy.js';
@@ -142,32 +132,7 @@ describe('secrets stay out of every output', () => {
         mode: '600',
       });
   });
-
-  test("the agent's result line and result file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-secrets-agent-'));
-    dirs.push(dir);
-    mkdirSync(join(dir, 'config'));
-    cpSync(join(FIXTURES, 'debian12-containerd16', 'tree'), join(dir, 'root'), { recursive: true });
-    const text = spec(dir).replace(/ {10}tls:\n.*\n.*\n/, '');
-    writeFileSync(join(dir, 'config', 'mirrors.yaml'), text);
-    const control = { revision: specRevision(text), mode: 'apply', allow: '*', restart: [] };
-    writeFileSync(join(dir, 'config', 'control.json'), JSON.stringify(control));
-    const r = await runCli([
-      'agent',
-      '--once',
-      '--node',
-      'n1',
-      '--spec',
-      join(dir, 'config', 'mirrors.yaml'),
-      '--root',
-      join(dir, 'root'),
-      '--result-file',
-      join(dir, 'result.json'),
-    ]);
-    expect(r.stdout).toContain('mirrorctl.agent-result/v1');
-    expectNoSecret('agent stdout/stderr', r.stdout + r.stderr);
-    expectNoSecret('agent result file', readFileSync(join(dir, 'result.json'), 'utf8'));
-  });
+  // The cluster agent's status, Events and log: test/cluster/agent-secrets.test.ts.
 });
 
 describe('every renderer marks key and header files secret and 0600', () => {

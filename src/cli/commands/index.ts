@@ -8,6 +8,7 @@ import { convertCommand } from './convert.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
+import { installCommand } from './install.js';
 import { nodesCommand } from './nodes.js';
 import { planCommand } from './plan.js';
 import { preflightCommand } from './preflight.js';
@@ -32,6 +33,7 @@ export const commands: CommandDef[] = [
   importCommand,
   preflightCommand,
   nodesCommand,
+  installCommand,
   rolloutCommand,
   agentCommand,
   controllerCommand,

@@ -19,7 +19,7 @@ import {
   runtimeFlag,
   STATE_DIR_OPTION,
 } from '../node-options.js';
-import { step, writeDiagnostics } from '../output.js';
+import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { txOptions } from '../runtime-wiring.js';
 
 export { NODE_OPTIONS, ROOT_OPTION, rootOf, STATE_DIR_OPTION };
@@ -27,7 +27,7 @@ export { NODE_OPTIONS, ROOT_OPTION, rootOf, STATE_DIR_OPTION };
 export const OUTPUT_OPTION: OptionDef = {
   flags: '-o, --output <format>',
   description: 'output format',
-  choices: ['text', 'json'],
+  choices: ['text', 'json', 'yaml'],
   default: 'text',
 };
 
@@ -39,26 +39,31 @@ export const CONTROL_OPTIONS: OptionDef[] = [
 
 /**
  * `--cluster` and the flags the cluster path reads (kept here rather than imported from the cluster
- * command modules, so this table loads without them; names match rolloutOptions/kubeFromOptions).
+ * command modules, so this table loads without them; names match kube-options.ts/cluster-follow.ts).
  */
 export const CLUSTER_OPTIONS: OptionDef[] = [
-  { flags: '--cluster', description: 'act on every selected node through the agent DaemonSet' },
+  { flags: '--cluster', description: "act on the cluster's MirrorSet through the controller" },
   { flags: '--kubeconfig <file>', description: 'kubeconfig file (with --cluster)' },
   { flags: '--context <name>', description: 'kubeconfig context (with --cluster)' },
-  { flags: '-n, --namespace <ns>', description: "namespace of mirrorctl's objects (with --cluster)" },
+  { flags: '--name <mirrorset>', description: 'the MirrorSet (with --cluster; default: the only one)' },
+  { flags: '--timeout <duration>', description: 'how long to follow (with --cluster)', default: '10m' },
+  { flags: '--no-wait', description: 'return once the change is written (with --cluster)' },
+];
+
+/** rollback --cluster only. */
+export const CLUSTER_ROLLBACK_OPTIONS: OptionDef[] = [
   {
-    flags: '-l, --selector <selector>',
-    description: 'only nodes matching this label selector (with --cluster)',
+    flags: '--to <revision>',
+    description: 'the revision to go back to (with --cluster; default: the previous)',
   },
+];
+
+/** uninstall --cluster only. */
+export const CLUSTER_UNINSTALL_OPTIONS: OptionDef[] = [
   {
-    flags: '--max-unavailable <n|p%>',
-    description: 'nodes restarting at once (with --cluster)',
-    default: '1',
+    flags: '--all',
+    description: 'with --cluster: then remove the install (controller, agents, RBAC, CRDs) too',
   },
-  { flags: '--timeout <duration>', description: 'per phase (with --cluster)', default: '10m' },
-  { flags: '--include-control-plane', description: 'also act on control-plane nodes (with --cluster)' },
-  { flags: '--agent-image <image>', description: 'agent image (with --cluster)', hidden: true },
-  { flags: '--agent-bundle <file>', description: 'agent bundle (with --cluster)', hidden: true },
 ];
 
 export function stepLogger(ctx: CliContext): Logger {
@@ -117,7 +122,8 @@ const VERB: Record<TxResult['kind'], string> = {
 /** One line (text) or one JSON document (-o json) on stdout; diagnostics on stderr. */
 export function writeTxResult(ctx: CliContext, o: OptionValues, r: TxResult): number {
   writeDiagnostics(ctx, r.diagnostics);
-  if (optString(o, 'output') === 'json') ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  const output = optString(o, 'output');
+  if (output === 'json' || output === 'yaml') writeDoc(ctx, output, r);
   else {
     const action = r.action ? `; ${r.action.kind} ${r.action.service}` : '';
     const recovered = r.recovered
@@ -141,27 +147,29 @@ type ClusterVerb = 'clusterStatus' | 'clusterRollback' | 'clusterUninstall';
 /** Delegates to src/cli/cluster-commands.ts, loaded only now. */
 export async function runClusterVerb(ctx: CliContext, o: OptionValues, verb: ClusterVerb): Promise<number> {
   let cluster: typeof import('../cluster-commands.js');
+  let follow: typeof import('../cluster-follow.js');
   let kubeOpts: typeof import('./kube-options.js');
   try {
-    cluster = await import('../cluster-commands.js');
-    kubeOpts = await import('./kube-options.js');
+    [cluster, follow, kubeOpts] = await Promise.all([
+      import('../cluster-commands.js'),
+      import('../cluster-follow.js'),
+      import('./kube-options.js'),
+    ]);
   } catch (e) {
     throw new CliError(
       `--cluster is unavailable in this build: ${e instanceof Error ? e.message : String(e)}`,
       ExitCode.INTERNAL,
     );
   }
-  const kube = await kubeOpts.kubeFromOptions(ctx, o);
-  const output = (optString(o, 'output') ?? 'text') as 'text' | 'json';
-  if (verb === 'clusterStatus') {
-    const selector = optString(o, 'selector');
-    return cluster.clusterStatus(ctx, { kube, output, ...(selector ? { labelSelector: selector } : {}) });
-  }
-  const rollout = await import('./rollout.js');
-  const parsed = await rollout.rolloutOptions(o);
-  if (Array.isArray(parsed)) {
-    writeDiagnostics(ctx, parsed);
+  const f = follow.followFlags(o);
+  if (Array.isArray(f)) {
+    writeDiagnostics(ctx, f);
     return ExitCode.INVALID_INPUT;
   }
-  return cluster[verb](ctx, { kube, output, ...parsed });
+  const kube = await kubeOpts.kubeFromOptions(ctx, o);
+  if (verb === 'clusterStatus') {
+    const name = optString(o, 'name');
+    return cluster.clusterStatus(ctx, { kube, output: f.output, ...(name ? { name } : {}) });
+  }
+  return cluster[verb](ctx, kube, o, f);
 }

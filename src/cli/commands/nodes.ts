@@ -1,18 +1,20 @@
 // `mirrorctl nodes`: the cluster inventory — runtime and version per node, the target mirrorctl
-// will write, the distribution, and mirrorctl's state with the applied revision.
-import type { OutputFormat } from '../cluster-commands.js';
+// writes there, the distribution, and mirrorctl's state on it from the node's MirrorNode.
+
 import { type CommandDef, optString } from '../command.js';
-import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
+import type { OutputFormat } from '../output.js';
+import { CLIENT_KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
 
 export const nodesCommand: CommandDef = {
   name: 'nodes',
   summary: "list the cluster's nodes with their runtime, target and mirrorctl state",
-  description: `State: "not installed" (no agent on the node), "in sync" (applied the published spec),
-"drifted" (on an older spec or waiting for a restart wave), "failed", or "pending" (agent working).
-Read from the agent pods' result lines, compared with the spec published in the mirrorctl-spec ConfigMap.
-Exit codes: 0 every node with an agent is in sync, 1 otherwise.`,
+  description: `STATE is the node's MirrorNode state as its agent reports it (Applied, PendingRestart, PendingReload,
+Applying, Drifted, Failed, RolledBack, Uninstalled, Unsupported; Waiting before the first report), or
+"not selected" when no MirrorSet selects the node. REVISION is the revision in force; -o wide adds
+the desired one, the MirrorSet and the agent's message. Exit codes: 0 every selected node applied
+its desired revision, 1 otherwise.`,
   options: [
-    ...KUBE_OPTIONS,
+    ...CLIENT_KUBE_OPTIONS,
     {
       flags: '-o, --output <format>',
       description: 'output format',
@@ -24,8 +26,8 @@ Exit codes: 0 every node with an agent is in sync, 1 otherwise.`,
   examples: ['mirrorctl nodes', 'mirrorctl nodes -o wide -l node-role.kubernetes.io/worker'],
   async run(ctx, _args, opts) {
     const selector = optString(opts, 'selector');
-    const { clusterStatus } = await import('../cluster-commands.js');
-    return clusterStatus(ctx, {
+    const { nodeInventory } = await import('../cluster-commands.js');
+    return nodeInventory(ctx, {
       kube: await kubeFromOptions(ctx, opts),
       output: (optString(opts, 'output') ?? 'text') as OutputFormat,
       ...(selector ? { labelSelector: selector } : {}),

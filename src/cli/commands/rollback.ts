@@ -1,9 +1,11 @@
 // `mirrorctl rollback`: undo the last apply on this node exactly, from its backups (journaled,
-// with the runtime action that apply needed); --cluster rolls the previous spec out everywhere.
+// with the runtime action that apply needed); --cluster sets the MirrorSet back to an earlier
+// revision (a ControllerRevision), which the controller rolls out like any spec.
 import { rollbackLast } from '../../transaction/rollback.js';
 import type { CommandDef } from '../command.js';
 import {
   CLUSTER_OPTIONS,
+  CLUSTER_ROLLBACK_OPTIONS,
   CONTROL_OPTIONS,
   NODE_OPTIONS,
   nodeTxSetup,
@@ -16,14 +18,29 @@ import {
 
 export const rollbackCommand: CommandDef = {
   name: 'rollback',
-  summary: 'undo the last apply on this node (or, with --cluster, roll back to the previous spec)',
+  summary: 'undo the last apply on this node (or, with --cluster, roll the MirrorSet back a revision)',
   description: `Restores every file the last apply changed to its exact previous bytes and mode, deletes
 files it created, and repeats the runtime action (restart/reload) that apply performed. Refuses when a
 file changed since that apply, unless --force. Run it again to undo the apply before.
 It takes the node flags plan/apply take; --runtime, when not auto, must name the target of the
-apply in effect. Exit codes: 0 rolled back or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
-  options: [...NODE_OPTIONS, OUTPUT_OPTION, ...CONTROL_OPTIONS, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
-  examples: ['mirrorctl rollback', 'mirrorctl rollback --root /host -o json', 'mirrorctl rollback --cluster'],
+apply in effect. Exit codes: 0 rolled back or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.
+With --cluster: the MirrorSet's spec becomes the previous revision's again (or --to REVISION's, one of
+the last five the controller keeps as ControllerRevisions), and the rollout is followed like
+\`rollout\`: 0 Ready, 3 Paused, Degraded or the timeout.`,
+  options: [
+    ...NODE_OPTIONS,
+    OUTPUT_OPTION,
+    ...CONTROL_OPTIONS,
+    STATE_DIR_OPTION,
+    ...CLUSTER_OPTIONS,
+    ...CLUSTER_ROLLBACK_OPTIONS,
+  ],
+  examples: [
+    'mirrorctl rollback',
+    'mirrorctl rollback --root /host -o json',
+    'mirrorctl rollback --cluster',
+    'mirrorctl rollback --cluster --to 0123456789ab',
+  ],
   async run(ctx, _args, o) {
     if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterRollback');
     const { host, opts } = nodeTxSetup(ctx, o);

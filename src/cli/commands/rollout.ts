@@ -1,220 +1,253 @@
-// `mirrorctl rollout -f SPEC`: publish the spec to the cluster and drive the agent DaemonSet through
-// canary, no-restart and restart waves (src/cluster/rollout.ts). --dry-run prints the manifests and
-// the wave plan and writes nothing.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { V1Toleration } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
-import { DEFAULT_AGENT_IMAGE } from '../../cluster/names.js';
-import type { RolloutOptions, RolloutReport } from '../../cluster/rollout.js';
-import { shipTlsAssets, type TlsShipment } from '../../cluster/tls-assets.js';
-import { type Diagnostic, formatDiagnostics, hasErrors } from '../../diagnostics.js';
+// `mirrorctl rollout -f mirrors.yaml`: publish the spec as the MirrorSet the controller rolls out
+// (src/cluster/client/), then follow its status until Ready (exit 0), Paused or Degraded (3, with
+// the reason and the nodes), or the timeout (3, with the state reached). What may not be stored in
+// the API (TLS files, header values, auth files) goes into Secrets first; --dry-run prints every
+// object with the Secret values redacted and touches nothing. --resume continues a paused rollout.
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { ExitCode } from '../../exit-codes.js';
+import type { Kube } from '../../host/kube-port.js';
 import { tryReadLocalText } from '../../host/local-files.js';
-import { loadSpec } from '../../spec/load.js';
-import { parseDuration } from '../../util/duration.js';
-import type { OutputFormat } from '../cluster-commands.js';
+import { loadSpec, type SecretLoadOptions } from '../../spec/load.js';
+import type { MirrorSet, SpecAssets } from '../../spec/types.js';
 import {
-  type CommandDef,
-  type OptionDef,
-  type OptionValues,
-  optBool,
-  optList,
-  optString,
-} from '../command.js';
+  FOLLOW_OPTIONS,
+  type FollowFlags,
+  fail,
+  failDiagnostics,
+  followFlags,
+  followWithProgress,
+  OUTPUT_OPTION,
+  writeResult,
+} from '../cluster-follow.js';
+import { type CommandDef, type OptionDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
+import { writeDiagnostics, writeDoc } from '../output.js';
+import { CLIENT_KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
 
-/** The Kubernetes client is heavy (≈800 modules): load it only when a cluster command runs, so
- *  node-level commands start fast. */
-const clusterModules = async () => ({
-  ...(await import('../cluster-commands.js')),
-  ...(await import('../../cluster/rollout.js')),
-  ...(await import('../rollout-progress.js')),
+/** Flags of the previous, CLI-driven rollout: each now lives in the MirrorSet. */
+const MOVED: Record<string, string> = {
+  maxUnavailable: 'spec.rollout.maxUnavailable',
+  canary: 'spec.rollout.canary (a count)',
+  selector: 'spec.nodeSelector (matchLabels / matchExpressions)',
+  includeControlPlane: 'spec.rollout.includeControlPlane',
+  gateNewNodes: 'nothing: a joining node gets the current revision from its agent',
+  toleration: 'nothing: the agent DaemonSets tolerate every taint',
+  agentImage: '`mirrorctl install --image`',
+  agentBundle: 'nothing: the agent runs from the mirrorctl image',
+};
+const MOVED_OPTIONS: OptionDef[] = [
+  '--max-unavailable <n>',
+  '--canary <n>',
+  '-l, --selector <selector>',
+  '--include-control-plane',
+  '--gate-new-nodes',
+  '--toleration <spec>',
+  '--agent-image <image>',
+  '--agent-bundle <file>',
+].map((flags) => ({ flags, description: 'moved into the MirrorSet', hidden: true }));
+
+function movedFlags(o: OptionValues): Diagnostic[] {
+  return Object.entries(MOVED)
+    .filter(([k]) => o[k] !== undefined && o[k] !== false)
+    .map(([k, to]) => ({
+      severity: 'error' as const,
+      code: 'cli.flag.moved',
+      field: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      message: 'the controller now runs the rollout: this setting is part of the MirrorSet',
+      hint: `set ${to}`,
+    }));
+}
+
+interface Loaded {
+  spec: MirrorSet;
+  assets: SpecAssets;
+  doc: Record<string, unknown>;
+  path: string;
+}
+
+/** The spec file, validated as `apply -f` validates it; Secrets it names are read from the API. */
+async function loadFile(
+  ctx: CliContext,
+  file: string,
+  opts: SecretLoadOptions,
+): Promise<Loaded | Diagnostic[]> {
+  const path = resolve(ctx.cwd, file);
+  const loaded = await loadSpec(path, async (p) => (await tryReadLocalText(p)) ?? null, opts);
+  writeDiagnostics(
+    ctx,
+    loaded.diagnostics.filter((d) => d.severity !== 'error'),
+  );
+  const text = await tryReadLocalText(path);
+  if (!loaded.spec || text === undefined || hasErrors(loaded.diagnostics)) return loaded.diagnostics;
+  return { spec: loaded.spec, assets: loaded.assets, doc: parseYaml(text) as Record<string, unknown>, path };
+}
+
+const apiSecrets = (kube: Kube): SecretLoadOptions => ({
+  resolveSecret: async (ref) => {
+    const s = (await kube.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: ref.name,
+      namespace: ref.namespace,
+    })) as { data?: Record<string, string> } | undefined;
+    if (!s) return undefined;
+    return Object.fromEntries(
+      Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
+  },
 });
 
-const BUNDLE_RELATIVE = join('dist', 'agent', 'mirrorctl-agent.mjs');
-
-/** The agent bundle shipped in the package: walk up from this file to the package root. */
-export async function findAgentBundle(explicit: string | undefined): Promise<string | Diagnostic> {
-  const candidates = explicit
-    ? [explicit]
-    : [1, 2, 3, 4].map((up) =>
-        join(dirname(fileURLToPath(import.meta.url)), ...Array(up).fill('..'), BUNDLE_RELATIVE),
-      );
-  for (const c of candidates) {
-    const text = await tryReadLocalText(c);
-    if (text !== undefined) return text;
+async function dryRun(ctx: CliContext, file: string, f: FollowFlags): Promise<number> {
+  const l = await loadFile(ctx, file, { unresolvedSecrets: 'warning' });
+  if (Array.isArray(l)) return failDiagnostics(ctx, l);
+  const { storedSpec } = await import('../../cluster/client/stored-spec.js');
+  const { dryRunObjects } = await import('../../cluster/client/publish.js');
+  const stored = storedSpec(l.doc, l.spec, l.assets, l.path);
+  if (hasErrors(stored.diagnostics)) return failDiagnostics(ctx, stored.diagnostics);
+  const objects = dryRunObjects(l.spec.name, stored);
+  if (f.output === 'json') writeDoc(ctx, 'json', { apiVersion: 'v1', kind: 'List', items: objects });
+  else {
+    const { stringify } = await import('yaml');
+    ctx.stdout.write(objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n'));
   }
-  return {
-    severity: 'error',
-    code: 'cluster.agent-bundle.missing',
-    field: '--agent-bundle',
-    file: candidates[0],
-    message: 'the agent bundle was not found',
-    hint: 'run `npm run build:agent` (or pass --agent-bundle FILE)',
-  };
+  return ExitCode.OK;
 }
 
-/** `key[=value]:Effect`, `key:Effect`, or `all` (tolerate every taint). */
-export function parseToleration(text: string): V1Toleration | Diagnostic {
-  if (text === 'all') return { operator: 'Exists' };
-  const m = /^([\w./-]+)(?:=([\w.-]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(text);
-  if (!m)
-    return {
-      severity: 'error',
-      code: 'cluster.toleration',
-      field: '--toleration',
-      message: `cannot parse toleration "${text}"`,
-      hint: 'use key=value:NoSchedule, key:NoExecute or all',
-    };
-  return m[2] !== undefined
-    ? { key: m[1], operator: 'Equal', value: m[2], effect: m[3] }
-    : { key: m[1], operator: 'Exists', effect: m[3] };
+async function resumeOnly(ctx: CliContext, kube: Kube, name: string, f: FollowFlags): Promise<number> {
+  const { updateExisting } = await import('../../cluster/client/apply-object.js');
+  const { mirrorSetRef } = await import('../../cluster/client/resources.js');
+  const { ANNOTATIONS } = await import('../../cluster/api/meta.js');
+  const token = new Date().toISOString();
+  const made = await updateExisting(kube, mirrorSetRef(name), (live) => ({
+    ...live,
+    metadata: {
+      ...live.metadata,
+      annotations: { ...(live.metadata?.annotations ?? {}), [ANNOTATIONS.resume]: token },
+    },
+  }));
+  if (!made) return fail(ctx, `MirrorSet ${name} does not exist`);
+  ctx.stderr.write(`✓ MirrorSet ${name}: resume requested (mirrorctl.io/resume=${token})\n`);
+  return finish(ctx, kube, name, { mode: 'apply', resumeToken: token }, f, 'unchanged');
 }
 
-export const ROLLOUT_OPTIONS: OptionDef[] = [
-  ...KUBE_OPTIONS,
-  { flags: '--dry-run', description: 'print the manifests and the wave plan, change nothing' },
-  { flags: '--max-unavailable <n|p%>', description: 'nodes restarting their runtime at once', default: '1' },
-  {
-    flags: '--canary <node|n>',
-    description: 'a node name (comma-separated list) or a count of nodes to do first',
-  },
-  { flags: '-l, --selector <selector>', description: 'only nodes matching this label selector' },
-  { flags: '--include-control-plane', description: 'also configure control-plane nodes' },
-  {
-    flags: '--agent-image <image>',
-    description: 'any image with Node.js ≥ 20',
-    default: DEFAULT_AGENT_IMAGE,
-  },
-  { flags: '--timeout <duration>', description: 'per phase (canary, no-restart, each wave)', default: '10m' },
-  {
-    flags: '--gate-new-nodes',
-    description: 'agents remove the mirrorctl/not-ready startup taint after success (adds RBAC)',
-  },
-  {
-    flags: '--toleration <spec>',
-    description: 'tolerations of the agent (default: all taints)',
-    repeatable: true,
-  },
-  {
-    flags: '--agent-bundle <file>',
-    description: 'agent bundle to ship instead of the packaged one',
-    hidden: true,
-  },
-  {
-    flags: '-o, --output <format>',
-    description: 'output format',
-    choices: ['text', 'json', 'yaml'],
-    default: 'text',
-  },
-];
-
-/** Options shared by rollout, rollback --cluster and uninstall --cluster; a Diagnostic list on error. */
-export async function rolloutOptions(
-  o: OptionValues,
-): Promise<Omit<RolloutOptions, 'specText' | 'mode'> | Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  const timeout = parseDuration(optString(o, 'timeout') ?? '10m', '--timeout');
-  diagnostics.push(...timeout.diagnostics);
-  const tolerations: V1Toleration[] = [];
-  for (const t of optList(o, 'toleration')) {
-    const r = parseToleration(t);
-    if ('code' in r) diagnostics.push(r);
-    else tolerations.push(r);
+async function finish(
+  ctx: CliContext,
+  kube: Kube,
+  name: string,
+  expect: { mode: 'apply'; generation?: number; resumeToken?: string },
+  f: FollowFlags,
+  outcome: string,
+): Promise<number> {
+  if (!f.wait) {
+    writeResult(
+      ctx,
+      f,
+      { kind: 'RolloutResult', mirrorSet: name, outcome, followed: false },
+      `MirrorSet ${name} ${outcome}`,
+    );
+    return ExitCode.OK;
   }
-  const bundle = await findAgentBundle(optString(o, 'agentBundle'));
-  if (typeof bundle !== 'string') diagnostics.push(bundle);
-  if (diagnostics.length > 0 || typeof bundle !== 'string') return diagnostics;
-  const selector = optString(o, 'selector');
-  const canary = optString(o, 'canary');
-  return {
-    bundle,
-    image: optString(o, 'agentImage') ?? DEFAULT_AGENT_IMAGE,
-    includeControlPlane: optBool(o, 'includeControlPlane'),
-    maxUnavailable: optString(o, 'maxUnavailable') ?? '1',
-    timeoutMs: timeout.ms,
-    gateNewNodes: optBool(o, 'gateNewNodes'),
-    dryRun: optBool(o, 'dryRun'),
-    ...(selector ? { selector } : {}),
-    ...(canary ? { canary } : {}),
-    ...(tolerations.length > 0 ? { tolerations } : {}),
-  };
-}
-
-/** Loads the spec like `apply` does (TLS files read and checked beside it) and prepares what the
- *  agents need: the spec with its TLS paths rewritten to the pod's mounts, and the files to ship. */
-async function clusterSpec(
-  path: string,
-): Promise<{ tls?: TlsShipment; openshift?: RolloutOptions['openshift']; diagnostics: Diagnostic[] }> {
-  const loaded = await loadSpec(path, async (p) => (await tryReadLocalText(p)) ?? null);
-  const specText = await tryReadLocalText(path);
-  if (!loaded.spec || specText === undefined) return { diagnostics: loaded.diagnostics };
-  return {
-    tls: shipTlsAssets(specText, loaded.assets),
-    openshift: { set: loaded.spec, assets: loaded.assets },
-    diagnostics: loaded.diagnostics,
-  };
-}
-
-async function writeDryRun(ctx: CliContext, output: OutputFormat, r: RolloutReport): Promise<void> {
-  if (output !== 'text') {
-    (await clusterModules()).writeReport(ctx, output, r);
-    return;
-  }
-  ctx.stdout.write(
-    (r.manifests ?? []).map((m) => stringify(m, { aliasDuplicateObjects: false })).join('---\n'),
+  const r = await followWithProgress(ctx, kube, name, expect, f);
+  const revision = r.set?.status?.revision;
+  writeResult(
+    ctx,
+    f,
+    {
+      kind: 'RolloutResult',
+      mirrorSet: name,
+      outcome,
+      revision,
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      message: r.message,
+      status: r.set?.status,
+    },
+    `MirrorSet ${name}${revision ? ` revision ${revision}` : ''}: ${r.message}`,
   );
-  const plan = [
-    `# revision ${r.revision}; canary: ${r.canary.join(', ') || 'none'}; then every node whose plan needs no restart`,
-    `# restart waves of at most ${r.maxUnavailable} (only nodes whose plan needs a restart will be in them):`,
-    ...r.waves.map((w, i) => `#   wave ${i + 1}: ${w.join(', ')}`),
-  ];
-  ctx.stdout.write(`${plan.join('\n')}\n`);
+  return r.exitCode;
+}
+
+async function run(ctx: CliContext, o: OptionValues): Promise<number> {
+  const moved = movedFlags(o);
+  const f = followFlags(o);
+  if (moved.length > 0 || Array.isArray(f))
+    return failDiagnostics(ctx, [...moved, ...(Array.isArray(f) ? f : [])]);
+  const file = optString(o, 'file');
+  const name = optString(o, 'name');
+  if (!file && !(optBool(o, 'resume') && name))
+    return fail(
+      ctx,
+      '-f, --file <spec> is required (or --resume --name <MirrorSet> to resume without a change)',
+    );
+  if (file && optBool(o, 'dryRun')) return dryRun(ctx, file, f);
+  const kube = await kubeFromOptions(ctx, o);
+  if (!file && name) return resumeOnly(ctx, kube, name, f);
+  const l = await loadFile(ctx, file as string, apiSecrets(kube));
+  if (Array.isArray(l)) return failDiagnostics(ctx, l);
+  const [{ isOpenShiftCluster }, { installed, publish }, { storedSpec }] = await Promise.all([
+    import('../../cluster/openshift-apply.js'),
+    import('../../cluster/client/publish.js'),
+    import('../../cluster/client/stored-spec.js'),
+  ]);
+  if (isOpenShiftCluster((await kube.listNodes()).items)) {
+    const { openShiftRollout } = await import('./rollout-openshift.js');
+    return openShiftRollout(ctx, kube, l.spec, l.assets, f);
+  }
+  if (!(await installed(kube)))
+    return fail(
+      ctx,
+      'mirrorctl is not installed in this cluster (no MirrorSet CRD): run `mirrorctl install` (or kubectl apply -k deploy/)',
+    );
+  const stored = storedSpec(l.doc, l.spec, l.assets, l.path);
+  if (hasErrors(stored.diagnostics)) return failDiagnostics(ctx, stored.diagnostics);
+  const setName = l.spec.name;
+  const token = optBool(o, 'resume') ? new Date().toISOString() : undefined;
+  const p = await publish(kube, setName, stored, token);
+  if (!ctx.quiet) {
+    for (const s of p.secretsCreated) ctx.stderr.write(`✓ Secret mirrorctl/${s} created\n`);
+    ctx.stderr.write(
+      `✓ MirrorSet ${setName} ${p.outcome} (generation ${p.generation})${token ? `; resume requested (${token})` : ''}\n`,
+    );
+    for (const s of p.secretsDeleted)
+      ctx.stderr.write(`✓ Secret mirrorctl/${s} deleted (no revision names it)\n`);
+  }
+  return finish(
+    ctx,
+    kube,
+    setName,
+    { mode: 'apply', generation: p.generation, ...(token ? { resumeToken: token } : {}) },
+    f,
+    p.outcome,
+  );
 }
 
 export const rolloutCommand: CommandDef = {
   name: 'rollout',
-  summary: 'configure every selected node of the cluster through the mirrorctl agent DaemonSet',
-  description: `Creates or updates the namespace, the spec and agent-bundle ConfigMaps and the agent DaemonSet.
-Canary nodes go first; then every node whose plan needs no runtime restart applies at once; nodes that
-need a restart go in waves of at most --max-unavailable. A failed canary or wave stops the rollout.
-Exit codes: 0 every node applied or unchanged, 2 invalid input, 3 a node failed (rollout stopped).`,
-  options: [{ flags: '-f, --file <spec>', description: 'mirror spec (mirrors.yaml)' }, ...ROLLOUT_OPTIONS],
+  summary: "apply a MirrorSet to the cluster and follow the controller's rollout",
+  description: `Writes the spec as the cluster's MirrorSet (create, or replace: a field removed from the file is
+removed from the object) and follows its status. The controller rolls it out: hot changes everywhere
+at once, restarts in waves (spec.rollout: canary, maxUnavailable, soakSeconds), pausing on a failure.
+TLS files, header values and auth files are stored in Secrets in the mirrorctl namespace and named
+by reference; the MirrorSet never holds them. An identical spec writes nothing and returns at once.
+--resume continues a paused rollout (annotation mirrorctl.io/resume); with --name and no -f it only
+resumes. Exit codes: 0 Ready, 2 invalid input (or InvalidSpec), 3 Paused, Degraded, or the timeout
+(the state reached is printed).`,
+  options: [
+    { flags: '-f, --file <spec>', description: 'mirror spec (mirrors.yaml)' },
+    { flags: '--name <mirrorset>', description: 'with --resume and no -f: the MirrorSet to resume' },
+    ...CLIENT_KUBE_OPTIONS,
+    { flags: '--dry-run', description: 'print the MirrorSet and Secrets (values redacted), change nothing' },
+    { flags: '--resume', description: 'resume a paused rollout (failed nodes get a new attempt)' },
+    ...FOLLOW_OPTIONS,
+    OUTPUT_OPTION,
+    ...MOVED_OPTIONS,
+  ],
   examples: [
     'mirrorctl rollout -f mirrors.yaml --dry-run',
-    'mirrorctl rollout -f mirrors.yaml --canary 1 --max-unavailable 10%',
+    'mirrorctl rollout -f mirrors.yaml',
+    'mirrorctl rollout -f mirrors.yaml --resume',
   ],
-  async run(ctx, _args, opts) {
-    const file = optString(opts, 'file');
-    if (!file) {
-      ctx.stderr.write('✖ -f, --file <spec> is required\n');
-      return ExitCode.INVALID_INPUT;
-    }
-    const path = resolve(ctx.cwd, file);
-    const spec = await clusterSpec(path);
-    const common = await rolloutOptions(opts);
-    const problems = [...spec.diagnostics, ...(Array.isArray(common) ? common : [])];
-    if (!spec.tls || hasErrors(problems) || Array.isArray(common)) {
-      if (problems.length > 0) ctx.stderr.write(`${formatDiagnostics(problems)}\n`);
-      return ExitCode.INVALID_INPUT;
-    }
-    const output = (optString(opts, 'output') ?? 'text') as OutputFormat;
-    const { runRollout, progressWriter, writeReport } = await clusterModules();
-    const r = await runRollout(
-      await kubeFromOptions(ctx, opts),
-      {
-        ...common,
-        specText: spec.tls.specText,
-        mode: 'apply',
-        tls: { configMapData: spec.tls.configMapData, secretData: spec.tls.secretData },
-        ...(spec.openshift ? { openshift: spec.openshift } : {}),
-      },
-      progressWriter(ctx.stderr, ctx.quiet),
-    );
-    if (r.dryRun && r.exitCode === 0) await writeDryRun(ctx, output, r);
-    else writeReport(ctx, output, r);
-    return r.exitCode;
-  },
+  run: (ctx, _args, opts) => run(ctx, opts),
 };

@@ -1,5 +1,6 @@
 // `mirrorctl status`: this node's mirrorctl state — the last apply (spec name, hash, target), and
-// for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every node.
+// for every file mirrorctl wrote whether it still holds those bytes; --cluster shows every MirrorSet
+// and node from the API objects the controller and agents keep.
 
 import { ExitCode } from '../../exit-codes.js';
 import { nodeFs } from '../../host/node-fs.js';
@@ -7,7 +8,7 @@ import { describePending } from '../../transaction/pending-action.js';
 import { isInSync, type NodeStatus, nodeStatus } from '../../transaction/status.js';
 import { type CommandDef, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { writeDiagnostics } from '../output.js';
+import { writeDiagnostics, writeDoc } from '../output.js';
 import {
   CLUSTER_OPTIONS,
   OUTPUT_OPTION,
@@ -55,7 +56,10 @@ export const statusCommand: CommandDef = {
   description: `Per file: ok (as mirrorctl wrote it), modified, missing, reappeared (deleted by mirrorctl,
 back now) or unreadable; also an interrupted transaction, and a restart/reload deferred by
 --no-runtime-action that was not performed (or observed by verify) since. Exit codes: 0 in sync,
-1 drift, an interrupted transaction or a pending runtime action, 2 unusable state.`,
+1 drift, an interrupted transaction or a pending runtime action, 2 unusable state.
+With --cluster: every MirrorSet (its STATUS, revision, node counts) and every MirrorNode (state,
+revision in force and desired, runtime, drift repairs, message), as the controller and the node
+agents report them; exit 0 only when every MirrorSet is Ready.`,
   options: [ROOT_OPTION, OUTPUT_OPTION, STATE_DIR_OPTION, ...CLUSTER_OPTIONS],
   examples: ['mirrorctl status', 'mirrorctl status --root /host -o json', 'mirrorctl status --cluster'],
   async run(ctx: CliContext, _args, o) {
@@ -65,8 +69,8 @@ back now) or unreadable; also an interrupted transaction, and a restart/reload d
       optString(o, 'stateDir') ?? '/var/lib/mirrorctl',
     );
     writeDiagnostics(ctx, s.diagnostics);
-    if (optString(o, 'output') === 'json')
-      ctx.stdout.write(`${JSON.stringify({ kind: 'NodeStatus', ...s }, null, 2)}\n`);
+    const output = optString(o, 'output');
+    if (output === 'json' || output === 'yaml') writeDoc(ctx, output, { kind: 'NodeStatus', ...s });
     else ctx.stdout.write(formatNodeStatus(s));
     if (s.diagnostics.some((d) => d.severity === 'error' && d.code === 'agent.state.corrupt'))
       return ExitCode.INVALID_INPUT;

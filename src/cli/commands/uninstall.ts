@@ -1,9 +1,11 @@
 // `mirrorctl uninstall`: restore every original byte-for-byte across all transactions and remove
-// mirrorctl's state from the node; --cluster does it on every node through the agent DaemonSet.
+// mirrorctl's state from the node; --cluster deletes the MirrorSet, whose finalizer has the controller
+// do the same on every node first (--all then removes the install).
 import { uninstallAll } from '../../transaction/uninstall.js';
 import { type CommandDef, optBool } from '../command.js';
 import {
   CLUSTER_OPTIONS,
+  CLUSTER_UNINSTALL_OPTIONS,
   CONTROL_OPTIONS,
   NODE_OPTIONS,
   nodeTxSetup,
@@ -21,7 +23,12 @@ export const uninstallCommand: CommandDef = {
 files that did not exist, removes directories mirrorctl created, restarts/reloads the runtime if any
 apply needed it, then removes ${'/var/lib/mirrorctl'}. --dry-run lists the files it would restore.
 It takes the node flags plan/apply take; --runtime, when not auto, must name the target of the
-apply in effect. Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.`,
+apply in effect. Exit codes: 0 done or nothing to do, 3 failed but restored, 4 restore failed, 5 refused.
+With --cluster: deletes the MirrorSet (or every MirrorSet) and waits until the controller has had every
+node give its files back and removed its finalizer; exit 3 while a node still holds configuration
+(a NotReady node keeps it until it returns), naming it. --all then deletes the install — only objects
+labelled app.kubernetes.io/managed-by=mirrorctl, the CRDs only when no MirrorSet is left, and the
+namespace only when mirrorctl created it.`,
   options: [
     ...NODE_OPTIONS,
     { flags: '--dry-run', description: 'list what would be restored, change nothing' },
@@ -29,8 +36,14 @@ apply in effect. Exit codes: 0 done or nothing to do, 3 failed but restored, 4 r
     ...CONTROL_OPTIONS,
     STATE_DIR_OPTION,
     ...CLUSTER_OPTIONS,
+    ...CLUSTER_UNINSTALL_OPTIONS,
   ],
-  examples: ['mirrorctl uninstall --dry-run', 'mirrorctl uninstall', 'mirrorctl uninstall --cluster'],
+  examples: [
+    'mirrorctl uninstall --dry-run',
+    'mirrorctl uninstall',
+    'mirrorctl uninstall --cluster',
+    'mirrorctl uninstall --cluster --all',
+  ],
   async run(ctx, _args, o) {
     if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterUninstall');
     const { host, opts } = nodeTxSetup(ctx, o);

@@ -60,6 +60,14 @@ export const AGENT_PREFIX = 'mirrorctl-agent';
 /** Secrets the agent and the Job may read (RBAC resourceNames): TLS keys, header values. */
 export const SECRETS = { tls: 'mirrorctl-tls', auth: 'mirrorctl-auth' } as const;
 
+/**
+ * Where Events about the cluster-scoped MirrorSets and MirrorNodes go: kube-apiserver accepts an
+ * Event with eventTime about a cluster-scoped object only in `default` or `kube-system`
+ * (k8s.io/kubernetes pkg/apis/core/validation/events.go, legacyValidateEvent), and client-go's
+ * recorder uses `default`.
+ */
+export const EVENTS_NAMESPACE = 'default';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const isDns1123Label = (s: string): boolean => s.length <= 63 && DNS1123_LABEL.test(s);

@@ -96,6 +96,9 @@ describe('RBAC', () => {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       metadata: { generateName: 'n1.' },
+      // A namespaced object's Event lives in its namespace (an Event about a cluster-scoped object in
+      // mirrorctl would be 422: apiserver/events.ts).
+      regarding: { apiVersion: 'v1', kind: 'Pod', name: 'agent-n1', namespace: 'mirrorctl' },
       reason: 'Applied',
       eventTime: '2026-01-01T00:00:00.000000Z',
     };

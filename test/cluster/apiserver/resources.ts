@@ -2,6 +2,7 @@
 // matter to clients (status subresource, generation, create-time preparation, immutable fields,
 // field selectors — pkg/registry/<group>/<resource>/strategy.go), and CRD objects → definitions.
 import { defaultDaemonSet, defaultDeployment, defaultJob, defaultPod } from './defaults.js';
+import { validateEventNamespace } from './events.js';
 import { isRecord, type Obj, type ResourceDef } from './types.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : String(v));
@@ -142,6 +143,7 @@ export function builtinResources(): ResourceDef[] {
     core('services', 'Service', true, { status: true, shortNames: ['svc'] }),
     core('events', 'Event', true, {
       shortNames: ['ev'],
+      prepareForCreate: validateEventNamespace({ group: '', plural: 'events', kind: 'Event' }),
       fields: {
         ...involved('involvedObject', 'involvedObject'),
         reason: field('reason'),
@@ -177,6 +179,7 @@ export function builtinResources(): ResourceDef[] {
     grp('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
     grp('events.k8s.io', 'v1', 'events', 'Event', true, {
       shortNames: ['ev'],
+      prepareForCreate: validateEventNamespace({ group: 'events.k8s.io', plural: 'events', kind: 'Event' }),
       fields: {
         ...involved('regarding', 'regarding'),
         reason: field('reason'),

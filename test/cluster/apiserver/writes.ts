@@ -4,6 +4,7 @@
 // anything but metadata/status changes, `/status` writes only status, stale resourceVersion → 409,
 // no new finalizers once deleting, namespace lifecycle admission, no-op updates keep the version.
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../../src/spec/hash.js';
 import { applyJsonPatch, mergePatch, strategicMergePatch } from '../patches.js';
 import { normalize } from './resources.js';
 import type { Store } from './store.js';
@@ -50,8 +51,10 @@ function specPart(def: ResourceDef, o: Obj): string {
   return JSON.stringify(def.status ? rest : { ...rest, status });
 }
 
+/** The stored form without its version, with keys sorted: etcd compares the canonical serialization,
+ *  so a client sending the same fields in another order changes nothing (no new version). */
 const withoutVersion = (o: Obj): string =>
-  JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  canonicalJson({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
 
 /** NamespaceLifecycle admission (plugin/pkg/admission/namespace/lifecycle/admission.go). */
 function admitNamespace(store: Store, def: ResourceDef, ns: string, name: string): void {
