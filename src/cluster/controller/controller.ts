@@ -4,7 +4,7 @@
 // so a new leader simply starts reconciling. Readiness: the informers have synced.
 import type { Kube, KubernetesObject, WatchEventType } from '../../host/kube-port.js';
 import { LABELS } from '../api/meta.js';
-import { type ControllerCache as Cache, ControllerCache, type Kind } from './cache.js';
+import { ControllerCache, type Kind } from './cache.js';
 import { ConflictError, execute, NotLeaderError } from './execute.js';
 import { nodeFacts } from './facts.js';
 import { LeaderElector } from './leader-elector.js';
@@ -44,7 +44,7 @@ export const DEFAULT_LEADER_ELECTION: Omit<LeaderElectionOptions, 'leaseName'> =
 
 export class Controller {
   readonly metrics: ControllerMetrics;
-  private readonly cache: Cache;
+  private readonly cache: ControllerCache;
   private readonly queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 60_000 });
   private elector: LeaderElector | undefined;
   private leading = false;
