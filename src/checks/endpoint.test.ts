@@ -83,3 +83,22 @@ describe('isCovered', () => {
     ).toBe(true);
   });
 });
+
+describe('endpointFor: the mirror credential', () => {
+  it("carries the credential the mirror's auth names (the same lookup as the renderers)", () => {
+    const withAuth = mirrorSet('a', [
+      entry('icr.io', [mirror('https://m.example:5000/dpod', { auth: { file: 'auth.json' } })]),
+    ]);
+    const files = {
+      'auth.json': JSON.stringify({ auths: { 'm.example:5000': { username: 'alice', password: 'pw' } } }),
+    };
+    expect(endpointFor(withAuth, files, 'https://m.example:5000/v2/dpod/x/manifests/1').credential).toEqual({
+      kind: 'basic',
+      username: 'alice',
+      password: 'pw',
+    });
+    expect(
+      endpointFor(withAuth, {}, 'https://m.example:5000/v2/dpod/x/manifests/1').credential,
+    ).toBeUndefined();
+  });
+});

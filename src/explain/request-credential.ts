@@ -16,7 +16,7 @@ export function requestCredential(
   req: ExplainRequest,
 ): string | undefined {
   if (req.role !== 'mirror') return undefined;
-  const m = findMirror(set, req.url);
+  const m = findMirror(set, req.url, target);
   if (!m?.auth) return undefined;
   if (target === 'docker') return "the pulling client's docker.io credentials (mirrorctl writes none)";
   const c = mirrorCredential(m, assets);

@@ -12,6 +12,8 @@ import { isTable, parseToml } from '../toml/parse.js';
 import { stringifyToml } from '../toml/stringify.js';
 import { isRecord } from '../util/is-record.js';
 import { mirrorFromLegacyEndpoint } from './containerd-host-url.js';
+import { authEntry, type Credentials } from './credentials-doc.js';
+import { credentialsLeftOut, mirrorPlainAuth } from './foreign-auth.js';
 import type { EntryDoc, ReadResult } from './spec-doc.js';
 
 export const BOTTLEROCKET_APPLY_COMMAND =
@@ -29,6 +31,7 @@ function endpoint(e: RegistryEntry, m: Mirror): string | undefined {
 export function specToBottlerocket(
   set: MirrorSet,
   assets: SpecAssets,
+  withCredentials = false,
 ): { text: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const add = (severity: 'error' | 'warning', code: string, field: string, message: string, hint: string) =>
@@ -42,6 +45,8 @@ export function specToBottlerocket(
     });
   const mirrors: { registry: string; endpoint: string[] }[] = [];
   const pki: Record<string, { data: string; trusted: boolean }> = {};
+  // RegistryCredentialV1, keyed by the host contacted (the mirror): core-kit container-registry.
+  const credentials: Record<string, string>[] = [];
   for (const e of set.registries.filter(appliesTo)) {
     const at = `spec.registries[${e.index}]`;
     if (mirrors.some((x) => x.registry === e.sourceHost)) {
@@ -116,6 +121,15 @@ export function specToBottlerocket(
           'remove dialTimeout for this target',
         );
       if (url !== undefined) endpoints.push(url);
+      const a = withCredentials ? mirrorPlainAuth(m, assets, `${f}.auth`, 'bottlerocket') : undefined;
+      diagnostics.push(...(a?.diagnostics ?? []));
+      if (a?.auth && !credentials.some((c) => c.registry === m.host))
+        credentials.push({
+          registry: m.host,
+          ...(a.auth.username !== undefined ? { username: a.auth.username } : {}),
+          ...(a.auth.password !== undefined ? { password: a.auth.password } : {}),
+          ...(a.auth.identityToken !== undefined ? { identitytoken: a.auth.identityToken } : {}),
+        });
       const pem = m.tls.caFile === undefined ? undefined : assets[m.tls.caFile];
       if (pem !== undefined)
         pki[`mirrorctl-${m.host.replace(/[^a-zA-Z0-9-]/g, '-')}`] = {
@@ -126,7 +140,10 @@ export function specToBottlerocket(
     if (diagnostics.slice(before).some((d) => d.severity === 'error')) continue;
     mirrors.push({ registry: e.sourceHost, endpoint: endpoints });
   }
-  const settings: Record<string, unknown> = { 'container-registry': { mirrors } };
+  if (!withCredentials) diagnostics.push(...credentialsLeftOut(set, 'bottlerocket'));
+  const settings: Record<string, unknown> = {
+    'container-registry': { mirrors, ...(credentials.length > 0 ? { credentials } : {}) },
+  };
   if (Object.keys(pki).length > 0) settings.pki = pki;
   const header = [
     `# mirrorctl MirrorSet "${set.name}": Bottlerocket settings (mirrorctl does not write files on Bottlerocket).`,
@@ -228,17 +245,15 @@ export function readBottlerocket(text: string, file: string): ReadResult {
     // Bottlerocket always falls back to the registry itself after the endpoints (fallback: true).
     entries.push({ source: m.registry, mirrors: m.endpoints.map(mirrorFromLegacyEndpoint) });
   }
+  // Credentials become a reference (credentials-doc.ts), never a spec field.
+  const found: Credentials = {};
   const credentials = Array.isArray(registry.credentials) ? registry.credentials : [];
-  for (const c of credentials)
-    if (isRecord(c) && typeof c.registry === 'string')
-      diagnostics.push({
-        severity: 'warning',
-        code: 'convert.bottlerocket.credentials',
-        file,
-        field: `settings.container-registry.credentials (${c.registry})`,
-        message: `credentials for ${c.registry} are not part of a mirrorctl spec and were left out`,
-        hint: 'keep them in the Bottlerocket settings',
-      });
+  for (const c of credentials) {
+    if (!isRecord(c) || typeof c.registry !== 'string') continue;
+    const str = (k: string): string | undefined => (typeof c[k] === 'string' ? (c[k] as string) : undefined);
+    const entry = authEntry(str('username'), str('password'), str('auth'), str('identitytoken'));
+    if (entry) found[c.registry] ??= entry;
+  }
   const pki = isRecord(settings.pki) ? settings.pki : {};
   for (const [name, bundle] of Object.entries(pki))
     if (isRecord(bundle) && bundle.trusted !== false)
@@ -251,5 +266,5 @@ export function readBottlerocket(text: string, file: string): ReadResult {
           'a trusted CA bundle for the whole node; the spec names a CA file per mirror, so it is not carried over',
         hint: 'save the PEM (base64 -d of data) to a file and add tls.caFile to the mirrors that need it',
       });
-  return { entries, diagnostics };
+  return { entries, diagnostics, ...(Object.keys(found).length > 0 ? { credentials: found } : {}) };
 }

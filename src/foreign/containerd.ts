@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { readContainerdConfig } from '../formats/containerd-config.js';
 import { getPath, isTable, parseTomlVerbatim, type TomlTable } from '../toml/parse.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
+import { authEntry, type Credentials } from './credentials-doc.js';
 import type { EntryDoc, MirrorDoc } from './spec-doc.js';
 
 const strings = (v: unknown): string[] =>
@@ -93,7 +94,7 @@ export function hostsTomlEntry(
 export function legacyEntries(
   text: string,
   file: string,
-): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
+): { entries: EntryDoc[]; diagnostics: Diagnostic[]; credentials?: Credentials } {
   const parsed = parseTomlVerbatim(text);
   if (!parsed.ok) {
     return {
@@ -109,9 +110,17 @@ export function legacyEntries(
     };
   }
   const config = readContainerdConfig(parsed.value);
+  // configs.auth applies with config_path too (hosts.toml mirrors): its credentials are offered to
+  // whichever entries name those hosts (credentials-doc.ts), never copied into the spec.
+  const credentials: Credentials = {};
+  for (const [h, a] of Object.entries(config.legacyAuths)) {
+    const entry = authEntry(a.username, a.password, a.auth, a.identitytoken);
+    if (entry) credentials[h] = entry;
+  }
+  const found = Object.keys(credentials).length > 0 ? { credentials } : {};
   // Nothing to import (and nothing to warn about) without a legacy mirrors table.
   if (!isTable(getPath(parsed.value, [...config.registryTableKeys, 'mirrors']))) {
-    return { entries: [], diagnostics: [] };
+    return { entries: [], diagnostics: [], ...found };
   }
   const entries: EntryDoc[] = [];
   for (const [host, endpoints] of Object.entries(config.legacyMirrors)) {
@@ -134,13 +143,14 @@ export function legacyEntries(
       });
     if (mirrors.length > 0) entries.push({ source: host, mirrors });
   }
-  const diagnostics: Diagnostic[] = config.legacyAuthHosts.map((h) => ({
-    severity: 'warning' as const,
-    code: 'import.legacy.auth',
-    file,
-    field: `configs."${h}".auth`,
-    message: `credentials for ${h} are not part of a mirrorctl spec and were left out`,
-    hint: 'keep them in config.toml (or move them to the kubelet pull secret)',
-  }));
-  return { entries, diagnostics };
+  const diagnostics: Diagnostic[] = config.legacyAuthHosts
+    .filter((h) => credentials[h] === undefined)
+    .map((h) => ({
+      severity: 'warning' as const,
+      code: 'import.legacy.auth',
+      file,
+      field: `configs."${h}".auth`,
+      message: `configs."${h}".auth holds no username/password, auth or identitytoken; left out`,
+    }));
+  return { entries, diagnostics, ...found };
 }

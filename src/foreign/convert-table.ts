@@ -50,8 +50,18 @@ export const FORMATS: readonly Format[] = [
     read: readOpenShift,
     write: writeIcsp,
   },
-  { name: 'k3s', summary: 'k3s registries.yaml', read: readK3s, write: (s) => writeK3s(s, 'k3s') },
-  { name: 'rke2', summary: 'RKE2 registries.yaml', read: readK3s, write: (s) => writeK3s(s, 'rke2') },
+  {
+    name: 'k3s',
+    summary: 'k3s registries.yaml',
+    read: readK3s,
+    write: (s, a, o) => writeK3s(s, 'k3s', a, o),
+  },
+  {
+    name: 'rke2',
+    summary: 'RKE2 registries.yaml',
+    read: readK3s,
+    write: (s, a, o) => writeK3s(s, 'rke2', a, o),
+  },
   {
     name: 'talos',
     summary: 'Talos RegistryMirrorConfig/RegistryTLSConfig documents (reads machine.registries too)',
@@ -62,7 +72,7 @@ export const FORMATS: readonly Format[] = [
     name: 'bottlerocket',
     summary: 'Bottlerocket settings (settings.container-registry.mirrors, settings.pki), TOML or JSON',
     read: readBottlerocket,
-    write: (s, a) => specToBottlerocket(s, a),
+    write: (s, a, o) => specToBottlerocket(s, a, o?.withCredentials === true),
   },
   {
     name: 'docker',

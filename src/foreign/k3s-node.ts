@@ -10,7 +10,7 @@ import { managedHeader } from '../render/header.js';
 import { unsafeNames } from '../render/name-guard.js';
 import type { RenderedFile } from '../render/types.js';
 import type { Mirror, MirrorSet, SpecAssets } from '../spec/types.js';
-import { specToK3s, type TlsPathFor } from './k3s.js';
+import { k3sAuthFor, specToK3s, type TlsPathFor } from './k3s.js';
 import { patchRegistriesYaml, type RancherFlavor, registriesYamlPath } from './k3s-registries-yaml.js';
 
 /** TLS material mirrorctl writes for registries.yaml to name (k3s reads it by absolute path). */
@@ -93,7 +93,8 @@ export function rancherDesiredState(input: RancherDesiredInput): RancherDesired 
     });
     return p;
   };
-  const model = specToK3s(set, flavor, pathFor);
+  // registries.yaml is 0600 and marked secret: credentials go in (k3s writes them to config.toml).
+  const model = specToK3s(set, flavor, pathFor, k3sAuthFor(input.assets, flavor, diagnostics));
   diagnostics.push(...model.diagnostics);
   const file = registriesYamlPath(flavor);
   const patched = patchRegistriesYaml(input.existing, model.registries, set.name, file);

@@ -4,13 +4,12 @@
 // an override_path root; `rewrite` (regex on the repository) is applied to every endpoint of the
 // host — which is what lets k3s rename repositories where plain containerd cannot. Reading applies
 // the same rules backwards; only the rewrite shapes mirrorctl writes read back (k3s-rewrite.ts).
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Mirror, MirrorSet, RegistryEntry } from '../spec/types.js';
-import { isRecord } from '../util/is-record.js';
-import { mirrorFromHostUrl } from './containerd-host-url.js';
+import type { Mirror, MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
+import { credentialsLeftOut, mirrorPlainAuth } from './foreign-auth.js';
 import { lossWarnings, mirrorErrors, mirrorField } from './k3s-limits.js';
 import {
+  type K3sAuth,
   type K3sMirror,
   type K3sRegistries,
   type K3sTls,
@@ -18,8 +17,8 @@ import {
   type RancherFlavor,
   registriesYamlPath,
 } from './k3s-registries-yaml.js';
-import { escapeRegex, parsePrefixRewrite } from './k3s-rewrite.js';
-import type { EntryDoc, MirrorDoc, ReadResult, Written } from './spec-doc.js';
+import { escapeRegex } from './k3s-rewrite.js';
+import type { WriteOptions, Written } from './spec-doc.js';
 
 /** Where each spec TLS path sits on the node (the node renderer writes the files there). */
 export type TlsPathFor = (m: Mirror, kind: 'ca' | 'cert' | 'key') => string | undefined;
@@ -115,7 +114,16 @@ function tlsFor(m: Mirror, pathFor: TlsPathFor): K3sTls | undefined {
   return Object.keys(tls).length > 0 ? tls : undefined;
 }
 
-export function specToK3s(set: MirrorSet, flavor: RancherFlavor, pathFor: TlsPathFor): K3sModelResult {
+/** Where a mirror's credentials come from: the node renderer reads them (spec/mirror-auth.ts);
+ *  convert writes none (its output is printed). undefined = none for this mirror. */
+export type AuthFor = (m: Mirror, field: string) => K3sAuth | undefined;
+
+export function specToK3s(
+  set: MirrorSet,
+  flavor: RancherFlavor,
+  pathFor: TlsPathFor,
+  authFor: AuthFor | undefined = undefined,
+): K3sModelResult {
   const registries: K3sRegistries = { mirrors: {}, configs: {} };
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, RegistryEntry>();
@@ -137,10 +145,11 @@ export function specToK3s(set: MirrorSet, flavor: RancherFlavor, pathFor: TlsPat
     diagnostics.push(...r.diagnostics);
     if (!r.mirror) continue;
     registries.mirrors[e.sourceHost] = r.mirror;
-    for (const m of e.mirrors) {
+    e.mirrors.forEach((m, j) => {
       const tls = tlsFor(m, pathFor);
-      if (tls) registries.configs[m.host] = { tls };
-    }
+      const auth = m.auth && authFor ? authFor(m, `${mirrorField(e, j)}.auth`) : undefined;
+      if (tls || auth) registries.configs[m.host] = { ...(tls ? { tls } : {}), ...(auth ? { auth } : {}) };
+    });
   }
   return { registries, diagnostics };
 }
@@ -149,125 +158,45 @@ export function specToK3s(set: MirrorSet, flavor: RancherFlavor, pathFor: TlsPat
 const specTlsPaths: TlsPathFor = (m, kind) =>
   kind === 'ca' ? m.tls.caFile : kind === 'cert' ? m.tls.certFile : m.tls.keyFile;
 
-/** `convert --to k3s|rke2`: a fresh registries.yaml naming the spec's TLS paths as written. */
-export function writeK3s(set: MirrorSet, flavor: RancherFlavor): Written {
-  const model = specToK3s(set, flavor, specTlsPaths);
+/** The mirror credentials as k3s AuthConfig fields (spec/mirror-auth.ts lookup). */
+export function k3sAuthFor(assets: SpecAssets, flavor: RancherFlavor, diagnostics: Diagnostic[]): AuthFor {
+  return (m, field) => {
+    const r = mirrorPlainAuth(m, assets, field, flavor);
+    diagnostics.push(...r.diagnostics);
+    if (!r.auth) return undefined;
+    return {
+      ...(r.auth.username !== undefined ? { username: r.auth.username } : {}),
+      ...(r.auth.password !== undefined ? { password: r.auth.password } : {}),
+      ...(r.auth.identityToken !== undefined ? { identity_token: r.auth.identityToken } : {}),
+    };
+  };
+}
+
+/** `convert --to k3s|rke2`: a fresh registries.yaml naming the spec's TLS paths as written; mirror
+ *  credentials only when the output goes to a 0600 file. */
+export function writeK3s(
+  set: MirrorSet,
+  flavor: RancherFlavor,
+  assets: SpecAssets = {},
+  opts: WriteOptions = {},
+): Written {
+  const authDiagnostics: Diagnostic[] = [];
+  const model = specToK3s(
+    set,
+    flavor,
+    specTlsPaths,
+    opts.withCredentials ? k3sAuthFor(assets, flavor, authDiagnostics) : undefined,
+  );
   const patched = patchRegistriesYaml(null, model.registries, set.name, registriesYamlPath(flavor));
-  const diagnostics = [...model.diagnostics, ...patched.diagnostics];
-  if (Object.keys(model.registries.configs).length > 0)
+  const diagnostics = [...model.diagnostics, ...authDiagnostics, ...patched.diagnostics];
+  if (Object.values(model.registries.configs).some((c) => c.tls))
     diagnostics.push({
       severity: 'info',
       code: `convert.${flavor}.tls-paths`,
       message: `configs.*.tls name the spec's TLS paths as written; copy the files to those paths on every node (mirrorctl apply does that itself)`,
     });
+  if (!opts.withCredentials) diagnostics.push(...credentialsLeftOut(set, flavor));
   return { text: patched.text ?? '', diagnostics };
 }
 
-/** k3s's normalizeEndpointAddress: default scheme, then "", "/" and "/v2" mean the /v2 root. */
-function k3sEndpoint(raw: string): { origin: string; path: string } | undefined {
-  let s = raw.includes('://') ? raw : `//${raw}`;
-  if (s.startsWith('//')) {
-    const host = /^\/\/([^/]+)/.exec(s)?.[1] ?? '';
-    const port = /:(\d+)$/.exec(host)?.[1];
-    const local = /^(localhost|127\.|\[::1\])/.test(host);
-    s = `${local && port !== undefined && port !== '443' ? 'http' : 'https'}:${s}`;
-  }
-  const m = /^(https?:\/\/[^/]+)(\/[^?#]*)?$/.exec(s);
-  if (!m?.[1]) return undefined;
-  return { origin: m[1], path: m[2] ?? '' };
-}
-
-export function readK3s(text: string, file: string): ReadResult {
-  const diagnostics: Diagnostic[] = [];
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    return {
-      entries: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'convert.parse',
-          file,
-          message: `not valid YAML: ${String(e).split('\n')[0]}`,
-        },
-      ],
-    };
-  }
-  const mirrors = isRecord(doc) && isRecord(doc.mirrors) ? doc.mirrors : {};
-  const configs = isRecord(doc) && isRecord(doc.configs) ? doc.configs : {};
-  const loss = (field: string, message: string, hint?: string): void => {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'convert.k3s.lost',
-      file,
-      field,
-      message,
-      ...(hint ? { hint } : {}),
-    });
-  };
-  const tlsFor = (host: string): MirrorDoc['tls'] | undefined => {
-    const c = configs[host];
-    const t = isRecord(c) && isRecord(c.tls) ? c.tls : undefined;
-    if (!t) return undefined;
-    const tls: NonNullable<MirrorDoc['tls']> = {};
-    if (t.insecure_skip_verify === true) tls.insecureSkipVerify = true;
-    if (typeof t.ca_file === 'string') tls.caFile = t.ca_file;
-    if (typeof t.cert_file === 'string') tls.certFile = t.cert_file;
-    if (typeof t.key_file === 'string') tls.keyFile = t.key_file;
-    return Object.keys(tls).length > 0 ? tls : undefined;
-  };
-  const entries: EntryDoc[] = [];
-  for (const [host, m] of Object.entries(mirrors)) {
-    const field = `mirrors.${host}`;
-    const endpoints =
-      isRecord(m) && Array.isArray(m.endpoint)
-        ? m.endpoint.filter((e): e is string => typeof e === 'string')
-        : [];
-    if (endpoints.length === 0) continue;
-    const rw = isRecord(m) && isRecord(m.rewrite) ? Object.entries(m.rewrite) : [];
-    const prefix = rw.length === 1 ? parsePrefixRewrite(rw[0]![0], String(rw[0]![1])) : undefined;
-    if (rw.length > 0 && !prefix)
-      loss(
-        `${field}.rewrite`,
-        `rewrite ${JSON.stringify(Object.fromEntries(rw))} is not one repository-prefix rewrite; the mirrors are taken without it`,
-        'express the remap as source prefix + mirror path in the spec by hand',
-      );
-    const docs: MirrorDoc[] = [];
-    for (const raw of endpoints) {
-      const ep = k3sEndpoint(raw);
-      if (!ep) {
-        loss(`${field}.endpoint`, `endpoint ${raw} is not a URL k3s accepts; left out`);
-        continue;
-      }
-      const defaultRoot = ep.path === '' || ep.path === '/' || ep.path === '/v2';
-      const hostKey = ep.origin.replace(/^https?:\/\//, '');
-      let d: MirrorDoc;
-      if (defaultRoot) d = { url: prefix?.to ? `${ep.origin}/${prefix.to}` : ep.origin };
-      else {
-        d = mirrorFromHostUrl(`${ep.origin}${ep.path}`, !ep.path.endsWith('/v2'));
-        if (prefix)
-          loss(
-            `${field}.rewrite`,
-            `the rewrite cannot be combined with ${raw}, whose path is the API root; ${raw} is taken without it`,
-          );
-      }
-      const tls = tlsFor(hostKey);
-      if (tls) d.tls = tls;
-      docs.push(d);
-    }
-    if (docs.length === 0) continue;
-    const source = host === '*' ? '*' : prefix?.from ? `${host}/${prefix.from}` : host;
-    entries.push({ source, mirrors: docs });
-  }
-  for (const [host, c] of Object.entries(configs)) {
-    if (isRecord(c) && c.auth !== undefined)
-      loss(
-        `configs.${host}.auth`,
-        `credentials for ${host} are not part of a mirrorctl spec and were left out`,
-        'keep them in registries.yaml: mirrorctl edits only mirrors and configs.<host>.tls',
-      );
-  }
-  return { entries, diagnostics };
-}
+export { readK3s } from './k3s-read.js';

@@ -52,6 +52,17 @@ export function entryProblems(e: RegistryEntry): Diagnostic[] {
         'remove dialTimeout for this target',
         'warning',
       );
+    if (m.auth)
+      // CRI-O on OpenShift reads /var/lib/kubelet/config.json, which the Machine Config Operator
+      // writes from the global pull secret; mirrorctl does not edit that cluster-wide Secret.
+      out.push({
+        severity: 'info',
+        code: 'render.openshift.auth-pull-secret',
+        field: `${f}.auth`,
+        target: 'openshift',
+        message: `OpenShift nodes take credentials for ${m.host} from the global pull secret (openshift-config/pull-secret); mirrorctl does not write it`,
+        hint: `add an auths entry for ${m.host} to it: oc get secret/pull-secret -n openshift-config --template='{{index .data ".dockerconfigjson" | base64decode}}' > pull.json, merge the entry, then oc set data secret/pull-secret -n openshift-config --from-file=.dockerconfigjson=pull.json`,
+      });
     if (m.capabilities.includes('push'))
       err(
         'capabilities',

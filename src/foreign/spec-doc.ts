@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, PathMode, PullFrom } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
+import type { Credentials } from './credentials-doc.js';
 
 export interface MirrorDoc {
   url: string;
@@ -14,6 +15,8 @@ export interface MirrorDoc {
   tls?: { insecureSkipVerify?: boolean; caFile?: string; certFile?: string; keyFile?: string };
   headers?: Record<string, string[]>;
   dialTimeout?: string;
+  /** A reference only (foreign/credentials-doc.ts), never the credential. */
+  auth?: { file: string } | { secretRef: { name: string; namespace?: string; key?: string } };
 }
 
 export interface EntryDoc {
@@ -36,6 +39,8 @@ export interface ReadResult {
   diagnostics: Diagnostic[];
   /** The input's own name (metadata.name of its objects), for the formats that have one. */
   name?: string;
+  /** Credentials found, by mirror host: never put in the spec inline (credentials-doc.ts). */
+  credentials?: Credentials;
 }
 
 /** What a writer needs beyond the spec: object names (else mirrorctl-<spec name>), the Talos version. */
@@ -44,6 +49,8 @@ export interface WriteOptions {
   objectName?: string;
   /** Talos version of the nodes (`1.11`, `v1.11.2`, `Talos (v1.11.2)`): picks the patch shape. */
   talosVersion?: string;
+  /** Write mirror credentials into the output (it goes to a 0600 file, never to stdout). */
+  withCredentials?: boolean;
 }
 
 /** What a foreign format's writer returns: the file, and a Diagnostic for each spec field it lost. */
@@ -72,6 +79,7 @@ function mirrorDoc(m: Mirror): MirrorDoc {
   if (Object.keys(tls).length > 0) d.tls = tls;
   if (Object.keys(m.headers).length > 0) d.headers = m.headers;
   if (m.dialTimeout !== undefined) d.dialTimeout = m.dialTimeout;
+  if (m.auth) d.auth = 'file' in m.auth ? { file: m.auth.file } : { secretRef: { ...m.auth.secretRef } };
   return d;
 }
 

@@ -1,6 +1,8 @@
 // Talos ≥ 1.12: the registry mirror config documents of siderolabs/talos
 // pkg/machinery/config/types/cri (registry_mirror.go, registry_tls.go): one RegistryMirrorConfig per
-// registry with per-endpoint overridePath, one RegistryTLSConfig per endpoint host, PEM inline.
+// registry with per-endpoint overridePath, one RegistryTLSConfig per endpoint host, PEM inline, and a
+// RegistryAuthConfig per endpoint host whose mirror names credentials (convert -o FILE only).
+import type { PlainAuth } from './foreign-auth.js';
 import type { TalosMirror, TalosTls } from './talos-machine-config.js';
 
 export interface TalosEndpoint {
@@ -25,12 +27,23 @@ export interface TalosTlsDoc {
   insecureSkipVerify?: boolean;
 }
 
-export type TalosDoc = TalosMirrorDoc | TalosTlsDoc;
+/** RegistryAuthConfig (pkg/machinery/config/types/cri/registry_auth.go): one per endpoint host. */
+export interface TalosAuthDoc {
+  apiVersion: 'v1alpha1';
+  kind: 'RegistryAuthConfig';
+  name: string;
+  username?: string;
+  password?: string;
+  identityToken?: string;
+}
+
+export type TalosDoc = TalosMirrorDoc | TalosTlsDoc | TalosAuthDoc;
 
 /** Talos ≥ 1.12: one RegistryMirrorConfig per registry, one RegistryTLSConfig per endpoint host (PEM inline). */
 export function talosDocuments(
   mirrors: readonly TalosMirror[],
   tls: ReadonlyMap<string, TalosTls>,
+  auth: ReadonlyMap<string, PlainAuth> = new Map(),
 ): TalosDoc[] {
   const docs: TalosDoc[] = mirrors.map((m) => ({
     apiVersion: 'v1alpha1',
@@ -51,5 +64,7 @@ export function talosDocuments(
         : {}),
       ...(t.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
     });
+  for (const [host, a] of auth)
+    docs.push({ apiVersion: 'v1alpha1', kind: 'RegistryAuthConfig', name: host, ...a });
   return docs;
 }

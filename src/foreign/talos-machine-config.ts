@@ -8,6 +8,7 @@
 import { talosVersionOf } from '../detect/kubectl.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { atLeast, parseVersion, type Version } from '../util/version.js';
+import type { PlainAuth } from './foreign-auth.js';
 
 /** Talos 1.12 added the RegistryMirrorConfig / RegistryTLSConfig documents (pkg/machinery/config/types/cri). */
 export const TALOS_DOCUMENTS_SINCE = [1, 12] as const;
@@ -51,7 +52,11 @@ export interface MachineConfigPatch {
       mirrors: Record<string, { endpoints: string[]; overridePath?: true; skipFallback?: true }>;
       config?: Record<
         string,
-        { tls: { ca?: string; clientIdentity?: { crt: string; key: string }; insecureSkipVerify?: true } }
+        {
+          tls?: { ca?: string; clientIdentity?: { crt: string; key: string }; insecureSkipVerify?: true };
+          /** v1alpha1 RegistryAuthConfig: username, password, auth, identityToken. */
+          auth?: PlainAuth;
+        }
       >;
     };
   };
@@ -68,6 +73,7 @@ export function machineConfigPatch(
   mirrors: readonly TalosMirror[],
   tls: ReadonlyMap<string, TalosTls>,
   version: Version,
+  auth: ReadonlyMap<string, PlainAuth> = new Map(),
 ): { patch: MachineConfigPatch; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const out: MachineConfigPatch['machine']['registries']['mirrors'] = {};
@@ -105,6 +111,7 @@ export function machineConfigPatch(
       },
     };
   }
+  for (const [host, a] of auth) config[host] = { ...config[host], auth: a };
   const registries: MachineConfigPatch['machine']['registries'] = { mirrors: out };
   if (Object.keys(config).length > 0) registries.config = config;
   return { patch: { machine: { registries } }, diagnostics };

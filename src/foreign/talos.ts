@@ -10,6 +10,8 @@ import type { MirrorSet, RegistryEntry, SpecAssets } from '../spec/types.js';
 import { isRecord, type JsonRecord } from '../util/is-record.js';
 import type { Version } from '../util/version.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
+import { authEntry, type Credentials } from './credentials-doc.js';
+import { credentialsLeftOut, mirrorPlainAuth, type PlainAuth } from './foreign-auth.js';
 import type { EntryDoc, ReadResult, WriteOptions, Written } from './spec-doc.js';
 import { type TalosDoc, talosDocuments } from './talos-documents.js';
 import {
@@ -81,6 +83,8 @@ function entryDiagnostics(e: RegistryEntry): Diagnostic[] {
 export interface TalosOptions {
   /** The nodes' Talos version: below 1.12 the machine.registries patch, else the documents. */
   version?: Version;
+  /** Write mirror credentials (RegistryAuthConfig / config.<host>.auth): output to a 0600 file only. */
+  withCredentials?: boolean;
 }
 
 export interface TalosOutput {
@@ -94,6 +98,7 @@ export function specToTalos(set: MirrorSet, assets: SpecAssets, opts: TalosOptio
   const diagnostics: Diagnostic[] = [];
   const mirrors: TalosMirror[] = [];
   const tls = new Map<string, TalosTls>();
+  const auth = new Map<string, PlainAuth>();
   const seen = new Map<string, RegistryEntry>();
   for (const e of set.registries.filter(appliesToTalos)) {
     const first = seen.get(e.sourceHost);
@@ -119,6 +124,11 @@ export function specToTalos(set: MirrorSet, assets: SpecAssets, opts: TalosOptio
       }
       const origin = `${m.scheme}://${m.host}`;
       endpoints.push({ url: r.host.url, overridePath: r.host.overridePath, apiRoot: r.host.apiRoot, origin });
+      const a = opts.withCredentials
+        ? mirrorPlainAuth(m, assets, `spec.registries[${e.index}].mirrors[${j}].auth`, 'talos')
+        : undefined;
+      problems.push(...(a?.diagnostics ?? []));
+      if (a?.auth) auth.set(m.host, a.auth);
       if (m.scheme !== 'https') return;
       const t: TalosTls = { ...tls.get(m.host) };
       if (m.tls.caFile !== undefined && assets[m.tls.caFile] !== undefined) t.ca = assets[m.tls.caFile];
@@ -132,12 +142,13 @@ export function specToTalos(set: MirrorSet, assets: SpecAssets, opts: TalosOptio
     if (problems.some((d) => d.severity === 'error')) continue;
     mirrors.push({ name: e.sourceHost, index: e.index, endpoints, skipFallback: !e.fallback });
   }
+  if (!opts.withCredentials) diagnostics.push(...credentialsLeftOut(set, 'talos'));
   const shape = talosPatchShape(opts.version);
   if (shape === 'machine-config' && opts.version) {
-    const r = machineConfigPatch(mirrors, tls, opts.version);
+    const r = machineConfigPatch(mirrors, tls, opts.version, auth);
     return { docs: [r.patch], shape, diagnostics: [...diagnostics, ...r.diagnostics] };
   }
-  return { docs: talosDocuments(mirrors, tls), shape, diagnostics };
+  return { docs: talosDocuments(mirrors, tls, auth), shape, diagnostics };
 }
 
 /** The header of the patch: which Talos it is for, and how to apply it. */
@@ -154,14 +165,18 @@ export function talosHeader(set: MirrorSet, shape: TalosPatchShape, version: Ver
 /** `convert --to talos`: the patch under a header saying which Talos it is for and how to apply it. */
 export function writeTalos(set: MirrorSet, assets: SpecAssets, opts: WriteOptions = {}): Written {
   const version = opts.talosVersion === undefined ? undefined : parseTalosVersion(opts.talosVersion);
-  const r = specToTalos(set, assets, version ? { version } : {});
+  const r = specToTalos(set, assets, {
+    ...(version ? { version } : {}),
+    ...(opts.withCredentials ? { withCredentials: true } : {}),
+  });
   return {
     text: `${talosHeader(set, r.shape, version)}${writeYamlDocs(r.docs)}`,
     diagnostics: r.diagnostics,
   };
 }
 
-// Reading: documents and machine.registries alike; inline PEMs and auth are reported, not carried.
+// Reading: documents and machine.registries alike; inline PEMs are reported, credentials returned
+// for a reference (credentials-doc.ts), never carried into the spec.
 interface Tls {
   insecure: boolean;
   hasCa: boolean;
@@ -173,7 +188,7 @@ const hostOf = (url: string): string => /^[a-z]+:\/\/([^/]+)/.exec(url)?.[1] ?? 
 function collect(docs: unknown[]): {
   mirrors: { name: string; endpoints: { url: string; overridePath: boolean }[]; skipFallback: boolean }[];
   tls: Map<string, Tls>;
-  auth: string[];
+  auth: Credentials;
 } {
   const mirrors: {
     name: string;
@@ -181,7 +196,12 @@ function collect(docs: unknown[]): {
     skipFallback: boolean;
   }[] = [];
   const tls = new Map<string, Tls>();
-  const auth: string[] = [];
+  const auth: Credentials = {};
+  const take = (host: string, a: JsonRecord): void => {
+    const str = (k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
+    const entry = authEntry(str('username'), str('password'), str('auth'), str('identityToken'));
+    if (entry) auth[host] ??= entry;
+  };
   const endpointsOf = (v: unknown, override: boolean): { url: string; overridePath: boolean }[] =>
     Array.isArray(v)
       ? v.flatMap((e) =>
@@ -206,7 +226,7 @@ function collect(docs: unknown[]): {
         skipFallback: d.skipFallback === true,
       });
     else if (d.kind === 'RegistryTLSConfig' && typeof d.name === 'string') tls.set(d.name, tlsOf(d));
-    else if (d.kind === 'RegistryAuthConfig' && typeof d.name === 'string') auth.push(d.name);
+    else if (d.kind === 'RegistryAuthConfig' && typeof d.name === 'string') take(d.name, d);
     const registries = isRecord(d.machine) ? d.machine.registries : undefined;
     if (isRecord(registries)) {
       if (isRecord(registries.mirrors))
@@ -221,14 +241,17 @@ function collect(docs: unknown[]): {
         for (const [host, c] of Object.entries(registries.config)) {
           if (!isRecord(c)) continue;
           if (isRecord(c.tls)) tls.set(host, tlsOf(c.tls));
-          if (c.auth !== undefined) auth.push(host);
+          if (isRecord(c.auth)) take(host, c.auth);
         }
     }
   }
   return { mirrors, tls, auth };
 }
 
-function talosToEntries(docs: unknown[], file: string): { entries: EntryDoc[]; diagnostics: Diagnostic[] } {
+function talosToEntries(
+  docs: unknown[],
+  file: string,
+): { entries: EntryDoc[]; diagnostics: Diagnostic[]; credentials: Credentials } {
   const { mirrors, tls, auth } = collect(docs);
   const diagnostics: Diagnostic[] = [];
   const entries: EntryDoc[] = [];
@@ -252,20 +275,16 @@ function talosToEntries(docs: unknown[], file: string): { entries: EntryDoc[]; d
     });
     entries.push({ source: m.name, ...(m.skipFallback ? { fallback: false } : {}), mirrors: docs });
   }
-  for (const host of auth)
-    diagnostics.push({
-      severity: 'warning',
-      code: 'convert.talos.auth',
-      file,
-      field: host,
-      message: `credentials for ${host} are not part of a mirrorctl spec and were left out`,
-      hint: 'keep the auth document in the Talos machine config',
-    });
-  return { entries, diagnostics };
+  // Credentials become a reference (credentials-doc.ts), never a spec field.
+  return { entries, diagnostics, credentials: auth };
 }
 
 export function readTalos(text: string, file: string): ReadResult {
   const parsed = readYamlDocs(text, file);
   const r = talosToEntries(parsed.docs, file);
-  return { entries: r.entries, diagnostics: [...parsed.diagnostics, ...r.diagnostics] };
+  return {
+    entries: r.entries,
+    diagnostics: [...parsed.diagnostics, ...r.diagnostics],
+    ...(Object.keys(r.credentials).length > 0 ? { credentials: r.credentials } : {}),
+  };
 }

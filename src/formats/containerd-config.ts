@@ -71,6 +71,8 @@ export interface ContainerdConfigFacts {
   legacyTlsConfigs: Record<string, LegacyTls>;
   /** Hosts with `configs."<host>".auth` (static credentials; allowed together with config_path). */
   legacyAuthHosts: string[];
+  /** Their string fields (containerd AuthConfig: username, password, auth, identitytoken). */
+  legacyAuths: Record<string, Record<string, string>>;
   imports: string[];
   disabledPlugins: string[];
   /** CRI disabled (`disabled_plugins` names cri / its images plugin): config_path would do nothing. */
@@ -101,10 +103,11 @@ function readLegacyTls(tls: TomlTable): LegacyTls {
 
 function readLegacy(
   registry: unknown,
-): Pick<ContainerdConfigFacts, 'legacyMirrors' | 'legacyTlsConfigs' | 'legacyAuthHosts'> {
+): Pick<ContainerdConfigFacts, 'legacyMirrors' | 'legacyTlsConfigs' | 'legacyAuthHosts' | 'legacyAuths'> {
   const legacyMirrors: Record<string, string[]> = {};
   const legacyTlsConfigs: Record<string, LegacyTls> = {};
   const legacyAuthHosts: string[] = [];
+  const legacyAuths: Record<string, Record<string, string>> = {};
   // Every entry counts, even `endpoint = []` or an empty `tls` table: CRI's ValidatePluginConfig
   // tests `len(Registry.Mirrors) > 0` and `TLS != nil` (its own test uses `"something.io": {}`).
   const mirrors = isTable(registry) ? registry.mirrors : undefined;
@@ -118,10 +121,14 @@ function readLegacy(
     for (const [host, c] of Object.entries(configs)) {
       if (!isTable(c)) continue;
       if (c.auth !== undefined) legacyAuthHosts.push(host);
+      if (isTable(c.auth))
+        legacyAuths[host] = Object.fromEntries(
+          Object.entries(c.auth).filter((kv): kv is [string, string] => typeof kv[1] === 'string'),
+        );
       if (isTable(c.tls)) legacyTlsConfigs[host] = readLegacyTls(c.tls);
     }
   }
-  return { legacyMirrors, legacyTlsConfigs, legacyAuthHosts };
+  return { legacyMirrors, legacyTlsConfigs, legacyAuthHosts, legacyAuths };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { type Detection, detectRuntime } from '../detect/detect.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { hostsTomlEntry, legacyEntries } from '../foreign/containerd.js';
+import type { Credentials } from '../foreign/credentials-doc.js';
 import { readDockerDaemon } from '../foreign/docker.js';
 import { readK3s } from '../foreign/k3s.js';
 import type { EntryDoc, MirrorDoc } from '../foreign/spec-doc.js';
@@ -23,6 +24,9 @@ export interface NodeImport {
   /** Every file read that configures registries, with its kind and the entries it contributed. */
   sources: ImportSource[];
   diagnostics: Diagnostic[];
+  /** Credentials found (configs.auth of config.toml/registries.yaml), by host; first file wins.
+   *  Never put in the spec inline: foreign/credentials-doc.ts turns them into a reference. */
+  credentials: Credentials;
 }
 
 function cimageEntries(
@@ -62,13 +66,14 @@ function cimageEntries(
 }
 
 export async function importFromNode(fs: HostFs, paths: NodePaths): Promise<NodeImport> {
-  const out: NodeImport = { entries: [], files: [], sources: [], diagnostics: [] };
+  const out: NodeImport = { entries: [], files: [], sources: [], diagnostics: [], credentials: {} };
   const add = (
     file: string,
     kind: SourceKind,
-    r: { entries: EntryDoc[]; diagnostics: Diagnostic[] },
+    r: { entries: EntryDoc[]; diagnostics: Diagnostic[]; credentials?: Credentials },
   ): void => {
     out.diagnostics.push(...r.diagnostics);
+    for (const [h, c] of Object.entries(r.credentials ?? {})) out.credentials[h] ??= c;
     if (r.entries.length > 0 && !out.files.includes(file)) out.files.push(file);
     const source = { file, kind, entries: 0 };
     out.sources.push(source);

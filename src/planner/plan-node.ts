@@ -18,6 +18,7 @@ import { nothingSelected } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec, type ReadText } from '../spec/load.js';
+import { materializeSecretRefs, type SecretResolver } from '../spec/secret-refs.js';
 import type { MirrorSet, SpecAssets, Target } from '../spec/types.js';
 import { pendingWarning } from '../transaction/apply.js';
 import { effectiveAction } from '../transaction/pending-action.js';
@@ -43,6 +44,9 @@ export interface PlanNodeInput {
   takeOver: boolean;
   /** Downgrade "cannot express" errors for a target to warnings (the entry is left out). */
   skipInexpressible: boolean;
+  /** Reads the Secrets the spec names (cluster mode: the agent implements it from the API). Without
+   *  one, a spec naming a Secret is refused (spec.secret-ref.unresolved). */
+  resolveSecret?: SecretResolver;
 }
 
 export interface NodePlan {
@@ -94,11 +98,17 @@ function interruptedWarning(j: PendingJournal, stateDir: string): Diagnostic {
 
 export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePlan> {
   const paths = input.paths ?? DEFAULT_PATHS;
-  const loaded = await loadSpec(input.specFile, input.readSpec);
+  const loaded = await loadSpec(
+    input.specFile,
+    input.readSpec,
+    input.resolveSecret ? { resolveSecret: input.resolveSecret } : {},
+  );
   if (!loaded.spec || hasErrors(loaded.diagnostics)) {
     return { assets: loaded.assets, diagnostics: loaded.diagnostics, refusal: ExitCode.INVALID_INPUT };
   }
   const set = loaded.spec;
+  // Files are made of the resolved Secrets; the spec as written (references only) is what is hashed.
+  const made = materializeSecretRefs(set, loaded.assets);
   try {
     const journal = await readPendingJournal(host.fs, paths.stateDir);
     const interrupted = journal.ok ? journal.value : null;
@@ -158,9 +168,9 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
     const runtimeVersion = input.runtimeVersion ?? detection.version;
     const mainPath = mainConfigPath(target, paths);
     const desired = rancher
-      ? await observeRancherNode(host.fs, set, loaded.assets, rancher)
+      ? await observeRancherNode(host.fs, made, loaded.assets, rancher)
       : desiredState({
-          set,
+          set: made,
           assets: loaded.assets,
           target,
           ...(runtimeVersion ? { runtimeVersion } : {}),
@@ -171,7 +181,7 @@ export async function planNode(host: Host, input: PlanNodeInput): Promise<NodePl
     const owned = await ownedOnHost(host.fs, paths, desired.hostsDir ?? paths.certsDir);
     const rendered = input.skipInexpressible ? skipInexpressible(desired.diagnostics) : desired.diagnostics;
     // k3s/RKE2 render containerd entries (foreign/k3s.ts), the target of a Rancher node.
-    diagnostics.push(...owned.diagnostics, ...rendered, ...nothingSelected(set, target));
+    diagnostics.push(...owned.diagnostics, ...rendered, ...nothingSelected(made, target));
     const observed = await readAll(host.fs, [
       ...desired.files.map((f) => f.path),
       ...desired.edits.map((e) => e.path),

@@ -132,8 +132,25 @@ describe('headManifest', () => {
       transport,
       credentials: auth({ 'm.example': { username: 'u', password: 'bad' } }),
     }).headManifest(URL1, 'a/b');
-    expect(probe).toMatchObject({ outcome: 'unauthorized', requests: 2 });
+    expect(probe).toMatchObject({
+      outcome: 'unauthorized',
+      requests: 2,
+      message: 'HTTP 401: m.example rejected the credentials (user u)',
+    });
     expect(sent[1]?.headers.authorization).toBe(`Basic ${b64('u:bad')}`);
+  });
+
+  it("an endpoint's own credential (a mirror's auth) is used before the --auth-file store", async () => {
+    const { transport, sent } = scripted([
+      () => res(401, { 'www-authenticate': 'Basic realm="r"' }),
+      () => res(200, HEAD_OK),
+    ]);
+    const probe = await createRegistryClient({
+      transport,
+      credentials: auth({ 'm.example': { username: 'store', password: 's' } }),
+    }).headManifest(URL1, 'a/b', { credential: { kind: 'basic', username: 'mirror', password: 'm' } });
+    expect(probe.outcome).toBe('found');
+    expect(sent[1]?.headers.authorization).toBe(`Basic ${b64('mirror:m')}`);
   });
 
   it('retries 429/503/connection errors with doubling backoff, then succeeds', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findCredential, normalizeKey, parseAuthFile } from './credentials.js';
+import {
+  describeCredential,
+  findCredential,
+  normalizeKey,
+  parseAuthFile,
+  secretForms,
+  staticAuthorization,
+} from './credentials.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -72,5 +79,32 @@ describe('parseAuthFile', () => {
     ['https://h/v2/', 'h'],
   ])('normalizeKey(%s) = %s', (key, expected) => {
     expect(normalizeKey(key)).toBe(expected);
+  });
+});
+
+describe('describeCredential / staticAuthorization / secretForms', () => {
+  it.each([
+    [
+      { kind: 'basic', username: 'alice', password: 'pw' },
+      'user alice',
+      `Basic ${b64('alice:pw')}`,
+      ['pw', b64('alice:pw')],
+    ],
+    [{ kind: 'identity-token', username: 'u', token: 'rt' }, 'identity token of u', undefined, ['rt']],
+    [{ kind: 'registry-token', token: 'bt' }, 'registry token', 'Bearer bt', ['bt']],
+  ] as const)('%j', (cred, shown, header, forms) => {
+    expect(describeCredential(cred)).toBe(shown);
+    expect(staticAuthorization(cred)).toBe(header);
+    expect(secretForms(cred)).toEqual(forms);
+    expect(shown).not.toContain('pw');
+  });
+
+  it('an exact host key wins over a legacy URL form of it, whatever their order', () => {
+    const text = JSON.stringify({
+      auths: { 'm:5000': { auth: b64('exact:1') }, 'https://m:5000/v1/': { auth: b64('legacy:2') } },
+    });
+    expect(findCredential(parseAuthFile(text, 'a.json').store, 'm:5000')).toMatchObject({
+      username: 'exact',
+    });
   });
 });

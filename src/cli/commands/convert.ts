@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
 import { FORMAT_NAMES, type Format, formatNamed } from '../../foreign/convert-table.js';
+import { authRef, credentialsAsReference } from '../../foreign/credentials-doc.js';
 import { docToSpec, specDoc } from '../../foreign/spec-doc.js';
 import { parseTalosVersion } from '../../foreign/talos-machine-config.js';
 import { readLocalText, writeLocalText } from '../../host/local-files.js';
@@ -56,6 +57,8 @@ export async function readAsSpec(
   from: Format,
   file: string,
   name?: string,
+  /** --auth-out: where found credentials go, and how the spec names that file. */
+  auth?: { path: string; ref: string },
 ): Promise<SpecRead> {
   const path = resolve(ctx.cwd, file);
   const named = name === undefined ? {} : { objectName: name };
@@ -84,7 +87,10 @@ export async function readAsSpec(
   const read = from.read(text, file);
   const own = name === undefined ? specName(read.name, file) : { name, diagnostics: [] };
   const objectName = name ?? read.name;
-  const converted = docToSpec(specDoc(own.name, read.entries), file);
+  // Credentials in the input go behind a reference (a separate 0600 auth.json), never into the spec.
+  const refs = credentialsAsReference(read.entries, read.credentials ?? {}, auth?.ref, file);
+  if (auth && refs.authFileText !== undefined) await writeLocalText(auth.path, refs.authFileText, 0o600);
+  const converted = docToSpec(specDoc(own.name, refs.entries), file);
   const assets: SpecAssets = {};
   for (const e of converted.spec?.registries ?? [])
     for (const m of e.mirrors)
@@ -96,7 +102,7 @@ export async function readAsSpec(
   return {
     ...(converted.spec ? { spec: converted.spec } : {}),
     assets,
-    diagnostics: [...read.diagnostics, ...own.diagnostics, ...converted.diagnostics],
+    diagnostics: [...read.diagnostics, ...refs.diagnostics, ...own.diagnostics, ...converted.diagnostics],
     ...(objectName === undefined ? {} : { objectName }),
   };
 }
@@ -140,6 +146,11 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
         'Talos version of the nodes for --to talos (1.11, or a node\'s osImage "Talos (v1.11.2)"): before 1.12 the machine.registries patch, else RegistryMirrorConfig documents (the default)',
     },
     { flags: '-o, --output <file>', description: 'write the result here instead of stdout' },
+    {
+      flags: '--auth-out <file>',
+      description:
+        'write credentials found in FILE (configs.auth, RegistryAuthConfig, credentials) to this auth.json (0600) and name it in the spec; without it they are left out',
+    },
   ],
   examples: [
     'mirrorctl convert --to openshift mirrors.yaml > mirrors-openshift.yaml',
@@ -161,14 +172,21 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
         `--talos-version ${talosVersion}: not a version (1.11, v1.11.2, or "Talos (v1.11.2)")`,
         ExitCode.INVALID_INPUT,
       );
-    const read = await readAsSpec(ctx, from, file, optString(opts, 'name'));
+    const authOut = optString(opts, 'authOut');
+    const auth = authOut
+      ? { path: resolve(ctx.cwd, authOut), ref: authRef(ctx.cwd, authOut, optString(opts, 'output')) }
+      : undefined;
+    const read = await readAsSpec(ctx, from, file, optString(opts, 'name'), auth);
     if (!read.spec || hasErrors(read.diagnostics)) {
       writeDiagnostics(ctx, read.diagnostics);
       return ExitCode.INVALID_INPUT;
     }
+    const out = optString(opts, 'output');
     const written = to.write(read.spec, read.assets, {
       ...(read.objectName === undefined ? {} : { objectName: read.objectName }),
       ...(talosVersion === undefined ? {} : { talosVersion }),
+      // Credentials go only into a file created 0600, never to stdout.
+      ...(out === undefined ? {} : { withCredentials: true }),
     });
     const diagnostics = [
       ...read.diagnostics,
@@ -176,7 +194,6 @@ Exit 0 converted (warnings describe approximations), 2 invalid input or entries 
       ...written.diagnostics,
     ];
     writeDiagnostics(ctx, diagnostics);
-    const out = optString(opts, 'output');
     if (out) await writeLocalText(resolve(ctx.cwd, out), written.text, 0o600);
     else ctx.stdout.write(written.text);
     return hasErrors(diagnostics) ? ExitCode.INVALID_INPUT : ExitCode.OK;

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics.js';
 import { CliError, ExitCode } from '../../exit-codes.js';
+import { authRef, credentialsAsReference } from '../../foreign/credentials-doc.js';
 import { docToSpec, docToYaml, specDoc, specToDoc } from '../../foreign/spec-doc.js';
 import { DEFAULT_PATHS } from '../../formats/node-paths.js';
 import { writeLocalText } from '../../host/local-files.js';
@@ -27,9 +28,11 @@ export const importCommand: CommandDef = {
   summary: "read a node's existing registry mirror settings back into a spec",
   description: `Reads certs.d/<host>/hosts.toml, legacy CRI registry.mirrors in config.toml, k3s/RKE2
 registries.yaml, registries.conf and registries.conf.d, and daemon.json under --root, and prints one
-MirrorSet. The first file that configures a registry wins (a warning names the others). Credentials,
-inline certificates and source rewrites have no spec field: each is reported on stderr. Header values
-(hosts.toml) are copied, with a warning; -o creates the file 0600 then. TLS paths are
+MirrorSet. The first file that configures a registry wins (a warning names the others). Credentials
+(configs.auth, an Authorization: Basic header) never go into the spec: with --auth-out FILE they are
+written there (0600) and each mirror names it (auth: { file }), else they are left out with a warning.
+Inline certificates and source rewrites have no spec field: each is reported on stderr. Other header
+values (hosts.toml) are copied, with a warning; -o creates the file 0600 then. TLS paths are
 node paths; run mirrorctl where they resolve (or copy the files) before planning with the spec.
 A file the node's runtime does not read (registries.conf on a Docker node, hosts.toml outside
 containerd's config_path) is reported, and the imported spec is checked by the renderers plan uses for
@@ -40,6 +43,11 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
     ...NODE_OPTIONS,
     { flags: '--name <name>', description: 'metadata.name of the spec', default: 'imported' },
     { flags: '-o, --output <file>', description: 'write the spec here instead of stdout' },
+    {
+      flags: '--auth-out <file>',
+      description:
+        'write credentials found on the node (configs.auth, an Authorization: Basic header) to this auth.json (0600) and name it in the spec; without it they are left out',
+    },
   ],
   examples: [
     'mirrorctl import --from-node > mirrors.yaml',
@@ -64,7 +72,15 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
     const target = runtimeFlag(opts) ?? detection.target;
     const runtime = { detection, ...(target ? { target } : {}) };
     const found = await importFromNode(host.fs, DEFAULT_PATHS);
-    const converted = docToSpec(specDoc(optString(opts, 'name') ?? 'imported', found.entries), root);
+    const out = optString(opts, 'output');
+    const authOut = optString(opts, 'authOut');
+    // Credentials go behind a reference (a separate 0600 auth.json), never into the spec.
+    const refs = credentialsAsReference(
+      found.entries,
+      found.credentials,
+      authOut && authRef(ctx.cwd, authOut, out),
+    );
+    const converted = docToSpec(specDoc(optString(opts, 'name') ?? 'imported', refs.entries), root);
     const lints = converted.spec
       ? importLints(
           converted.spec,
@@ -80,6 +96,7 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
     );
     const diagnostics = [
       ...found.diagnostics,
+      ...refs.diagnostics,
       ...converted.diagnostics,
       ...unreadSources(found.sources, runtime),
       ...lints,
@@ -92,7 +109,8 @@ Other formats (IDMS, registries.yaml files, Talos …) are imported with \`mirro
         `imported ${converted.spec.registries.length} registries from ${found.files.join(', ')}\n`,
       );
     const text = docToYaml(specToDoc(converted.spec));
-    const out = optString(opts, 'output');
+    if (authOut && refs.authFileText !== undefined)
+      await writeLocalText(resolve(ctx.cwd, authOut), refs.authFileText, 0o600);
     if (out) await writeLocalText(resolve(ctx.cwd, out), text, withHeaders ? 0o600 : undefined);
     else ctx.stdout.write(text);
     return ExitCode.OK;

@@ -20,6 +20,8 @@ const ROOT = import.meta.dirname;
 interface CaseFile {
   images: string[];
   versions: Partial<Record<Target, string>>;
+  /** Files the spec names (auth.file, TLS), by spec path: the credential column reads them. */
+  assets?: Record<string, string>;
 }
 
 function load(name: string) {
@@ -33,7 +35,8 @@ function load(name: string) {
 function explain(name: string, target: Target, image: string): ExplainResult {
   const { spec, c } = load(name);
   const v = c.versions[target];
-  const r = explainImage(spec, image, target, v === undefined ? {} : { runtimeVersion: v });
+  const assets = c.assets ?? {};
+  const r = explainImage(spec, image, target, v === undefined ? { assets } : { runtimeVersion: v, assets });
   if (!('image' in r)) throw new Error(`${image}: ${JSON.stringify(r.diagnostics)}`);
   return r;
 }
