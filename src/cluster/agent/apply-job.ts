@@ -42,7 +42,7 @@ export async function runApplyJob(deps: ReconcileDeps, o: ApplyJobOptions): Prom
       deps.log(`✖ stale apply Job: ${stale}; nothing done`);
       return ExitCode.CONFLICT;
     }
-    const r = await reconcileNode(deps, obj, { mayAct: true });
+    const r = await reconcileNode(deps, obj, { mayAct: true, permitted: obj.node.spec.permit?.action });
     if (r.kind === 'busy') {
       if (Date.now() >= deadline) {
         deps.log('✖ another mirrorctl transaction kept the node lock; nothing done');

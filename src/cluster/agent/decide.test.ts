@@ -77,6 +77,23 @@ describe('decideApply', () => {
     });
   });
 
+  it.each([
+    ['restart needed, reload permit', action('restart'), 'reload', { kind: 'wait', state: 'PendingRestart' }],
+    ['restart needed, restart permit', action('restart'), 'restart', { kind: 'apply' }],
+    ['reload needed, reload permit', action('reload'), 'reload', { kind: 'apply' }],
+    ['reload needed, restart permit', action('reload'), 'restart', { kind: 'apply' }],
+  ] as const)('the Job with a permit: %s', (_name, needed, permitted, expected) => {
+    const plan = view({ action: needed, changes: [{ path: '/etc/containerd/config.toml', kind: 'update' }] });
+    const d = decideApply({ plan, mayAct: true, permitted });
+    expect(d).toMatchObject(expected);
+    if (d.kind === 'wait') expect(d.message).toContain('more than this permit allows (reload)');
+  });
+
+  it('an interrupted transaction is not recovered under a reload permit (recovery may restart)', () => {
+    const d = decideApply({ plan: view({ interrupted: 'tx-1' }), mayAct: true, permitted: 'reload' });
+    expect(d).toMatchObject({ kind: 'wait', state: 'PendingRestart' });
+  });
+
   it('lists at most 8 files', () => {
     const changes = Array.from({ length: 10 }, (_, i) => ({ path: `/f${i}`, kind: 'create' as const }));
     expect(changeSummary(changes)).toMatch(/\/f7 \(create\), and 2 more$/);
@@ -122,9 +139,12 @@ describe('decideUninstall', () => {
     ['hosts.toml only', u({ action: action('none') }), false, { kind: 'apply' }],
     ['config.toml, agent', u({}), false, { kind: 'wait', state: 'PendingRestart' }],
     ['config.toml, Job', u({}), true, { kind: 'apply' }],
+    ['config.toml, Job with a reload permit', u({}), 'reload', { kind: 'wait', state: 'PendingRestart' }],
+    ['daemon.json, Job with a reload permit', u({ action: action('reload') }), 'reload', { kind: 'apply' }],
     ['refused (drift)', u({ refusal: 'changed since mirrorctl wrote it' }), true, { kind: 'refuse' }],
-  ] as const)('%s', (_name, v, mayAct, expected) => {
-    expect(decideUninstall({ view: v, mayAct })).toMatchObject(expected);
+  ] as const)('%s', (_name, v, act, expected) => {
+    const input = act === 'reload' ? { mayAct: true, permitted: act } : { mayAct: act };
+    expect(decideUninstall({ view: v, ...input })).toMatchObject(expected);
   });
 });
 
@@ -135,7 +155,12 @@ describe('stalePermit (the apply Job acts only for the revision its permit names
     metadata: { name: 'w1' },
     spec: { mirrorSet: 'lab', revision: 'aaaaaaaaaaaa', controllerRevision: 'cr', mode: 'apply', ...spec },
   });
-  const permit = (revision: string) => ({ revision, wave: 1, grantedAt: '2026-01-01T00:00:00Z' });
+  const permit = (revision: string) => ({
+    revision,
+    wave: 1,
+    grantedAt: '2026-01-01T00:00:00Z',
+    action: 'restart' as const,
+  });
   it.each([
     ['valid', node({ permit: permit('aaaaaaaaaaaa') }), undefined],
     ['no permit', node({}), 'holds no permit'],

@@ -32,11 +32,20 @@ export function changeSummary(changes: PlanView['changes']): string {
 
 const waitState = (kind: 'restart' | 'reload') => (kind === 'restart' ? 'PendingRestart' : 'PendingReload');
 
+/** A permit names the strongest action it allows; a reload permit never covers a restart. */
+export type PermittedAction = 'reload' | 'restart';
+const covers = (permitted: PermittedAction, needed: 'reload' | 'restart'): boolean =>
+  permitted === 'restart' || needed === 'reload';
+const weakPermit = (needed: 'reload' | 'restart', permitted: PermittedAction): string =>
+  `the ${needed} needed is more than this permit allows (${permitted}): waiting for a ${needed} permit (nothing written)`;
+
 export function decideApply(input: {
   expectedTarget?: NodeTarget;
   plan: PlanView;
   /** The apply Job with a permit for this revision: it may restart/reload the runtime. */
   mayAct: boolean;
+  /** What that permit allows (default restart). */
+  permitted?: PermittedAction;
 }): Decision {
   const { plan } = input;
   if (plan.refusal)
@@ -47,7 +56,8 @@ export function decideApply(input: {
     };
   const mismatch = targetMismatch(input.expectedTarget, plan);
   if (mismatch) return { kind: 'refuse', state: 'Failed', message: mismatch };
-  if (plan.interrupted && !input.mayAct)
+  const permitted = input.permitted ?? 'restart';
+  if (plan.interrupted && !(input.mayAct && permitted === 'restart'))
     // Its recovery may have to restart the runtime (a rollback of a config.toml change).
     return {
       kind: 'wait',
@@ -55,19 +65,33 @@ export function decideApply(input: {
       message: `transaction ${plan.interrupted} was interrupted; recovering it may restart the runtime: waiting for a permit (nothing written)`,
     };
   if (plan.action.kind === 'none') return plan.changes.length === 0 ? { kind: 'in-sync' } : { kind: 'apply' };
-  if (input.mayAct) return { kind: 'apply' };
+  if (input.mayAct && covers(permitted, plan.action.kind)) return { kind: 'apply' };
   return {
     kind: 'wait',
     state: waitState(plan.action.kind),
-    message: `${changeSummary(plan.changes)}; ${plan.action.service} ${plan.action.kind} needed (${plan.action.reason}): waiting for a permit (nothing written)`,
+    message: input.mayAct
+      ? `${changeSummary(plan.changes)}; ${weakPermit(plan.action.kind, permitted)}`
+      : `${changeSummary(plan.changes)}; ${plan.action.service} ${plan.action.kind} needed (${plan.action.reason}): waiting for a permit (nothing written)`,
   };
 }
 
-export function decideUninstall(input: { view: UninstallView; mayAct: boolean }): Decision {
+export function decideUninstall(input: {
+  view: UninstallView;
+  mayAct: boolean;
+  permitted?: PermittedAction;
+}): Decision {
   const { view } = input;
   if (view.refusal) return { kind: 'refuse', state: 'Failed', message: view.refusal };
   if (!view.present) return { kind: 'in-sync' };
-  if (view.action.kind === 'none' || input.mayAct) return { kind: 'apply' };
+  if (view.action.kind === 'none') return { kind: 'apply' };
+  const permitted = input.permitted ?? 'restart';
+  if (input.mayAct && covers(permitted, view.action.kind)) return { kind: 'apply' };
+  if (input.mayAct)
+    return {
+      kind: 'wait',
+      state: waitState(view.action.kind),
+      message: `${view.files.length} file(s) to restore; ${weakPermit(view.action.kind, permitted)}`,
+    };
   return {
     kind: 'wait',
     state: waitState(view.action.kind),

@@ -3,7 +3,7 @@
 // The long-running agent and the apply Job share it; only the Job may act on the runtime (mayAct).
 import type { MirrorNodeObject } from '../api/mirrornode.js';
 import type { AgentApi, NodeObject } from './api.js';
-import { type Decision, decideApply, decideUninstall } from './decide.js';
+import { type Decision, decideApply, decideUninstall, type PermittedAction } from './decide.js';
 import { buildEvent } from './events.js';
 import type { AgentMetrics } from './metrics.js';
 import type { NodeSide } from './node-side.js';
@@ -51,12 +51,19 @@ const EMPTY_VIEW: PlanView = {
   warnings: [],
 };
 
+/** mayAct: the apply Job holding a permit; permitted: the strongest runtime action that permit allows. */
+export interface ActOptions {
+  mayAct: boolean;
+  permitted?: PermittedAction;
+}
+
 async function reconcileApply(
   deps: ReconcileDeps,
   obj: NodeObject,
   n: MirrorNodeObject,
-  mayAct: boolean,
+  act: ActOptions,
 ): Promise<ReconcileResult> {
+  const { mayAct } = act;
   const revision = n.spec.revision;
   const before: Before = { holdsRevision: n.status?.appliedRevision === revision };
   const fetched = await specOf(deps, n);
@@ -70,7 +77,7 @@ async function reconcileApply(
   const decision = decideApply({
     ...(n.spec.target ? { expectedTarget: n.spec.target } : {}),
     plan: view,
-    mayAct,
+    ...act,
   });
   if (decision.kind !== 'apply')
     return { kind: 'reported', report: reportDecision(revision, view, decision, before) };
@@ -81,7 +88,7 @@ async function reconcileApply(
   const out = await deps.side.apply(fetched.spec);
   const after = viewOf(out.planned);
   if (!out.tx) {
-    const d = decideApply({ plan: after, mayAct });
+    const d = decideApply({ plan: after, ...act });
     const refused: Decision =
       d.kind === 'refuse'
         ? d
@@ -100,8 +107,9 @@ async function reconcileUninstall(
   deps: ReconcileDeps,
   obj: NodeObject,
   n: MirrorNodeObject,
-  mayAct: boolean,
+  act: ActOptions,
 ): Promise<ReconcileResult> {
+  const { mayAct } = act;
   const revision = n.spec.revision;
   const known = {
     warnings: [],
@@ -109,7 +117,7 @@ async function reconcileUninstall(
   };
   const view = await deps.side.uninstallView();
   if (view.busy) return { kind: 'busy' };
-  const decision = decideUninstall({ view, mayAct });
+  const decision = decideUninstall({ view, ...act });
   const before: Before = { holdsRevision: false };
   if (decision.kind === 'in-sync') {
     const outcome: Outcome = {
@@ -170,15 +178,15 @@ async function announce(
 export async function reconcileNode(
   deps: ReconcileDeps,
   obj: NodeObject,
-  opts: { mayAct: boolean },
+  opts: ActOptions,
 ): Promise<ReconcileResult> {
   const n = obj.node;
   if (!n) throw new Error(obj.problem ?? 'bug: reconcile of an unparsed MirrorNode');
   const started = performance.now();
   const result =
     n.spec.mode === 'uninstall'
-      ? await reconcileUninstall(deps, obj, n, opts.mayAct)
-      : await reconcileApply(deps, obj, n, opts.mayAct);
+      ? await reconcileUninstall(deps, obj, n, opts)
+      : await reconcileApply(deps, obj, n, opts);
   if (result.kind === 'busy') return result;
   const { report } = result;
   let changed = false;

@@ -40,6 +40,9 @@ export const permitSchema = z
     revision,
     wave: z.int().min(0),
     grantedAt: time,
+    action: z.enum(['reload', 'restart']).default('restart').meta({
+      description: 'The strongest runtime action the permit allows: a reload permit never allows a restart.',
+    }),
     job: z.string().optional().meta({ description: 'The apply Job executing the permit.' }),
   })
   .meta({ description: 'The node may perform its runtime action (restart/reload) for this revision.' });

@@ -89,6 +89,8 @@ export function planPermits(i: PermitInput): PermitPlan {
       revision,
       wave: waveNo,
       grantedAt: iso(grantedAt),
+      // Reloads go everywhere at once; the Job must not turn such a permit into a restart.
+      action: action === 'reload' ? 'reload' : 'restart',
       job: jobNameFor(v.name, revision, { mode, action, attempt }),
     };
     out.permits.set(v.name, p);

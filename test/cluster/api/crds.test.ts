@@ -199,6 +199,7 @@ describe('status and MirrorNode documents', () => {
           revision: '0123456789ab',
           wave: 0,
           grantedAt: TIME,
+          action: 'restart',
           job: 'mirrorctl-apply-n1-0123456789ab',
         },
       },
