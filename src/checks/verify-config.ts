@@ -3,6 +3,7 @@
 // deferred restart included.
 
 import type { Diagnostic } from '../diagnostics.js';
+import { criLoadedConfigPath } from '../formats/containerd-cri-status.js';
 import type { CriClient } from '../host/cri-port.js';
 import type { HostFs } from '../host/ports.js';
 import { describePending } from '../transaction/pending-action.js';
@@ -54,19 +55,6 @@ export async function stateChecks(fs: HostFs, stateDir: string, specHash?: strin
   return out;
 }
 
-/** containerd reports its CRI config in Status(verbose).info.config; CRI-O does not. */
-function configPathOf(info: Record<string, string>): string | undefined {
-  const raw = info.config;
-  if (!raw) return undefined;
-  try {
-    const cfg = JSON.parse(raw) as { registry?: { configPath?: unknown; config_path?: unknown } };
-    const v = cfg.registry?.configPath ?? cfg.registry?.config_path;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function criChecks(cri: CriClient, expectedHostsDir?: string): Promise<VerifyCheck[]> {
   const t0 = Date.now();
   const v = await cri.version();
@@ -91,7 +79,7 @@ export async function criChecks(cri: CriClient, expectedHostsDir?: string): Prom
   ];
   if (expectedHostsDir === undefined) return out;
   const st = await cri.status(true);
-  const loaded = st.ok ? configPathOf(st.value.info) : undefined;
+  const loaded = st.ok ? criLoadedConfigPath(st.value.info) : undefined;
   if (loaded === undefined) {
     out.push({
       id: 'config-path',
@@ -135,7 +123,7 @@ export async function pendingActionChecks(
     return fail('nothing shows it done (its change left config_path as it was): run mirrorctl apply');
   if (!cri) return fail('no CRI socket to observe it: run mirrorctl apply');
   const st = await cri.status(true);
-  const loaded = st.ok ? configPathOf(st.value.info) : undefined;
+  const loaded = st.ok ? criLoadedConfigPath(st.value.info) : undefined;
   if (loaded !== want)
     return fail(
       loaded === undefined

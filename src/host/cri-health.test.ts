@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCri, startFakeCri } from '../../test/faults/fake-cri.js';
-import { criLoadedConfigPath, criRuntimeHealth } from './cri-health.js';
+import { criLoadedConfigPath } from '../formats/containerd-cri-status.js';
+import { criRuntimeHealth } from './cri-health.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-health-'));
 let cri: FakeCri;

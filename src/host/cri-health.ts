@@ -3,22 +3,12 @@
 // load (e.g. containerd with both `mirrors` and `config_path`): the runtime is up but useless. With
 // an expected config_path, a containerd that reports another one did not take the change (issue 15.1).
 
+import { criLoadedConfigPath } from '../formats/containerd-cri-status.js';
 import { criClient, waitForCri } from './cri-client.js';
 import type { HealthExpectation, HealthResult, RuntimeHealth } from './runtime-port.js';
 
 /** containerd's registry config_path as its CRI Status(verbose) reports it in info.config: 1.x
  *  (pkg/cri/server/status.go marshals the whole CRI config); 2.x reports only the runtime config. */
-export function criLoadedConfigPath(info: Record<string, string>): string | undefined {
-  const raw = info.config;
-  if (!raw) return undefined;
-  try {
-    const cfg = JSON.parse(raw) as { registry?: { configPath?: unknown; config_path?: unknown } };
-    const v = cfg.registry?.configPath ?? cfg.registry?.config_path;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function criRuntimeHealth(endpoint: string): RuntimeHealth {
   return {
