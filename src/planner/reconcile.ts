@@ -32,14 +32,19 @@ export interface ApplyNodeOutcome {
   exitCode: number;
 }
 
-/** The transaction's ports for this apply (the detected CRI socket, when there is one). */
-function wiredOptions(host: Host, input: ApplyNodeInput, wire: TxWiring, planned: NodePlan): TxOptions {
+/** The transaction's ports for this apply (the runtime's CRI socket, when one is known). */
+function wiredOptions(
+  host: Host,
+  input: Omit<ApplyNodeInput, keyof PlanNodeInput | 'dryRun'>,
+  wire: TxWiring,
+  detectedSocket: string | undefined,
+): TxOptions {
   return wire(host.run, {
     root: input.root,
     ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
     ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
     ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
-    ...(planned.detection?.socket ? { detectedSocket: planned.detection.socket } : {}),
+    ...(detectedSocket ? { detectedSocket } : {}),
     healthTimeoutMs: input.healthTimeoutMs,
     env: input.env,
     ...(input.deferAction ? { deferAction: true } : {}),
@@ -83,7 +88,7 @@ export async function applyNode(
   let planned = await planNode(host, input);
   let earlier: TxResult | undefined;
   if (planned.interrupted && !input.dryRun) {
-    earlier = await recoverHost(host, wiredOptions(host, input, wire, planned));
+    earlier = await recoverHost(host, wiredOptions(host, input, wire, planned.detection?.socket));
     if (earlier.status !== 'unchanged') return { planned, tx: earlier, exitCode: exitCodeFor(earlier) };
     planned = await planNode(host, input);
   }
@@ -94,7 +99,7 @@ export async function applyNode(
   let tx = await applyPlan(
     planned.plan,
     host,
-    wiredOptions(host, input, wire, planned),
+    wiredOptions(host, input, wire, planned.detection?.socket),
     extras(planned.plan),
   );
   if (tx.diagnostics.some((d) => d.code === STALE_AFTER_RECOVERY)) {
@@ -103,7 +108,12 @@ export async function applyNode(
     planned = await planNode(host, input);
     if (!planned.plan || planned.refusal !== ExitCode.OK)
       return { planned, exitCode: planned.refusal || ExitCode.INVALID_INPUT };
-    tx = await applyPlan(planned.plan, host, wiredOptions(host, input, wire, planned), extras(planned.plan));
+    tx = await applyPlan(
+      planned.plan,
+      host,
+      wiredOptions(host, input, wire, planned.detection?.socket),
+      extras(planned.plan),
+    );
   }
   if (earlier) tx = withEarlier(earlier, tx);
   return { planned, tx, exitCode: exitCodeFor(tx) };
@@ -119,16 +129,8 @@ export async function applySavedPlan(
   return applyPlan(
     plan,
     host,
-    wire(host.run, {
-      root: input.root,
-      ...(input.restartCommand ? { restartCommand: input.restartCommand } : {}),
-      ...(input.reloadCommand ? { reloadCommand: input.reloadCommand } : {}),
-      ...(input.criEndpoint ? { criEndpoint: input.criEndpoint } : {}),
-      ...(plan.action.service === 'crio' ? { detectedSocket: '/run/crio/crio.sock' } : {}),
-      healthTimeoutMs: input.healthTimeoutMs,
-      env: input.env,
-      ...(input.deferAction ? { deferAction: true } : {}),
-    }),
+    // A saved plan carries no detection: CRI-O's socket is known, containerd's is the default.
+    wiredOptions(host, input, wire, plan.action.service === 'crio' ? '/run/crio/crio.sock' : undefined),
     deferredEvidence(plan),
   );
 }
