@@ -25,6 +25,20 @@ const numRuns = (rel: string): number =>
   [...src(rel).matchAll(/numRuns: ([\d_]+)/g)].reduce((n, m) => n + Number(m[1]!.replace(/_/g, '')), 0);
 const matches = (rel: string, re: RegExp): number => [...src(rel).matchAll(re)].length;
 
+/** Outputs scanned by spec-credentials.test.ts: everyVerb's runs per target (its convert loop runs
+ *  6 formats), the other call sites once, the convert -o loop 3 times. */
+function specCredentialRuns(): number {
+  const text = src('test/security/spec-credentials.test.ts');
+  const body = text.slice(
+    text.indexOf('async function everyVerb'),
+    text.indexOf('\n}\n', text.indexOf('async function everyVerb')),
+  );
+  const runs = (t: string): number => [...t.matchAll(/await out\.run\(/g)].length;
+  const perTarget = runs(body) - 1 + 6;
+  const targets = [...text.matchAll(/await everyVerb\(/g)].length;
+  return targets * perTarget + (runs(text) - runs(body)) + 2;
+}
+
 /** Fault points and crash steps of clean apply / rollback / uninstall runs (as test/faults iterates them). */
 async function faultCounts(): Promise<{ io: number; sticky: number; crash: number; sigkill: number }> {
   const ops = {
@@ -113,6 +127,11 @@ async function rows(): Promise<[string, number, string][]> {
       // each verb run over host files holding them, + the agent result file, + two apply --plan runs
       matches('test/security/host-secrets.test.ts', /await out\.run\('/g) + 1 + 2,
       'no password/auth/identitytoken/header value/URL password of config.toml, hosts.toml, daemon.json, registries.conf.d or registries.yaml in plan/apply/detect/import/status/rollback/uninstall/agent output; apply --plan takes them back from the node by hash',
+    ],
+    [
+      'Mirror credentials named by a spec: outputs scanned',
+      specCredentialRuns(),
+      'no password, base64(user:password) or base64(password) of an auth.file in plan/apply/explain/render/status/rollback/uninstall/verify/preflight/import/convert/detect output on any target; the files holding them 0600 on the node and in backups; a plan file shows them by hash or placeholder',
     ],
     [
       'Secrets: renderers and files on disk',
