@@ -23,7 +23,7 @@ export function legacyAuthOps(
   const fail = (code: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error') =>
     d.push({
       severity,
-      code: `render.containerd-legacy.${code}`,
+      code,
       field,
       target: 'containerd-legacy',
       message,
@@ -31,8 +31,9 @@ export function legacyAuthOps(
     });
   const c = mirrorCredential(m, ctx.assets);
   if (!c.ok) {
-    if (c.reason === 'unresolved') fail('auth.asset-missing', c.message, undefined, 'warning');
-    else fail('auth', c.message);
+    if (c.reason === 'unresolved')
+      fail('render.containerd-legacy.auth.asset-missing', c.message, undefined, 'warning');
+    else fail('render.containerd-legacy.auth', c.message);
     return;
   }
   const cred = c.value?.credential;
@@ -44,7 +45,7 @@ export function legacyAuthOps(
     value = { ...(cred.username ? { username: cred.username } : {}), identitytoken: cred.token };
   else {
     fail(
-      'auth-registry-token',
+      'render.containerd-legacy.auth-registry-token',
       `${c.value?.source} holds a registry token for ${m.host}; containerd's configs.auth has no field for one`,
       'use a username/password entry, or --target containerd (sent as an Authorization: Bearer header)',
     );
@@ -55,7 +56,7 @@ export function legacyAuthOps(
   if (prev !== undefined) {
     if (prev !== key)
       fail(
-        'auth-conflict',
+        'render.containerd-legacy.auth-conflict',
         `two mirrors on ${m.host} name different credentials, but configs.auth is keyed by host`,
         'use one auth entry for that host',
       );
