@@ -6,16 +6,9 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseMirrorUrl } from '../spec/url-syntax.js';
-import type { EntryDoc, MirrorDoc } from './spec-doc.js';
+import type { AuthJsonEntry, Credentials, EntryDoc, MirrorDoc } from './spec-doc.js';
 
-/** One auths entry as containers/image and docker read it. */
-export interface AuthJsonEntry {
-  auth: string;
-  identitytoken?: string;
-}
-
-/** Mirror host[:port] → its auths entry. */
-export type Credentials = Record<string, AuthJsonEntry>;
+export type { AuthJsonEntry, Credentials };
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 

@@ -5,7 +5,15 @@ import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Mirror, MirrorSet, PathMode, PullFrom } from '../spec/types.js';
 import { validateSpec } from '../spec/validate.js';
-import type { Credentials } from './credentials-doc.js';
+
+/** One auths entry as containers/image and docker read it (credentials-doc.ts builds them). */
+export interface AuthJsonEntry {
+  auth: string;
+  identitytoken?: string;
+}
+
+/** Mirror host[:port] → its auths entry. */
+export type Credentials = Record<string, AuthJsonEntry>;
 
 export interface MirrorDoc {
   url: string;
