@@ -83,8 +83,8 @@ export function progressWriter(
   let lastWave: string | undefined;
   let lastCounts = '';
   let lastWaiting = '';
-  let countsAt = 0;
-  let waitingAt = 0;
+  let countsAt = Number.NEGATIVE_INFINITY;
+  let waitingAt = Number.NEGATIVE_INFINITY;
   let drawn = 0;
   return (s) => {
     const wave = formatWave(s.set);

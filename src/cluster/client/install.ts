@@ -38,16 +38,27 @@ const established = (crd: KubernetesObject | undefined): boolean =>
       ?.conditions ?? []
   ).some((c) => c.type === 'Established' && c.status === 'True');
 
+/** Labels `desired` adds to the live namespace; undefined when it has them all. */
+function withLabels(live: KubernetesObject, add: Record<string, string>): KubernetesObject | undefined {
+  const labels = live.metadata?.labels ?? {};
+  if (Object.entries(add).every(([k, v]) => labels[k] === v)) return undefined;
+  return { ...live, metadata: { ...live.metadata, labels: { ...labels, ...add } } };
+}
+
+/** A namespace carries nothing of ours but labels (its spec and status are the API server's). */
 async function applyNamespace(kube: Kube, ns: KubernetesObject): Promise<InstallStep> {
   const object = describeRef(refOf(ns));
   const live = await kube.get(refOf(ns));
-  if (!live || live.metadata?.labels?.[APP_LABELS.managedBy] === MANAGED_BY)
-    return { object, outcome: (await applyObject(kube, ns)).outcome };
+  if (!live) return { object, outcome: (await applyObject(kube, ns)).outcome };
+  const ours = live.metadata?.labels?.[APP_LABELS.managedBy] === MANAGED_BY;
+  const add = ours ? (ns.metadata?.labels ?? {}) : POD_SECURITY_LABELS;
+  let changed = false;
   await updateExisting(kube, refOf(ns), (cur) => {
-    const labels = cur.metadata?.labels ?? {};
-    if (Object.entries(POD_SECURITY_LABELS).every(([k, v]) => labels[k] === v)) return undefined;
-    return { ...cur, metadata: { ...cur.metadata, labels: { ...labels, ...POD_SECURITY_LABELS } } };
+    const next = withLabels(cur, add);
+    changed = next !== undefined;
+    return next;
   });
+  if (ours) return { object, outcome: changed ? 'updated' : 'unchanged' };
   return {
     object,
     outcome: 'labelled',

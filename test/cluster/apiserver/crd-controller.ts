@@ -60,6 +60,8 @@ export function syncCrd(
     return;
   }
   queueMicrotask(() => {
+    // An earlier pass may have finished the deletion meanwhile (the resource is no longer served).
+    if (!s.store.find(def.group, def.versions[0] ?? '', def.plural)) return;
     for (const e of s.store.list(def))
       if (!e.obj.metadata.deletionTimestamp)
         s.api.delete({ group: def.group, plural: def.plural }, e.obj.metadata.namespace, e.obj.metadata.name);

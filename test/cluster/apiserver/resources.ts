@@ -156,6 +156,7 @@ export function builtinResources(): ResourceDef[] {
       dropStatusOnCreate: true,
       shortNames: ['ds'],
       prepareForCreate: defaultDaemonSet,
+      defaultOnUpdate: defaultDaemonSet,
       validateUpdate: immutable(['spec', 'selector'], 'spec.selector'),
     }),
     grp('apps', 'v1', 'deployments', 'Deployment', true, {
@@ -164,6 +165,7 @@ export function builtinResources(): ResourceDef[] {
       dropStatusOnCreate: true,
       shortNames: ['deploy'],
       prepareForCreate: defaultDeployment,
+      defaultOnUpdate: defaultDeployment,
     }),
     grp('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true, {
       validateUpdate: immutable(['data'], 'data'),

@@ -61,6 +61,9 @@ export interface ResourceDef {
   defaultPropagation?: 'Background' | 'Orphan' | 'Foreground';
   /** Server-side defaulting and create-time preparation (PrepareForCreate), mutating a copy. */
   prepareForCreate?: (o: Obj) => void;
+  /** Defaulting that also applies to updates (kube-apiserver defaults every decoded object, so a PUT
+   *  of the manifest a create defaulted is a no-op). */
+  defaultOnUpdate?: (o: Obj) => void;
   /** Update validation beyond metadata (immutable fields …): a message makes the update 422 Invalid. */
   validateUpdate?: (next: Obj, old: Obj) => { field: string; message: string } | undefined;
 }

@@ -162,6 +162,7 @@ export function updateObject(
     else next.status = clone(sent.status);
   } else {
     next = clone(sent);
+    def.defaultOnUpdate?.(next);
     if (def.status) {
       if (current.status === undefined) delete next.status;
       else next.status = clone(current.status);

@@ -6,7 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Captured, runCli } from '../../../src/cli/testing.js';
-import { type Harness, startHarness } from '../controller/harness.js';
+import { Controller } from '../../../src/cluster/controller/controller.js';
+import { createKubeClient } from '../../../src/cluster/kube-client.js';
+import { realSleep } from '../../../src/cluster/retry.js';
+import { loadKubeConfig } from '../../../src/host/pooled-kubeconfig.js';
+import { FAST_LEASE, type Harness, startHarness } from '../controller/harness.js';
+import { type AgentBehavior, SimAgents } from '../controller/sim-agents.js';
+import { type SimClusterHandle, startCluster } from '../sim/cluster.js';
+import type { SimNodeSpec } from '../sim/nodes.js';
 
 export type { Harness };
 export { startHarness };
@@ -44,4 +51,56 @@ spec:
         - url: ${mirror}
   rollout: ${JSON.stringify(r)}
 ${extra}`;
+}
+
+/** A cluster mirrorctl is installed into by `mirrorctl install` (namespace, CRDs, RBAC, workloads
+ *  as objects; no DaemonSet controller, so nothing runs from them), with the real controller
+ *  started in-process and simulated agents — what `uninstall --all` must take apart again. */
+export async function startInstalled(
+  nodes: Array<SimNodeSpec & { behavior?: AgentBehavior }>,
+  before: (server: SimClusterHandle['server']) => void = () => {},
+): Promise<Harness & { install: Captured }> {
+  const cluster = await startCluster({ jobs: false, daemonSets: false, scheduler: false, kubelets: false });
+  before(cluster.server);
+  const install = await runCli(['install', '--kubeconfig', cluster.kubeconfig]);
+  if (install.code !== 0) throw new Error(`install failed: ${install.stderr}`);
+  for (const n of nodes) cluster.nodes.add(n);
+  const agents = new SimAgents(
+    cluster.server,
+    Object.fromEntries(nodes.map((n) => [n.name, n.behavior ?? 'hot'])),
+  );
+  const controllers: Controller[] = [];
+  const logs: string[] = [];
+  const kube = () =>
+    createKubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }), {
+      retry: { retries: 6, baseMs: 5, maxMs: 50, sleep: realSleep },
+    });
+  return {
+    cluster,
+    agents,
+    controllers,
+    logs,
+    kube,
+    install,
+    async startController(identity, o = {}) {
+      const c = new Controller(kube(), {
+        namespace: 'mirrorctl',
+        identity,
+        image: 'ghcr.io/mirrorctl/mirrorctl:test',
+        leaderElection: FAST_LEASE,
+        workers: 2,
+        resyncMs: 2_000,
+        log: (m) => logs.push(`${identity}: ${m}`),
+        ...o,
+      });
+      await c.start();
+      controllers.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of controllers) c.crash();
+      agents.stop();
+      await cluster.close();
+    },
+  };
 }

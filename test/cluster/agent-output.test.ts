@@ -1,0 +1,94 @@
+// What a node's REAL agent process (the image's bundle, over TLS with its service-account token)
+// leaves in the API: its result is the MirrorNode's status, written on its own — so other calls
+// failing cannot hide it (issue 16 defect: a failing taint removal pushed the result line out of the
+// log tail `nodes` read; there is no taint and no log reading any more) — and no secret value reaches
+// the status, the Events or the log (the agent's side of test/security's output checks).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/testing.js';
+import { AgentWorld, agentBundle, CONFIG_PATH_SET, HOSTS, nodeRoot, until } from './agent/harness.js';
+
+const world = new AgentWorld();
+beforeAll(async () => {
+  await Promise.all([world.start(), agentBundle()]);
+}, 120_000);
+afterAll(() => world.stop());
+
+const HEADER = 'HEADER-SECRET-5e0b';
+const spec = (mirror: string) => `apiVersion: mirrorctl.io/v1alpha1
+kind: MirrorSet
+metadata: { name: lab }
+spec:
+  registries:
+    - source: docker.io
+      mirrors: [{ url: "${mirror}", headers: { X-Api-Key: ["${HEADER}"] } }]
+`;
+
+function kubeconfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'mirrorctl-kube-')), 'config');
+  writeFileSync(file, world.server.kubeconfig());
+  return file;
+}
+
+describe('the agent reports through its MirrorNode', () => {
+  it('its result reaches the MirrorNode status while every Event it sends is refused; `nodes` shows it', async () => {
+    world.server.api.create('nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n-events' },
+      status: {
+        nodeInfo: { containerRuntimeVersion: 'containerd://1.7.24' },
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    });
+    world.server.faults.push({ verb: 'create', resource: 'events', status: 403, message: 'forbidden' });
+    const root = nodeRoot(CONFIG_PATH_SET);
+    const r = world.revision(spec('https://mirror-a.example.com'));
+    world.setNode('n-events', world.nodeSpec(r, { target: 'containerd' }));
+    const agent = await world.spawnAgent('n-events', root, ['--runtime-version', '1.7.24']);
+    try {
+      await until(
+        () => world.status('n-events')?.state === 'Applied',
+        30_000,
+        () => agent.log,
+      );
+      expect(world.status('n-events')).toMatchObject({
+        appliedRevision: r.revision,
+        observedRevision: r.revision,
+      });
+      expect(world.events('n-events')).toEqual([]);
+      expect(world.server.accounting.count('create', 'events')).toBeGreaterThan(0); // it did try
+      const nodes = await runCli(['nodes', '-o', 'wide', '--kubeconfig', kubeconfig()]);
+      expect(nodes.code, nodes.stderr).toBe(0);
+      expect(nodes.stdout).toMatch(new RegExp(`n-events .*Applied +${r.revision} +${r.revision} +lab`));
+    } finally {
+      world.server.faults.splice(0);
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+    }
+  });
+
+  it('no header value in its status, Events or log; the node file holds it', async () => {
+    const root = nodeRoot(CONFIG_PATH_SET);
+    const r = world.revision(spec('https://mirror-b.example.com'));
+    world.setNode('n-secret', world.nodeSpec(r, { target: 'containerd' }));
+    const agent = await world.spawnAgent('n-secret', root, ['--runtime-version', '1.7.24']);
+    try {
+      await until(
+        () => world.status('n-secret')?.state === 'Applied',
+        30_000,
+        () => agent.log,
+      );
+      await until(() => world.events('n-secret').length > 0, 10_000);
+      expect(readFileSync(join(root, HOSTS), 'utf8')).toContain(HEADER);
+      const seen = JSON.stringify([world.status('n-secret'), world.events('n-secret'), agent.log]);
+      expect(seen).not.toContain(HEADER);
+      expect(seen).not.toContain(Buffer.from(HEADER).toString('base64'));
+    } finally {
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+    }
+  });
+});
