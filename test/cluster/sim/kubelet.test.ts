@@ -164,6 +164,38 @@ describe('kubelet (real processes)', () => {
     expect(existsSync(join(c.root('k1'), 'etc/crio'))).toBe(false);
   });
 
+  it("a non-root pod reads its service-account token: 0600 owned by the pod's one runAsUser (fsUser), else the volume's defaultMode", async () => {
+    // kubelet pkg/volume/projected/projected.go: a serviceAccountToken source keeps the volume's
+    // defaultMode unless the pod has an fsUser (every container runs as the same runAsUser) or an
+    // fsGroup — then 0600, owned by them (pkg/volume/util FsUserFrom). The mirrorctl controller runs
+    // as uid 65532 with no fsGroup and must read its token.
+    c = await start();
+    const sa = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+    const check = `test -r ${sa} && stat -c '%a %u' $(readlink -f ${sa})`;
+    c.server.api.create(
+      'pods',
+      pod('nonroot', {
+        restartPolicy: 'Never',
+        securityContext: { runAsUser: 65532, runAsGroup: 65532 },
+        containers: [{ name: 'a', image: 'shell:1', args: [check] }],
+      }),
+    );
+    c.server.api.create(
+      'pods',
+      pod('mixed', {
+        restartPolicy: 'Never',
+        containers: [
+          { name: 'a', image: 'shell:1', args: [check], securityContext: { runAsUser: 65532 } },
+          { name: 'b', image: 'shell:1', args: ['true'], securityContext: { runAsUser: 1000 } },
+        ],
+      }),
+    );
+    await vi.waitFor(() => expect(status('nonroot')?.phase).toBe('Succeeded'), { timeout: 20_000 });
+    expect(c.kubelets.get('k1')?.logs('default', 'nonroot')).toBe('600 65532\n');
+    await vi.waitFor(() => expect(status('mixed')?.phase).toBe('Succeeded'), { timeout: 20_000 });
+    expect(c.kubelets.get('k1')?.logs('default', 'mixed', 'a')).toBe('644 0\n');
+  });
+
   it('a crashing container is restarted with backoff (CrashLoopBackOff, restartCount, lastState)', async () => {
     c = await start();
     c.server.api.create(

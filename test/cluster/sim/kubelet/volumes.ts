@@ -5,6 +5,7 @@
 // symlink swapped atomically, user-visible names linking into ..data) so updates land atomically.
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -122,7 +123,7 @@ function hostPathVolume(root: string, src: Rec): PreparedVolume {
   return { nodePath: path, sources: [] };
 }
 
-type FileSet = Map<string, { data: Buffer; mode: number }>;
+type FileSet = Map<string, { data: Buffer; mode: number; uid?: number; gid?: number }>;
 
 /** AtomicWriter: the new payload appears at once through the ..data symlink swap. */
 export function writeAtomic(dir: string, files: FileSet): void {
@@ -134,6 +135,7 @@ export function writeAtomic(dir: string, files: FileSet): void {
     mkdirSync(dirname(join(tsDir, rel)), { recursive: true });
     writeFileSync(join(tsDir, rel), f.data);
     chmodSync(join(tsDir, rel), f.mode);
+    if (f.uid !== undefined || f.gid !== undefined) chownSync(join(tsDir, rel), f.uid ?? -1, f.gid ?? -1);
   }
   const old = existsSync(join(dir, '..data')) ? readlinkSync(join(dir, '..data')) : undefined;
   rmSync(join(dir, '..data_tmp'), { force: true });
@@ -248,13 +250,43 @@ export function prepareVolume(ctx: VolumeContext, v: Rec): PreparedVolume {
         if (isRecord(s.serviceAccountToken))
           files.set(String(s.serviceAccountToken.path ?? 'token'), {
             data: Buffer.from(ctx.token()),
-            mode: 0o600,
+            ...tokenFileOwner(ctx.pod, mode),
           });
       }
     return files;
   };
   writeAtomic(join(ctx.root, p), build());
   return { nodePath: p, sources, refresh: () => writeAtomic(join(ctx.root, p), build()) };
+}
+
+/**
+ * kubelet (pkg/volume/projected/projected.go): a projected service-account token keeps the volume's
+ * mode, unless the pod has an fsUser — every container (init ones too) runs as one runAsUser
+ * (pkg/volume/util FsUserFrom) — or an fsGroup: then 0600, owned by that user and group. So a
+ * non-root pod (the controller, uid 65532) can read its own token and no other uid can.
+ */
+function tokenFileOwner(pod: Obj, mode: number): { mode: number; uid?: number; gid?: number } {
+  const spec = isRecord(pod.spec) ? pod.spec : {};
+  const podCtx = isRecord(spec.securityContext) ? spec.securityContext : {};
+  const containers = [
+    ...((spec.initContainers as Rec[] | undefined) ?? []),
+    ...((spec.containers as Rec[] | undefined) ?? []),
+  ];
+  const users = new Set(
+    containers.map((c) => {
+      const own = isRecord(c.securityContext) ? c.securityContext.runAsUser : undefined;
+      return typeof own === 'number' ? own : podCtx.runAsUser;
+    }),
+  );
+  const [only] = users;
+  const fsUser = users.size === 1 && typeof only === 'number' ? only : undefined;
+  const fsGroup = typeof podCtx.fsGroup === 'number' ? podCtx.fsGroup : undefined;
+  if (fsUser === undefined && fsGroup === undefined) return { mode };
+  return {
+    mode: 0o600,
+    ...(fsUser !== undefined ? { uid: fsUser } : {}),
+    ...(fsGroup !== undefined ? { gid: fsGroup } : {}),
+  };
 }
 
 /** Removes a pod's kubelet dir (volumes, container roots) once its containers are gone. */
