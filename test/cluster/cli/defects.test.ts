@@ -44,9 +44,11 @@ describe('issue 16 defects', () => {
     expect(server.list('serviceaccounts', 'mirrorctl').map((s) => s.metadata.name)).toEqual(['default']);
   });
 
-  it('an update removes fields the file no longer has: includeControlPlane, then the default, deselects the control plane', async () => {
+  it('an update replaces the spec: the default, then includeControlPlane, reaches the control plane; and back again deselects it', async () => {
     h = await startHarness([{ name: 'cp', roles: ['control-plane'] }, { name: 'w1' }]);
     await h.startController('c1');
+    expect((await cli(h, ['rollout', '-f', specFile(spec()), '--timeout', '30s'])).code).toBe(0);
+    expect(h.cluster.server.get('mirrornodes', undefined, 'cp')).toBeUndefined();
     const withCp = specFile(
       spec(
         'https://mirror.example.com',
@@ -54,14 +56,12 @@ describe('issue 16 defects', () => {
         '  nodeSelector: { matchLabels: {} }\n',
       ),
     );
-    expect((await cli(h, ['rollout', '-f', withCp, '--timeout', '30s'])).code).toBe(0);
-    expect(h.cluster.server.get('mirrornodes', undefined, 'cp')).toBeDefined();
-    expect(
-      (mirrorSet(h)?.spec as { rollout?: Record<string, unknown> } | undefined)?.rollout?.includeControlPlane,
-    ).toBe(true);
+    const r1 = await cli(h, ['rollout', '-f', withCp, '--timeout', '30s']);
+    expect(r1.code, r1.stdout).toBe(0);
+    expect(h.cluster.server.get('mirrornodes', undefined, 'cp')?.status).toMatchObject({ state: 'Applied' });
 
-    const r = await cli(h, ['rollout', '-f', specFile(spec()), '--timeout', '30s']);
-    expect(r.code, r.stderr).toBe(0);
+    const r2 = await cli(h, ['rollout', '-f', specFile(spec()), '--timeout', '30s']);
+    expect(r2.code, r2.stderr).toBe(0);
     const after = mirrorSet(h)?.spec as { rollout?: Record<string, unknown>; nodeSelector?: unknown };
     expect(after.nodeSelector).toBeUndefined();
     // Gone (kube-apiserver would store the schema's default, false; the stand-in does not default CRs).
