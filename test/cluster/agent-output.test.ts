@@ -7,8 +7,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from '../../src/cli/testing.js';
+import { specDocumentOf } from '../../src/cluster/api/mirrorset.js';
+import { publish } from '../../src/cluster/client/publish.js';
+import { storedSpec } from '../../src/cluster/client/stored-spec.js';
+import { createKubeClient } from '../../src/cluster/kube-client.js';
+import { tryReadLocalText } from '../../src/host/local-files.js';
+import { loadKubeConfig } from '../../src/host/pooled-kubeconfig.js';
+import { loadSpec } from '../../src/spec/load.js';
 import { AgentWorld, agentBundle, CONFIG_PATH_SET, HOSTS, nodeRoot, until } from './agent/harness.js';
+import { makePki } from './tls-pki.js';
 
 const world = new AgentWorld();
 beforeAll(async () => {
@@ -17,6 +26,7 @@ beforeAll(async () => {
 afterAll(() => world.stop());
 
 const HEADER = 'HEADER-SECRET-5e0b';
+const pki = makePki();
 const spec = (mirror: string) => `apiVersion: mirrorctl.io/v1alpha1
 kind: MirrorSet
 metadata: { name: lab }
@@ -65,6 +75,40 @@ describe('the agent reports through its MirrorNode', () => {
       expect(nodes.stdout).toMatch(new RegExp(`n-events .*Applied +${r.revision} +${r.revision} +lab`));
     } finally {
       world.server.faults.splice(0);
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+    }
+  });
+
+  it('applies the Secrets a stored MirrorSet names, exactly as `rollout` stores them (TLS CA, header values)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mirrorctl-stored-'));
+    writeFileSync(join(dir, 'ca.pem'), pki.ca);
+    const file = join(dir, 'mirrors.yaml');
+    writeFileSync(
+      file,
+      spec('https://mirror-c.example.com').replace('headers: {', 'tls: { caFile: ca.pem }, headers: {'),
+    );
+    const loaded = await loadSpec(file, async (p) => (await tryReadLocalText(p)) ?? null);
+    if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+    const stored = storedSpec(parse(readFileSync(file, 'utf8')), loaded.spec, loaded.assets, file);
+    const kube = createKubeClient(loadKubeConfig({ kubeconfig: kubeconfig() }), { namespace: 'mirrorctl' });
+    await publish(kube, 'lab', stored);
+    const set = world.server.get('mirrorsets', undefined, 'lab') as Parameters<typeof specDocumentOf>[0];
+    expect(JSON.stringify(set)).not.toContain(HEADER);
+    const r = world.revision(JSON.stringify(specDocumentOf(set)));
+    const root = nodeRoot(CONFIG_PATH_SET);
+    world.setNode('n-stored', world.nodeSpec(r, { target: 'containerd' }));
+    const agent = await world.spawnAgent('n-stored', root, ['--runtime-version', '1.7.24']);
+    try {
+      await until(
+        () => world.status('n-stored')?.state === 'Applied',
+        30_000,
+        () => agent.log,
+      );
+      const hosts = readFileSync(join(root, HOSTS), 'utf8');
+      expect(hosts).toContain(HEADER);
+      expect(hosts).toMatch(/ca = /);
+    } finally {
       agent.child.kill('SIGTERM');
       await agent.exited;
     }

@@ -60,6 +60,7 @@ export function nodeSide(o: NodeSideOptions): NodeSide {
   const base = (spec: RevisionSpec, runtimeVersion?: string): PlanNodeInput => ({
     specFile: spec.file,
     readSpec: spec.read,
+    ...(spec.resolveSecret ? { resolveSecret: spec.resolveSecret } : {}),
     runtime: 'auto',
     ...(runtimeVersion ? { runtimeVersion } : {}),
     // The node's binaries are not in the pod; its root is not this process's root.

@@ -6,6 +6,7 @@
 import { basename, dirname, isAbsolute, relative } from 'node:path/posix';
 import { specHash } from '../../spec/hash.js';
 import type { ReadText } from '../../spec/load.js';
+import type { SecretResolver } from '../../spec/secret-refs.js';
 import { validateSpec } from '../../spec/validate.js';
 import { NAMESPACE, SECRETS } from '../api/meta.js';
 import { revisionOf } from '../api/mirrorset.js';
@@ -25,6 +26,9 @@ export interface RevisionSpec {
   text: string;
   /** loadSpec's reader: the spec itself, and its TLS files from the Secret (read once). */
   read: ReadText;
+  /** The Secrets the spec names (tls/auth/headersFrom secretRef, as `mirrorctl rollout` stores
+   *  them), read from the mirrorctl namespace — the only one a spec may name. */
+  resolveSecret?: SecretResolver;
 }
 
 export type SpecFetch = { ok: true; spec: RevisionSpec } | { ok: false; message: string };
@@ -90,8 +94,10 @@ export async function fetchRevisionSpec(api: SpecApi, crName: string, revision: 
       message: `ControllerRevision ${NAMESPACE}/${crName} holds revision ${held}, not ${revision}; nothing applied`,
     };
   const tls = secretReader(api, file);
+  const resolveSecret: SecretResolver = (ref) =>
+    ref.namespace === NAMESPACE ? api.secretData(ref.name) : Promise.resolve(undefined);
   return {
     ok: true,
-    spec: { revision, file, text, read: async (p) => (p === file ? text : tls(p)) },
+    spec: { revision, file, text, read: async (p) => (p === file ? text : tls(p)), resolveSecret },
   };
 }
