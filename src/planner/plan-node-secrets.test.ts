@@ -53,7 +53,7 @@ describe('planNode with Secret references', () => {
 
   it('with one, hosts.toml carries the Secret values; the spec hash is the spec as written', async () => {
     const asked: string[] = [];
-    const r = await plan(async (ref) => {
+    const r = await plan(async (ref): Promise<Record<string, string>> => {
       asked.push(`${ref.namespace}/${ref.name}`);
       return ref.name === 'harbor-pull' ? { '.dockerconfigjson': PULL } : { 'X-Route': 'edge' };
     });
