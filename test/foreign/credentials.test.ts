@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../../src/cli/testing.js';
-import { patchRegistriesYaml } from '../../src/foreign/k3s-registries-yaml.js';
+import { type K3sRegistries, patchRegistriesYaml } from '../../src/foreign/k3s-registries-yaml.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const PASSWORD = 'Sekr3t-Foreign-9q';
@@ -213,7 +213,7 @@ describe('import --from-node', () => {
 });
 
 describe('registries.yaml editor: configs.<host>.auth', () => {
-  const want = (auth?: { username: string; password: string }) => ({
+  const want = (auth?: { username: string; password: string }): K3sRegistries => ({
     mirrors: { 'docker.io': { endpoint: ['https://harbor.example.com'] } },
     configs: auth ? { 'harbor.example.com': { auth } } : {},
   });
