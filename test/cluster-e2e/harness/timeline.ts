@@ -10,7 +10,7 @@ export interface NodeChange {
   node: string;
   revision?: string;
   mode?: string;
-  permit?: { revision?: string; wave?: number; job?: string };
+  permit?: { revision?: string; wave?: number; job?: string; grantedAt?: string };
   state?: string;
   appliedRevision?: string;
 }
@@ -30,13 +30,24 @@ export interface PermitRun {
   appliedAt?: number;
 }
 
+export interface LeaseChange {
+  at: number;
+  holder: string;
+}
+
 export class Timeline {
   readonly nodes: NodeChange[] = [];
   readonly jobs: JobCreated[] = [];
+  /** Every change of the controller Lease's holder. */
+  readonly leaders: LeaseChange[] = [];
 
   constructor(server: FakeApiServer) {
     server.onChange((type, plural, obj) => {
       if (plural === 'mirrornodes' && type !== 'DELETED') this.nodes.push(change(obj));
+      if (plural === 'leases' && obj.metadata.name === 'mirrorctl-controller') {
+        const holder = String((obj.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '');
+        if (this.leaders.at(-1)?.holder !== holder) this.leaders.push({ at: Date.now(), holder });
+      }
       if (plural === 'jobs' && type === 'ADDED')
         this.jobs.push({
           at: Date.now(),
@@ -65,6 +76,15 @@ export class Timeline {
     const out = new Map<string, number>();
     for (const c of this.nodes)
       if (c.state === 'Applied' && c.appliedRevision === revision && !out.has(c.node)) out.set(c.node, c.at);
+    return out;
+  }
+
+  /** Distinct permits (by grantedAt) each node got for `revision`: one, unless it was retried. */
+  grants(revision: string): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const c of this.nodes)
+      if (c.permit?.revision === revision)
+        out.set(c.node, new Set([...(out.get(c.node) ?? []), String(c.permit.grantedAt)]));
     return out;
   }
 
