@@ -102,3 +102,13 @@ describe('endpointFor: the mirror credential', () => {
     ).toBeUndefined();
   });
 });
+
+describe('findMirror: CRI-O requests /v2/<mirror path>/…', () => {
+  it('a namespace mirror with a path is found from the URL CRI-O requests (its TLS/auth then apply)', () => {
+    const crio = mirrorSet('c', [entry('icr.io/cpopen', [mirror('https://m.example/dpod')])]);
+    expect(findMirror(crio, 'https://m.example/v2/dpod/operator/manifests/1.0')?.url).toBe(
+      'https://m.example/dpod',
+    );
+    expect(findMirror(crio, 'https://m.example/v2/dpodx/operator/manifests/1.0')).toBeUndefined();
+  });
+});
