@@ -1,6 +1,8 @@
 // A MirrorSet's spec checked with the same validator as a spec file (src/spec/validate.ts), so
 // `kubectl apply` and `mirrorctl apply -f` accept the same documents; the revision is the normalized
-// spec's hash (what nodes record), the rollout settings come with their defaults.
+// spec's hash (what nodes record), the rollout settings come with their defaults. What may not be
+// stored in the API (inline header values, file paths: src/spec/api-storage.ts) is refused here too.
+import { apiStorageFindings } from '../../spec/api-storage.js';
 import { formatFieldPath } from '../../spec/field-path.js';
 import { specHash } from '../../spec/hash.js';
 import { validateSpec } from '../../spec/validate.js';
@@ -21,8 +23,10 @@ export function checkSpec(set: Pick<MirrorSetObject, 'metadata' | 'spec'>): Spec
   // JSON is YAML: the validator's YAML reader takes it, and reports fields by path.
   const r = validateSpec(JSON.stringify(document), `mirrorset/${set.metadata.name}`);
   const fields = clusterFieldsSchema.safeParse(set.spec);
-  if (!r.spec || !fields.success) {
-    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  // A stored MirrorSet may hold no secret values and no paths of the operator's machine.
+  const stored = r.spec ? apiStorageFindings(r.spec) : [];
+  if (!r.spec || !fields.success || stored.length > 0) {
+    const errors = [...r.diagnostics, ...stored].filter((d) => d.severity === 'error');
     const shown = errors
       .slice(0, 3)
       .map((d) => `${d.field ? `${d.field}: ` : ''}${d.message}${d.hint ? ` (${d.hint})` : ''} [${d.code}]`);

@@ -300,6 +300,22 @@ describe('spec', () => {
     expect(c.events[0]).toMatch(/^InvalidSpec/);
   });
 
+  it.each([
+    ['inline header values', { headers: { Authorization: ['Basic c2VjcmV0'] } }, 'spec.api.inline-headers'],
+    ['a TLS file path', { tls: { caFile: 'ca.pem' } }, 'spec.api.file-path'],
+    ['an auth file path', { auth: { file: 'auth.json' } }, 'spec.api.file-path'],
+  ])('a spec holding %s: InvalidSpec, nothing rolled out', (_name, extra, code) => {
+    const c = cluster(['hot']);
+    const set = mirrorSet('lab');
+    const spec = set.spec as { registries: { mirrors: Record<string, unknown>[] }[] };
+    Object.assign(spec.registries[0]?.mirrors[0] ?? {}, extra);
+    c.apply(set);
+    c.reconcile('lab');
+    expect(c.cond('lab', 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+    expect(c.cond('lab', 'Ready')?.message).toContain(code);
+    expect(c.mns.size).toBe(0);
+  });
+
   it('history keeps the last five revisions, newest first; a revision coming back is renumbered', () => {
     const c = cluster(['hot']);
     const urls = ['a', 'b', 'c', 'd', 'e', 'f', 'a'].map((x) => `https://${x}.example.com`);
