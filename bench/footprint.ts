@@ -76,7 +76,13 @@ export async function footprint(node: BenchNode): Promise<Row[]> {
   await world.start();
   try {
     const bundlePath = await agentBundle();
-    const bundle = await measureAgent(node, world, 'bench-node', [process.execPath, bundlePath], 'http://127.0.0.1:5021');
+    const bundle = await measureAgent(
+      node,
+      world,
+      'bench-node',
+      [process.execPath, bundlePath],
+      'http://127.0.0.1:5021',
+    );
     const cli = await measureAgent(
       node,
       world,

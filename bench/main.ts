@@ -32,7 +32,7 @@ try {
     rows.push(...(await latency(node)));
   }
   if (wants('3')) {
-    say('3 scale (500 sources, 5,000-node simulated rollout)');
+    say('3 scale (500 sources; the controller on 5,000 simulated nodes)');
     rows.push(...(await scale()));
   }
   if (node && wants('4')) {

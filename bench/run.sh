@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench: builds the CLI and the agent bundle, then re-executes inside a private network +
-# mount namespace with only loopback up (like scripts/run-e2e.sh), where the real containerd runs
+# npm run bench: builds the CLI (section 4 builds the image bundle itself), then re-executes inside
+# a private network + mount namespace with only loopback up (like scripts/run-e2e.sh), where the real containerd runs
 # on bind-mounted node paths and this machine's own /etc and /var/lib stay untouched.
 # Prints one table. Arguments select sections (1 2 3 4; default all).
 set -euo pipefail
@@ -14,9 +14,8 @@ cd "$here"
 
 if [[ "${MIRRORCTL_E2E_IN_NS:-}" != 1 ]]; then
   if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-    echo "bench: npm run build && npm run build:agent" >&2
+    echo "bench: npm run build" >&2
     npm run --silent build >&2
-    npm run --silent build:agent >&2
   fi
   # kubectl is the cold-start peer; Debian 12 ships it as kubernetes-client (figure 2 says so when
   # it is missing rather than inventing a number).
