@@ -1,7 +1,7 @@
 // One reconcile of the node against its MirrorNode: read the revision's spec, plan, decide (decide.ts),
 // apply when allowed, then write the status (only when it changes) and the Events, and count it.
 // The long-running agent and the apply Job share it; only the Job may act on the runtime (mayAct).
-import type { MirrorNodeObject } from '../api/mirrornode.js';
+import { FAILED_STATES, type MirrorNodeObject } from '../api/mirrornode.js';
 import type { AgentApi, NodeObject } from './api.js';
 import { type Decision, decideApply, decideUninstall, type PermittedAction } from './decide.js';
 import { buildEvent } from './events.js';
@@ -80,7 +80,10 @@ async function reconcileApply(
     ...act,
   });
   if (decision.kind !== 'apply')
-    return { kind: 'reported', report: reportDecision(revision, view, decision, before) };
+    return {
+      kind: 'reported',
+      report: keepFailedAttempt(reportDecision(revision, view, decision, before), n, mayAct),
+    };
   const announced = mayAct ? await announce(deps, obj, revision, view) : undefined;
   // applyNode plans again under the lock. Should the node have changed in between so that the plan
   // now needs a runtime action, the long-running agent's runtime control refuses it and the
@@ -100,6 +103,24 @@ async function reconcileApply(
     kind: 'reported',
     report: reportTransaction(revision, after, out.tx, before),
     ...(announced ? { node: announced } : {}),
+  };
+}
+
+/**
+ * The apply Job's attempt at this revision rolled back (or failed): that stays the node's state, with
+ * the runtime's own error, while the long-running agent waits for the same runtime action — until a
+ * new permit's Job or a new revision says something new. Reporting PendingRestart over it would hide
+ * the reason from the rollout's Paused message and make the node a restart candidate again without
+ * a resume (found by test/cluster-e2e/failing-node.test.ts).
+ */
+function keepFailedAttempt(report: Report, n: MirrorNodeObject, mayAct: boolean): Report {
+  const cur = n.status;
+  const waiting = report.outcome.state === 'PendingRestart' || report.outcome.state === 'PendingReload';
+  if (mayAct || !waiting || !cur?.state || !FAILED_STATES.has(cur.state)) return report;
+  if (cur.observedRevision !== report.outcome.revision) return report;
+  return {
+    ...report,
+    outcome: { ...report.outcome, state: cur.state, message: cur.message ?? report.outcome.message },
   };
 }
 

@@ -78,6 +78,46 @@ describe('the node agent process', () => {
     expect(await agent.exited).toBe(0);
   });
 
+  it("a rolled-back attempt at the current revision stays the node's state, with the runtime's error, while the agent waits (until a new revision)", async () => {
+    // The apply Job rolled back (its status names containerd's own error). The long-running agent
+    // still plans a restart for this revision; reporting PendingRestart over it would hide the reason
+    // from the rollout's Paused message and make the node a restart candidate again without a resume.
+    const root = nodeRoot('version = 2\n');
+    const before = snapshotDir(root);
+    const r1 = world.revision(spec('https://mirror-rb.example.com'));
+    world.setNode('n-rolledback', world.nodeSpec(r1));
+    const why = 'containerd did not answer CRI after the restart: unknown service runtime.v1.RuntimeService';
+    world.server.api.mutate(
+      'mirrornodes',
+      undefined,
+      'n-rolledback',
+      (o) => {
+        o.status = { observedRevision: r1.revision, state: 'RolledBack', action: 'restart', message: why };
+      },
+      'status',
+    );
+    const agent = await world.spawnAgent('n-rolledback', root, ['--runtime-version', '1.7.24']);
+    const port = await agent.port();
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
+      30_000,
+      () => agent.log,
+    );
+    expect(world.status('n-rolledback')).toMatchObject({ state: 'RolledBack', message: why });
+    expect(snapshotDir(root)).toEqual(before);
+    // A new revision is news: the agent reports what it now waits for.
+    const r2 = world.revision(spec('https://mirror-rb2.example.com'));
+    world.setNode('n-rolledback', world.nodeSpec(r2));
+    await until(
+      () => world.status('n-rolledback')?.state === 'PendingRestart',
+      30_000,
+      () => agent.log,
+    );
+    expect(world.status('n-rolledback')?.observedRevision).toBe(r2.revision);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  });
+
   it('hot-applies a spec change while running, across dropped watches and a compacted history (410)', async () => {
     const root = nodeRoot(CONFIG_PATH_SET);
     const r1 = world.revision(spec('https://mirror-a.example.com'));
