@@ -84,6 +84,13 @@ async function loadFile(
   return { spec: loaded.spec, assets: loaded.assets, doc: parseYaml(text) as Record<string, unknown>, path };
 }
 
+/** A MirrorSet with a deletionTimestamp: the controller is uninstalling it; a new spec would not stop that. */
+async function deleting(kube: Kube, name: string): Promise<boolean> {
+  const { mirrorSetRef } = await import('../../cluster/client/resources.js');
+  const live = await kube.get(mirrorSetRef(name));
+  return live?.metadata?.deletionTimestamp !== undefined && live.metadata.deletionTimestamp !== null;
+}
+
 const apiSecrets = (kube: Kube): SecretLoadOptions => ({
   resolveSecret: async (ref) => {
     const s = (await kube.get({
@@ -203,6 +210,12 @@ async function run(ctx: CliContext, o: OptionValues): Promise<number> {
   const stored = storedSpec(l.doc, l.spec, l.assets, l.path);
   if (hasErrors(stored.diagnostics)) return failDiagnostics(ctx, stored.diagnostics);
   const setName = l.spec.name;
+  if (await deleting(kube, setName))
+    return fail(
+      ctx,
+      `MirrorSet ${setName} is being deleted (its nodes are being uninstalled); wait for \`mirrorctl uninstall --cluster --name ${setName}\` to finish, then roll it out again`,
+      ExitCode.FAILED_RESTORED,
+    );
   const token = optBool(o, 'resume') ? new Date().toISOString() : undefined;
   const p = await publish(kube, setName, stored, token);
   if (!ctx.quiet) {

@@ -3,6 +3,8 @@
 // identical re-run returns at once, --resume continues a paused rollout where it stopped. The known
 // defects of issue 16 have their own file (defects.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/testing.js';
+import { startCluster } from '../sim/cluster.js';
 import { cli, type Harness, spec, specFile, startHarness } from './harness.js';
 
 let h: Harness | undefined;
@@ -92,6 +94,38 @@ describe('rollout', () => {
     ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('timed out waiting for the controller to observe generation 2');
+  });
+
+  it('--no-wait returns once the MirrorSet is written; a MirrorSet being deleted is not rolled out again', async () => {
+    h = await startHarness([{ name: 'w1' }, { name: 'down' }]);
+    await h.startController('c1');
+    const file = specFile(spec());
+    const r = await cli(h, ['rollout', '-f', file, '--no-wait', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'RolloutResult',
+      outcome: 'created',
+      followed: false,
+    });
+    expect((await cli(h, ['rollout', '-f', file, '--timeout', '30s'])).code).toBe(0);
+    h.cluster.nodes.setReady('down', false); // keeps the finalizer while it holds configuration
+    expect((await cli(h, ['uninstall', '--cluster', '--no-wait'])).code).toBe(0);
+    const again = await cli(h, ['rollout', '-f', file, '--timeout', '5s']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain('MirrorSet lab is being deleted');
+  });
+
+  it('refuses a cluster mirrorctl is not installed in, saying how to install it', async () => {
+    const c = await startCluster({ jobs: false, daemonSets: false, scheduler: false, kubelets: false });
+    try {
+      const r = await runCli(['rollout', '-f', specFile(spec()), '--kubeconfig', c.kubeconfig]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'mirrorctl is not installed in this cluster (no MirrorSet CRD): run `mirrorctl install`',
+      );
+    } finally {
+      await c.close();
+    }
   });
 
   it('flags of the CLI-driven rollout are refused with the MirrorSet field that replaces them', async () => {
