@@ -40,9 +40,15 @@ export class Timeline {
   readonly jobs: JobCreated[] = [];
   /** Every change of the controller Lease's holder. */
   readonly leaders: LeaseChange[] = [];
+  /** The labels every object had when last seen (`plural/namespace/name`): whose was a deleted one. */
+  readonly labels = new Map<string, Record<string, string>>();
 
   constructor(server: FakeApiServer) {
     server.onChange((type, plural, obj) => {
+      this.labels.set(
+        `${plural}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
+        obj.metadata.labels ?? {},
+      );
       if (plural === 'mirrornodes' && type !== 'DELETED') this.nodes.push(change(obj));
       if (plural === 'leases' && obj.metadata.name === 'mirrorctl-controller') {
         const holder = String((obj.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '');
