@@ -1,11 +1,11 @@
 // The pod's tiny in-cluster API client over node:https, with the service-account token (re-read as
-// kubelet rotates it) and CA: an AgentKube (the node agent and its apply Job, src/cluster/agent) and a
-// KubeCall (the legacy agent's --gate-taint). The full client library is not needed in the agent.
+// kubelet rotates it) and CA: an AgentKube for the node agent and its apply Job (src/cluster/agent).
+// The full client library is not needed in the agent.
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import type { AgentKube, WatchLine } from './agent-kube-port.js';
-import { type KubeCall, KubeError } from './kube-port.js';
+import { KubeError } from './kube-port.js';
 
 export interface InClusterAccess {
   host: string;
@@ -34,41 +34,6 @@ export async function readInClusterAccess(
   if (!token || !ca || !host) return undefined;
   return { host, port: env.KUBERNETES_SERVICE_PORT ?? '443', token: token.trim(), ca, tokenFile };
 }
-
-/** A request body is sent as a JSON patch (the only body the legacy agent sends). */
-export const inClusterCall =
-  (a: InClusterAccess): KubeCall =>
-  (method, path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          host: a.host,
-          port: Number(a.port),
-          method,
-          path,
-          ca: a.ca,
-          headers: {
-            authorization: `Bearer ${a.token}`,
-            accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json-patch+json' } : {}),
-          },
-          timeout: 10_000,
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            text += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
 
 /** The API's own words for a failure: Status.message when the body is a Status. */
 function failure(status: number, text: string, retryAfter?: string): KubeError {

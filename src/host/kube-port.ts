@@ -1,6 +1,7 @@
 // The Kube port: the few Kubernetes API calls cluster mode makes. Everything in src/cluster takes a
 // `Kube` as a parameter; src/cluster/kube-client.ts is the one adapter (over @kubernetes/client-node)
-// and the tests drive that same adapter against a fake API server. KubeCall is the agent's tiny one.
+// and the tests drive that same adapter against a fake API server.
+// The node agent's own small client is src/host/agent-kube-port.ts.
 import type { KubernetesObject, V1Node, V1Pod } from '@kubernetes/client-node';
 
 export type { KubernetesObject, V1Node, V1Pod };
@@ -119,11 +120,3 @@ export class KubeError extends Error {
     this.name = 'KubeError';
   }
 }
-
-/** One authenticated request to the API server (src/host/in-cluster-https.ts): what the agent pod
- *  uses, because the full client library is not bundled with it. Rejects when there is no answer. */
-export type KubeCall = (
-  method: string,
-  path: string,
-  body?: unknown,
-) => Promise<{ status: number; text: string }>;

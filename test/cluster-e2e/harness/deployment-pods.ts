@@ -14,7 +14,7 @@ export class DeploymentPods {
   private stopped = false;
 
   constructor(
-    private readonly server: FakeApiServer,
+    server: FakeApiServer,
     private readonly nodes: string[],
   ) {
     this.api = server.api.as('system:serviceaccount:kube-system:replicaset-controller');

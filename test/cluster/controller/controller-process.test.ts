@@ -67,8 +67,8 @@ describe('mirrorctl controller (process)', () => {
     );
     const job = h.cluster.server.api.list({ group: 'batch', plural: 'jobs' }, { namespace: 'mirrorctl' })[0];
     expect(
-      (job?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec
-        .containers[0]?.image,
+      (job?.spec as { template: { spec: { containers: Array<{ image: string }> } } } | undefined)?.template
+        .spec.containers[0]?.image,
     ).toBe('registry.local/mirrorctl:test');
     const metrics = (await get('/metrics')).body;
     for (const line of [
