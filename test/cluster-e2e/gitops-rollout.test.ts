@@ -5,10 +5,13 @@
 // the API server stand-in injects 409/429/500s, drops watches and compacts history (harness/
 // real-cluster.ts). Each case is a step of one operator's story on the same cluster; the evidence is
 // the API server's own record (harness/timeline.ts) and the containerd daemons (PIDs, restarts).
-import { readFileSync, writeFileSync } from 'node:fs';
+// The last steps are the operator's CLI on the workstation (the same bundle, the admin kubeconfig):
+// status, rollback and uninstall --cluster.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RealCluster } from './harness/real-cluster.js';
+import { snapshotDir } from '../cluster/agent/files.js';
+import { NS, RealCluster } from './harness/real-cluster.js';
 import { maxOverlap } from './harness/timeline.js';
 import { describeCluster, statusOf, until, waitReady } from './harness/waits.js';
 
@@ -19,17 +22,30 @@ const CONFIG = 'etc/containerd/config.toml';
 
 let rc: RealCluster;
 const revisions: string[] = [];
+/** Each worker's /etc before mirrorctl came (uninstall must give exactly this back). */
+const pristine = new Map<string, Record<string, string>>();
 
 const file = (node: string, p: string) => readFileSync(join(rc.root(node), p), 'utf8');
 const evidence = (line: string) => process.stdout.write(`[cluster evidence] ${line}\n`);
 const restartCount = () => [...rc.containerd.values()].reduce((n, c) => n + c.restarts.length, 0);
 const pids = () => new Map(WORKERS.map((w) => [w, rc.containerd.get(w)?.pid() ?? 0]));
+const out = (r: { stdout: string; stderr: string }) => `${r.stdout}${r.stderr}`;
+const etc = (node: string) => snapshotDir(join(rc.root(node), 'etc'));
 
 beforeAll(async () => {
   rc = await RealCluster.start(
     inject('bundle'),
     WORKERS.map((name) => ({ name })),
   );
+  for (const w of WORKERS) pristine.set(w, etc(w));
+  // Someone else's namespace and object: nothing of mirrorctl's may touch them.
+  for (const args of [
+    ['create', 'namespace', 'team-a'],
+    ['create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=k=v'],
+  ]) {
+    const r = await rc.kubectl(args);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out(r)}`);
+  }
 }, 300_000);
 
 afterAll(async () => {
@@ -126,6 +142,7 @@ describe('GitOps: deploy/ applied with kubectl, mirrors.yaml edited', () => {
     const before = pids();
     const restartsBefore = restartCount();
     const w6 = await rc.addWorker({ name: 'w6' });
+    pristine.set('w6', etc('w6'));
     const current = revisions.at(-1) ?? '';
     await until(
       () =>
@@ -134,7 +151,7 @@ describe('GitOps: deploy/ applied with kubectl, mirrors.yaml edited', () => {
       180_000,
       () => describeCluster(rc, 'lab'),
     );
-    expect((rc.mirrorNode('w6')?.spec as { revision?: string }).revision).toBe(current);
+    expect((rc.mirrorNode('w6')?.spec as { revision?: string } | undefined)?.revision).toBe(current);
     expect(file('w6', HOSTS)).toContain('https://mirror-2.example.com');
     expect(file('w6', CONFIG)).toContain('config_path = "/etc/containerd/certs.d"');
     expect(w6.restarts).toHaveLength(1);
@@ -182,6 +199,75 @@ describe('GitOps: deploy/ applied with kubectl, mirrors.yaml edited', () => {
       expect(statusOf(rc.mirrorNode(w)).driftRepairs ?? 0).toBe(0);
     evidence(
       `drift on w2 (hosts.toml tampered): rewritten by the agent after ${repairedAfter} ms, driftRepairs 1 after ${countedAfter} ms, mirrorctl_drift_repairs_total 1, Event DriftRepaired, 0 restarts`,
+    );
+  });
+  it('`mirrorctl status --cluster` (the operator CLI): every node Applied at the current revision, exit 0', async () => {
+    const r = await rc.mirrorctl(['status', '--cluster']);
+    expect(r.code, out(r)).toBe(0);
+    const current = revisions.at(-1) ?? '';
+    for (const w of [...WORKERS, 'w6'])
+      expect(r.stdout).toMatch(new RegExp(`^${w}\\s+lab\\s+Applied\\s+${current}`, 'm'));
+    const json = await rc.mirrorctl(['status', '--cluster', '-o', 'json']);
+    expect(json.code, out(json)).toBe(0);
+    expect(json.stdout).toContain(current);
+  });
+
+  it('`mirrorctl rollback --cluster`: the previous revision everywhere (hosts.toml only: no restart), exit 0', async () => {
+    const restartsBefore = restartCount();
+    const r = await rc.mirrorctl(['rollback', '--cluster', '--timeout', '4m']);
+    expect(r.code, `${out(r)}\n${describeCluster(rc, 'lab')}`).toBe(0);
+    const rev = await waitReady(rc, 'lab');
+    expect(rev).toBe(revisions[0]);
+    for (const w of [...WORKERS, 'w6']) {
+      expect(statusOf(rc.mirrorNode(w)), w).toMatchObject({ state: 'Applied', appliedRevision: rev });
+      expect(file(w, HOSTS)).toContain('https://mirror-1.example.com');
+    }
+    expect(restartCount()).toBe(restartsBefore);
+    evidence(`rollback --cluster: ${revisions[1]} → ${rev} on 6 nodes, 0 restarts`);
+  });
+
+  it('`mirrorctl uninstall --cluster --all`: every node byte-identical (restarts in waves again), only objects mirrorctl created deleted, its namespace Terminating until empty', async () => {
+    const restartsBefore = [...rc.containerd.values()].map((c) => c.restarts.length);
+    const writesBefore = rc.server.accounting.writes.length;
+    let terminating = false;
+    rc.server.onChange((_t, plural, obj) => {
+      if (plural === 'namespaces' && obj.metadata.name === NS && obj.metadata.deletionTimestamp)
+        terminating = true;
+    });
+    const r = await rc.mirrorctl(['uninstall', '--cluster', '--all', '--timeout', '5m']);
+    expect(r.code, `${out(r)}\n${describeCluster(rc, 'lab')}`).toBe(0);
+    for (const [w, files] of pristine) {
+      expect(etc(w), w).toEqual(files);
+      const state = join(rc.root(w), 'var/lib/mirrorctl');
+      expect(existsSync(state) ? readdirSync(state) : [], w).toEqual([]);
+    }
+    // config.toml went back: a restart per node, again never more than maxUnavailable at once.
+    const uninstallRestarts = [...rc.containerd.values()].flatMap((c, i) =>
+      c.restarts.slice(restartsBefore[i]),
+    );
+    expect(uninstallRestarts.map((x) => x.node).sort()).toEqual([...WORKERS, 'w6']);
+    expect(maxOverlap(uninstallRestarts.map((x) => [x.at, x.upAt] as const))).toBeLessThanOrEqual(
+      ROLLOUT.maxUnavailable,
+    );
+    const deletes = rc.server.accounting.writes
+      .slice(writesBefore)
+      .filter((w) => w.verb === 'delete' && w.source === 'http' && w.status < 300);
+    for (const d of deletes) {
+      const labels = rc.timeline.labels.get(`${d.resource}/${d.namespace ?? ''}/${d.name}`) ?? {};
+      const mine = labels['app.kubernetes.io/managed-by'] === 'mirrorctl' || d.resource === 'mirrorsets';
+      expect(mine, `${d.user} deleted ${d.resource} ${d.namespace ?? ''}/${d.name}`).toBe(true);
+    }
+    expect(deletes.filter((d) => d.resource === 'nodes' || d.namespace === 'team-a')).toEqual([]);
+    expect(rc.server.get('configmaps', 'team-a', 'settings')).toBeDefined();
+    // deploy/'s namespace is mirrorctl's (labelled): deleted, Terminating until its pods are gone.
+    expect(terminating).toBe(true);
+    await until(
+      () => rc.server.get('namespaces', undefined, NS) === undefined,
+      120_000,
+      () => JSON.stringify(rc.server.get('namespaces', undefined, NS)?.status),
+    );
+    evidence(
+      `uninstall --cluster --all: 6 nodes byte-identical after ${uninstallRestarts.length} restarts (≤ ${ROLLOUT.maxUnavailable} at once); ${deletes.length} deletes, all of objects labelled managed-by mirrorctl; namespace ${NS} Terminating, then gone; team-a untouched`,
     );
   });
 });
