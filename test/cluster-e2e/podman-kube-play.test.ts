@@ -12,7 +12,7 @@
 // generated argv, holds the permit, writes config.toml through its hostPath mount, its restart
 // request arrives exactly once, it waits for CRI health over the socket mount, and reports Applied;
 // the unprivileged agent container cannot do any of that. Not proven here: that `nsenter -t 1`
-// reaches the HOST's PID 1 — test/cluster-e2e/rollout.test.ts and test/cluster/agent/
+// reaches the HOST's PID 1 — test/cluster-e2e/gitops-rollout.test.ts and test/cluster/agent/
 // daemonset-pod.test.ts show it on simulated nodes, whose PID 1 answers systemctl the same way.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
