@@ -14,6 +14,7 @@ import { isRecord } from '../util/is-record.js';
 import { mirrorFromLegacyEndpoint } from './containerd-host-url.js';
 import { authEntry, type Credentials } from './credentials-doc.js';
 import { credentialsLeftOut, mirrorPlainAuth } from './foreign-auth.js';
+import { renderDiagnosticsInto } from './render-diagnostic.js';
 import type { EntryDoc, ReadResult } from './spec-doc.js';
 
 export const BOTTLEROCKET_APPLY_COMMAND =
@@ -34,15 +35,7 @@ export function specToBottlerocket(
   withCredentials = false,
 ): { text: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const add = (severity: 'error' | 'warning', code: string, field: string, message: string, hint: string) =>
-    diagnostics.push({
-      severity,
-      code: `render.bottlerocket.${code}`,
-      field,
-      target: 'bottlerocket',
-      message,
-      hint,
-    });
+  const add = renderDiagnosticsInto(diagnostics, 'bottlerocket');
   const mirrors: { registry: string; endpoint: string[] }[] = [];
   const pki: Record<string, { data: string; trusted: boolean }> = {};
   // RegistryCredentialV1, keyed by the host contacted (the mirror): core-kit container-registry.

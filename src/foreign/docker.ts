@@ -6,23 +6,12 @@ import { daemonJsonOf, parseJsonText, splitMirror } from '../formats/docker-daem
 import { DEFAULT_PATHS } from '../formats/node-paths.js';
 import { renderDockerDaemon } from '../render/docker-daemon.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
-import type { MirrorDoc, ReadResult, Written } from './spec-doc.js';
+import { type MirrorDoc, parseFailure, type ReadResult, type Written } from './spec-doc.js';
 
 export function readDockerDaemon(text: string, file: string): ReadResult {
   // The text as given: a blank file is a parse error here, unlike for dockerd (readDaemonJson).
   const parsed = parseJsonText(text);
-  if (!parsed.ok)
-    return {
-      entries: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'convert.parse',
-          file,
-          message: `not valid JSON: ${String(parsed.error)}`,
-        },
-      ],
-    };
+  if (!parsed.ok) return parseFailure(file, `not valid JSON: ${String(parsed.error)}`);
   const { registryMirrors, insecureRegistries: insecure } = daemonJsonOf(parsed.value);
   const diagnostics: Diagnostic[] = [];
   const mirrors: MirrorDoc[] = registryMirrors.map((raw) => {

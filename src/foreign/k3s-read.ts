@@ -7,7 +7,7 @@ import { isRecord } from '../util/is-record.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
 import { authEntry, type Credentials } from './credentials-doc.js';
 import { parsePrefixRewrite } from './k3s-rewrite.js';
-import type { EntryDoc, MirrorDoc, ReadResult } from './spec-doc.js';
+import { type EntryDoc, type MirrorDoc, parseFailure, type ReadResult } from './spec-doc.js';
 
 /** k3s's normalizeEndpointAddress: default scheme, then "", "/" and "/v2" mean the /v2 root. */
 function k3sEndpoint(raw: string): { origin: string; path: string } | undefined {
@@ -29,17 +29,7 @@ export function readK3s(text: string, file: string): ReadResult {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return {
-      entries: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'convert.parse',
-          file,
-          message: `not valid YAML: ${String(e).split('\n')[0]}`,
-        },
-      ],
-    };
+    return parseFailure(file, `not valid YAML: ${String(e).split('\n')[0]}`);
   }
   const mirrors = isRecord(doc) && isRecord(doc.mirrors) ? doc.mirrors : {};
   const configs = isRecord(doc) && isRecord(doc.configs) ? doc.configs : {};

@@ -84,20 +84,17 @@ export function specToOpenShift(
     }
   }
   const objects: KubeObject[] = [];
-  if (digest.length > 0)
-    objects.push({
-      apiVersion: 'config.openshift.io/v1',
-      kind: 'ImageDigestMirrorSet',
-      metadata: { name, labels: LABELS },
-      spec: { imageDigestMirrors: digest },
-    });
-  if (tag.length > 0)
-    objects.push({
-      apiVersion: 'config.openshift.io/v1',
-      kind: 'ImageTagMirrorSet',
-      metadata: { name, labels: LABELS },
-      spec: { imageTagMirrors: tag },
-    });
+  const mirrorSet = (kind: string, field: string, rules: MirrorRule[]): void => {
+    if (rules.length > 0)
+      objects.push({
+        apiVersion: 'config.openshift.io/v1',
+        kind,
+        metadata: { name, labels: LABELS },
+        spec: { [field]: rules },
+      });
+  };
+  mirrorSet('ImageDigestMirrorSet', 'imageDigestMirrors', digest);
+  mirrorSet('ImageTagMirrorSet', 'imageTagMirrors', tag);
   const out: OpenShiftOutput = { objects, insecureRegistries: [...insecure].sort(), diagnostics };
   if (cas.size > 0) {
     objects.push({

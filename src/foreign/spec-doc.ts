@@ -51,6 +51,12 @@ export interface ReadResult {
   credentials?: Credentials;
 }
 
+/** A reader's answer when the text does not parse: no entries, one `convert.parse` error naming the file. */
+export const parseFailure = (file: string, message: string): ReadResult => ({
+  entries: [],
+  diagnostics: [{ severity: 'error', code: 'convert.parse', file, message }],
+});
+
 /** What a writer needs beyond the spec: object names (else mirrorctl-<spec name>), the Talos version. */
 export interface WriteOptions {
   /** The exact metadata.name of written objects: the input's own name, or --name. */

@@ -12,6 +12,7 @@ import type { Version } from '../util/version.js';
 import { mirrorFromHostUrl } from './containerd-host-url.js';
 import { authEntry, type Credentials } from './credentials-doc.js';
 import { credentialsLeftOut, mirrorPlainAuth, type PlainAuth } from './foreign-auth.js';
+import { renderDiagnosticsInto } from './render-diagnostic.js';
 import type { EntryDoc, ReadResult, WriteOptions, Written } from './spec-doc.js';
 import { type TalosDoc, talosDocuments } from './talos-documents.js';
 import {
@@ -31,8 +32,7 @@ const appliesToTalos = (e: RegistryEntry): boolean => e.only === undefined || e.
 
 function entryDiagnostics(e: RegistryEntry): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (severity: 'error' | 'warning', code: string, field: string, message: string, hint: string) =>
-    out.push({ severity, code: `render.talos.${code}`, field, target: 'talos', message, hint });
+  const add = renderDiagnosticsInto(out, 'talos');
   const at = `spec.registries[${e.index}]`;
   if (e.sourceHost.startsWith('*.'))
     add(
