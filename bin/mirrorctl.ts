@@ -1,14 +1,6 @@
 #!/usr/bin/env node
-// Fast path for --version: answer before loading any command module. Output goes through the
-// process context from the start, so a closed reader (`mirrorctl … | head`) never crashes it.
-import { processContext } from '../src/cli/process-context.js';
-import { VERSION } from '../src/cli/version.js';
+// Development / tsc entry (`npx tsx bin/mirrorctl.ts …`). The shipped bin is the bundle
+// (scripts/build-bundle.mjs → dist/cli/mirrorctl.mjs), which runs the same runCli.
+import { runCli } from '../src/cli/run-cli.js';
 
-const argv = process.argv.slice(2);
-const ctx = processContext();
-if (argv.length === 1 && argv[0] === '--version') {
-  ctx.stdout.write(`${VERSION}\n`);
-} else {
-  const { main } = await import('../src/cli/main.js');
-  process.exitCode = await main(argv, ctx);
-}
+await runCli(process.argv.slice(2));

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A statement recording that package `name` was initialised (see MARKED_PACKAGES in build-bundle.mjs). */
+export const LOADED_MARK = (name) =>
+  `(globalThis[Symbol.for('mirrorctl.loadedPackages')] ??= new Set()).add(${JSON.stringify(name)});`;
+
 /** Replaces @rainbowatcher/toml-edit-js's file-based wasm loading with the embedded bytes. */
 export const embedTomlWasm = {
   name: 'embed-toml-edit-wasm',
@@ -25,6 +29,7 @@ import { initSync as init, edit, parse, stringify } from './index.js';
 import bytes from './index_bg.wasm';
 export function initSync() { return init({ module: bytes }); }
 export { edit, parse, stringify };
+${LOADED_MARK('@rainbowatcher/toml-edit-js')}
 `,
     }));
   },

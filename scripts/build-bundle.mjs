@@ -1,36 +1,129 @@
-// Builds dist/image/mirrorctl.mjs: the whole CLI (bin/mirrorctl.ts, every verb, `controller` and
-// `agent` included) as one ESM file for the image (scripts/build-image.sh, Dockerfile): plain, not
-// self-extracting, with the TOML editor's WebAssembly embedded (build-agent.mjs's plugin).
+// Builds the one shipped CLI file — the npm bins (`npm run build` → dist/cli/mirrorctl.cjs) and the
+// image (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) run the same builder:
+// every verb (`controller` and `agent` included) bundled by esbuild, the TOML editor's WebAssembly
+// embedded (build-agent.mjs's plugin). Layout of the file: bin/bundle-loader.ts (ESM, answers
+// --version, compiles the rest with a V8 code cache), then the CLI (src/cli/run-cli.ts as one CommonJS
+// script, whose verbs load zod/yaml/TOML/gRPC/client-node lazily) inside a trailing comment: V8 skips a
+// comment far faster than it parses code, and the loader hands the text to vm.Script.
 // Usage: node scripts/build-bundle.mjs [--outfile FILE]
-import { mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { embedTomlWasm } from './build-agent.mjs';
+import { embedTomlWasm, LOADED_MARK } from './build-agent.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_OUTFILE = join(root, 'dist', 'image', 'mirrorctl.mjs');
+export const DEFAULT_OUTFILE = join(root, 'dist', 'cli', 'mirrorctl.cjs');
+
+const BODY_MARK = '/*MIRRORCTL-CLI-BODY\n';
+const ESCAPED_END = '*\u0001/';
+
+/**
+ * The heavy packages a run may or may not need: their entry module records its name when it is
+ * initialised, so `MIRRORCTL_DEBUG_LOAD=1` shows which a run loaded (test/package/bundle.test.ts).
+ */
+export const MARKED_PACKAGES = [
+  'zod',
+  'yaml',
+  'smol-toml',
+  '@kubernetes/client-node',
+  '@grpc/grpc-js',
+  'protobufjs',
+  'prom-client',
+  'diff',
+  'commander',
+];
+
+const markPackages = {
+  name: 'mark-loaded-packages',
+  setup(b) {
+    const entries = new Map();
+    const filter = new RegExp(`^(${MARKED_PACKAGES.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData === 'marked') return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'marked',
+      });
+      if (r.errors.length > 0 || r.namespace !== 'file') return r;
+      entries.set(r.path, args.path);
+      return { path: r.path, namespace: 'file', pluginData: args.path };
+    });
+    b.onLoad({ filter: /node_modules/ }, (args) => {
+      const name = entries.get(args.path);
+      if (!name) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      return { contents: `${text}\n;${LOADED_MARK(name)}\n`, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  // ASCII only: the loader reads the file as latin1, and V8 keeps a one-byte source string.
+  charset: 'ascii',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+async function buildBody() {
+  const out = await build({
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', 'run-cli.ts')],
+    format: 'cjs',
+    write: false,
+    outfile: 'body.cjs',
+    loader: { '.wasm': 'binary' },
+    plugins: [markPackages, embedTomlWasm],
+  });
+  const body = out.outputFiles[0].text;
+  // (esbuild leaves control characters in strings raw, e.g. yaml's CST markers: fine in a comment)
+  if (/[^\p{ASCII}]/u.test(body))
+    throw new Error('build-bundle: the CLI text is not ASCII (charset: ascii?)');
+  if (body.includes(BODY_MARK) || body.includes(ESCAPED_END))
+    throw new Error('build-bundle: the CLI text contains the loader marker');
+  return body;
+}
+
+async function buildLoader(bodyHash, format) {
+  const out = await build({
+    ...common,
+    entryPoints: [join(root, 'bin', 'bundle-loader.ts')],
+    format,
+    // (the loader reads its path from __filename under CommonJS, import.meta.url under ESM)
+    logOverride: { 'empty-import-meta': 'silent' },
+    write: false,
+    outfile: 'loader.mjs',
+    packages: 'external',
+    define: { MIRRORCTL_BODY_HASH: JSON.stringify(bodyHash) },
+  });
+  return out.outputFiles[0].text;
+}
 
 export async function buildCliBundle(outfile = DEFAULT_OUTFILE) {
+  const body = await buildBody();
+  const bodyHash = createHash('sha256').update(body).digest('hex').slice(0, 20);
+  // The same file either way; only the loader's module format follows the name: `.mjs` (the image's
+  // /opt/mirrorctl/mirrorctl.mjs) is ESM, anything else CommonJS, which Node starts ~10 ms sooner.
+  const loader = await buildLoader(bodyHash, outfile.endsWith('.mjs') ? 'esm' : 'cjs');
   mkdirSync(dirname(outfile), { recursive: true });
-  await build({
-    entryPoints: [join(root, 'bin', 'mirrorctl.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    legalComments: 'none',
-    outfile,
-    loader: { '.wasm': 'binary' },
-    plugins: [embedTomlWasm],
-    // Bundled CommonJS dependencies call require(): give the ESM bundle one.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  return { outfile, size: statSync(outfile).size };
+  const text = [
+    '#!/usr/bin/env node',
+    '// mirrorctl: generated by scripts/build-bundle.mjs (the loader, then the CLI inside a comment)',
+    loader.trimEnd(),
+    `${BODY_MARK}${body.replaceAll('*/', ESCAPED_END)}*/`,
+    '',
+  ].join('\n');
+  writeFileSync(outfile, text, 'latin1');
+  chmodSync(outfile, 0o755);
+  return { outfile, size: statSync(outfile).size, bodyHash };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
