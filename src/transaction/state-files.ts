@@ -127,33 +127,24 @@ export async function readJsonDoc<T>(
     };
   }
   if (bytes === null) return { ok: true, value: null };
+  const corrupt = (message: string): { ok: false; diagnostic: Diagnostic } => ({
+    ok: false,
+    diagnostic: {
+      severity: 'error',
+      code: 'agent.state.corrupt',
+      file: path,
+      message,
+      hint: 'inspect it; move it away only if you know no transaction is pending',
+    },
+  });
   let raw: unknown;
   try {
     raw = JSON.parse(dec.decode(bytes));
   } catch (e) {
-    return {
-      ok: false,
-      diagnostic: {
-        severity: 'error',
-        code: 'agent.state.corrupt',
-        file: path,
-        message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
-        hint: 'inspect it; move it away only if you know no transaction is pending',
-      },
-    };
+    return corrupt(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    return {
-      ok: false,
-      diagnostic: {
-        severity: 'error',
-        code: 'agent.state.corrupt',
-        file: path,
-        message: z.prettifyError(parsed.error),
-        hint: 'inspect it; move it away only if you know no transaction is pending',
-      },
-    };
+  if (!parsed.success) return corrupt(z.prettifyError(parsed.error));
   return { ok: true, value: parsed.data };
 }
 

@@ -1,6 +1,7 @@
 // One reconcile of the node against its MirrorNode: read the revision's spec, plan, decide (decide.ts),
 // apply when allowed, then write the status (only when it changes) and the Events, and count it.
 // The long-running agent and the apply Job share it; only the Job may act on the runtime (mayAct).
+import type { TxResult } from '../../transaction/types.js';
 import { FAILED_STATES, type MirrorNodeObject } from '../api/mirrornode.js';
 import type { AgentApi, NodeObject } from './api.js';
 import { type Decision, decideApply, decideUninstall, type PermittedAction } from './decide.js';
@@ -98,12 +99,13 @@ async function reconcileApply(
         : { kind: 'refuse', state: 'Failed', message: 'the plan changed while applying' };
     return { kind: 'reported', report: reportDecision(revision, after, refused, before) };
   }
-  if (isBusy(out.tx)) return { kind: 'busy' };
-  return {
-    kind: 'reported',
-    report: reportTransaction(revision, after, out.tx, before),
-    ...(announced ? { node: announced } : {}),
-  };
+  return transactionResult(reportTransaction(revision, after, out.tx, before), out.tx, announced);
+}
+
+/** A finished apply or uninstall transaction: busy when another held the lock, else its report. */
+function transactionResult(report: Report, tx: TxResult, announced: NodeObject | undefined): ReconcileResult {
+  if (isBusy(tx)) return { kind: 'busy' };
+  return { kind: 'reported', report, ...(announced ? { node: announced } : {}) };
 }
 
 /**
@@ -161,12 +163,7 @@ async function reconcileUninstall(
     ? await announce(deps, obj, revision, { ...EMPTY_VIEW, action: view.action })
     : undefined;
   const tx = await deps.side.uninstall();
-  if (isBusy(tx)) return { kind: 'busy' };
-  return {
-    kind: 'reported',
-    report: reportTransaction(revision, known, tx, before),
-    ...(announced ? { node: announced } : {}),
-  };
+  return transactionResult(reportTransaction(revision, known, tx, before), tx, announced);
 }
 
 /** The Job says `Applying` before a transaction that may take the runtime down for a while. */

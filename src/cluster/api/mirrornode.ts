@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { conditionsSchema } from './conditions.js';
 import { API_VERSION, MIRRORNODE } from './group.js';
 import { NODE_TARGETS } from './meta.js';
-import { REVISION_PATTERN } from './mirrorset.js';
+import { labelsField, objectIdentityFields, REVISION_PATTERN } from './mirrorset.js';
 
 export const NODE_MODES = ['apply', 'uninstall'] as const;
 export type NodeMode = (typeof NODE_MODES)[number];
@@ -90,15 +90,7 @@ export type MirrorNodeStatus = z.output<typeof mirrorNodeStatusSchema>;
 export const mirrorNodeObjectSchema = z.object({
   apiVersion: z.literal(API_VERSION),
   kind: z.literal(MIRRORNODE.kind),
-  metadata: z
-    .object({
-      name: z.string(),
-      generation: z.int().optional(),
-      resourceVersion: z.string().optional(),
-      uid: z.string().optional(),
-      labels: z.record(z.string(), z.string()).optional(),
-    })
-    .loose(),
+  metadata: z.object({ ...objectIdentityFields, labels: labelsField }).loose(),
   spec: mirrorNodeSpecSchema,
   status: mirrorNodeStatusSchema.optional(),
 });

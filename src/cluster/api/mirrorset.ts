@@ -69,6 +69,15 @@ export type MirrorSetStatus = z.output<typeof mirrorSetStatusSchema>;
 /** The spec part of the CRD schema: exactly the file spec's `spec`. */
 export const mirrorSetSpecSchema = mirrorSetInputSchema.shape.spec;
 
+/** The metadata fields every mirrorctl object is read with (MirrorSet and MirrorNode alike). */
+export const objectIdentityFields = {
+  name: z.string(),
+  generation: z.int().optional(),
+  resourceVersion: z.string().optional(),
+  uid: z.string().optional(),
+};
+export const labelsField = z.record(z.string(), z.string()).optional();
+
 /** A MirrorSet read from the API: metadata as the server sends it, spec as stored. The spec is
  *  validated separately with validateSpec(specDocumentOf(obj)) for the diagnostics. */
 export const mirrorSetObjectSchema = z.object({
@@ -76,14 +85,11 @@ export const mirrorSetObjectSchema = z.object({
   kind: z.literal(MIRRORSET.kind),
   metadata: z
     .object({
-      name: z.string(),
-      generation: z.int().optional(),
-      resourceVersion: z.string().optional(),
-      uid: z.string().optional(),
+      ...objectIdentityFields,
       deletionTimestamp: z.string().optional(),
       finalizers: z.array(z.string()).optional(),
       annotations: z.record(z.string(), z.string()).optional(),
-      labels: z.record(z.string(), z.string()).optional(),
+      labels: labelsField,
     })
     .loose(),
   spec: z.record(z.string(), z.unknown()),
