@@ -5,14 +5,13 @@
 # Prints one table. Arguments select sections (1 2 3 4; default all).
 set -euo pipefail
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "bench: must run as root (unshare, mount, containerd)" >&2
-  exit 2
-fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../scripts/lib/private-netns.sh
+source "$here/scripts/lib/private-netns.sh"
+require_root bench "unshare, mount, containerd"
 cd "$here"
 
-if [[ "${MIRRORCTL_E2E_IN_NS:-}" != 1 ]]; then
+if ! in_private_netns; then
   if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
     echo "bench: npm run build" >&2
     npm run --silent build >&2
@@ -22,11 +21,6 @@ if [[ "${MIRRORCTL_E2E_IN_NS:-}" != 1 ]]; then
   if ! command -v kubectl >/dev/null 2>&1; then
     apt-get install -y -qq kubernetes-client >&2 || echo "bench: kubernetes-client not installable" >&2
   fi
-  MIRRORCTL_E2E_HOST_MNTNS="$(readlink /proc/self/ns/mnt)"
-  export MIRRORCTL_E2E_HOST_MNTNS
-  export MIRRORCTL_E2E_IN_NS=1
-  exec unshare --net --mount --propagation private -- "$0" "$@"
 fi
-
-ip link set lo up
+enter_private_netns "$@"
 exec node --import tsx bench/main.ts "$@"

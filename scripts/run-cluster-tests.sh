@@ -6,22 +6,11 @@
 # (e.g. `npm run test:cluster -- test/cluster-e2e/podman-kube-play.test.ts`).
 set -euo pipefail
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "run-cluster-tests: must run as root (namespaces of simulated nodes, mounts, containerd, podman)" >&2
-  exit 2
-fi
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/private-netns.sh
+source "$here/scripts/lib/private-netns.sh"
 
-if [[ "${MIRRORCTL_E2E_IN_NS:-}" != 1 ]]; then
-  # test/e2e/harness/mountns.ts compares namespaces before mounting; PID 1's link may be unreadable
-  # in sandboxes, so record ours now.
-  MIRRORCTL_E2E_HOST_MNTNS="$(readlink /proc/self/ns/mnt)"
-  export MIRRORCTL_E2E_HOST_MNTNS
-  export MIRRORCTL_E2E_IN_NS=1
-  exec unshare --net --mount --propagation private -- "$0" "$@"
-fi
-
-ip link set lo up
+require_root run-cluster-tests "namespaces of simulated nodes, mounts, containerd, podman"
+enter_private_netns "$@"
 cd "$here"
 exec node_modules/.bin/vitest run --project cluster "$@"

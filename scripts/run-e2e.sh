@@ -5,22 +5,11 @@
 # (e.g. `npm run test:e2e -- test/e2e/containerd-hosts.test.ts --reporter=json`).
 set -euo pipefail
 
-if [[ "$(id -u)" != 0 ]]; then
-  echo "run-e2e: must run as root (unshare, mount, containerd, dockerd)" >&2
-  exit 2
-fi
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/private-netns.sh
+source "$here/scripts/lib/private-netns.sh"
 
-if [[ "${MIRRORCTL_E2E_IN_NS:-}" != 1 ]]; then
-  # The harness compares namespaces before mounting; PID 1's link may be unreadable in sandboxes,
-  # so record ours now.
-  MIRRORCTL_E2E_HOST_MNTNS="$(readlink /proc/self/ns/mnt)"
-  export MIRRORCTL_E2E_HOST_MNTNS
-  export MIRRORCTL_E2E_IN_NS=1
-  exec unshare --net --mount --propagation private -- "$0" "$@"
-fi
-
-ip link set lo up
+require_root run-e2e "unshare, mount, containerd, dockerd"
+enter_private_netns "$@"
 cd "$here"
 exec node_modules/.bin/vitest run --project e2e "$@"
