@@ -22,11 +22,18 @@ import { makePki } from './tls-pki.js';
 const world = new AgentWorld();
 beforeAll(async () => {
   await Promise.all([world.start(), agentBundle()]);
+  world.server.api.create('secrets', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: HEADER_SECRET, namespace: 'mirrorctl' },
+    data: { 'X-Api-Key': Buffer.from(HEADER).toString('base64') },
+  } as never);
 }, 120_000);
 afterAll(() => world.stop());
 
 const HEADER = 'HEADER-SECRET-5e0b';
 const pki = makePki();
+/** The operator's file: header values inline (the CLI moves them into a Secret when it publishes). */
 const spec = (mirror: string) => `apiVersion: mirrorctl.io/v1alpha1
 kind: MirrorSet
 metadata: { name: lab }
@@ -35,6 +42,13 @@ spec:
     - source: docker.io
       mirrors: [{ url: "${mirror}", headers: { X-Api-Key: ["${HEADER}"] } }]
 `;
+/** What the API holds (no values inline, src/spec/api-storage.ts): the header from a Secret. */
+const HEADER_SECRET = 'agent-output-headers';
+const apiSpec = (mirror: string) =>
+  spec(mirror).replace(
+    `headers: { X-Api-Key: ["${HEADER}"] }`,
+    `headersFrom: { secretRef: { name: ${HEADER_SECRET} } }`,
+  );
 
 function kubeconfig(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'mirrorctl-kube-')), 'config');
@@ -55,7 +69,7 @@ describe('the agent reports through its MirrorNode', () => {
     });
     world.server.faults.push({ verb: 'create', resource: 'events', status: 403, message: 'forbidden' });
     const root = nodeRoot(CONFIG_PATH_SET);
-    const r = world.revision(spec('https://mirror-a.example.com'));
+    const r = world.revision(apiSpec('https://mirror-a.example.com'));
     world.setNode('n-events', world.nodeSpec(r, { target: 'containerd' }));
     const agent = await world.spawnAgent('n-events', root, ['--runtime-version', '1.7.24']);
     try {
@@ -116,7 +130,7 @@ describe('the agent reports through its MirrorNode', () => {
 
   it('no header value in its status, Events or log; the node file holds it', async () => {
     const root = nodeRoot(CONFIG_PATH_SET);
-    const r = world.revision(spec('https://mirror-b.example.com'));
+    const r = world.revision(apiSpec('https://mirror-b.example.com'));
     world.setNode('n-secret', world.nodeSpec(r, { target: 'containerd' }));
     const agent = await world.spawnAgent('n-secret', root, ['--runtime-version', '1.7.24']);
     try {

@@ -1,14 +1,14 @@
 // Where the agent's spec comes from: the ControllerRevision the MirrorNode names (its data is the
-// MirrorSet document, checked against the revision the controller asked for), and the TLS files
-// the spec names, from the Secret mirrorctl-tls in the mirrorctl namespace: a relative path names
-// the key of its file name, as `kubectl create secret generic --from-file=<path>` keys it. The
-// content of a file is not part of the revision: it is read when the revision is first applied.
-import { basename, dirname, isAbsolute, relative } from 'node:path/posix';
+// MirrorSet document, checked against the revision the controller asked for), and the Secrets the
+// spec names (tls/auth/headersFrom secretRef) from the mirrorctl namespace. A spec in the API holds
+// no file paths (src/spec/api-storage.ts; the controller refuses them as InvalidSpec), so a path
+// that still reaches the agent is refused with the same fix, never looked up elsewhere.
+import { apiStorageFindings } from '../../spec/api-storage.js';
 import { specHash } from '../../spec/hash.js';
 import type { ReadText } from '../../spec/load.js';
 import type { SecretResolver } from '../../spec/secret-refs.js';
 import { validateSpec } from '../../spec/validate.js';
-import { NAMESPACE, SECRETS } from '../api/meta.js';
+import { NAMESPACE } from '../api/meta.js';
 import { revisionOf } from '../api/mirrorset.js';
 
 /** The reads the spec source needs (AgentApi implements them). */
@@ -24,7 +24,7 @@ export interface RevisionSpec {
   /** A virtual path naming the ControllerRevision (diagnostics name it; TLS paths are relative to it). */
   file: string;
   text: string;
-  /** loadSpec's reader: the spec itself, and its TLS files from the Secret (read once). */
+  /** loadSpec's reader: the spec itself (a MirrorSet in the API names no other file). */
   read: ReadText;
   /** The Secrets the spec names (tls/auth/headersFrom secretRef, as `mirrorctl rollout` stores
    *  them), read from the mirrorctl namespace — the only one a spec may name. */
@@ -34,39 +34,6 @@ export interface RevisionSpec {
 export type SpecFetch = { ok: true; spec: RevisionSpec } | { ok: false; message: string };
 
 const specFile = (crName: string): string => `/${NAMESPACE}/controllerrevisions/${crName}/mirrors.yaml`;
-
-const createHint = (key: string): string =>
-  `kubectl -n ${NAMESPACE} create secret generic ${SECRETS.tls} --from-file=${key} (add every file the spec names)`;
-
-/** The TLS reader: relative paths → keys of the mirrorctl-tls Secret. The Secret is read once while
- *  it holds what is asked; a missing Secret or key is read again next time (the operator adds it). */
-function secretReader(api: SpecApi, file: string): (path: string) => Promise<string | null> {
-  let secret: Promise<Record<string, string> | undefined> | undefined;
-  const base = dirname(file);
-  return async (path) => {
-    const rel = relative(base, path);
-    if (isAbsolute(rel) || rel.startsWith('../'))
-      throw new Error(
-        `in a cluster, TLS files come from the Secret ${NAMESPACE}/${SECRETS.tls}: name the file by a relative path (its key), not ${path}`,
-      );
-    const key = basename(rel);
-    secret ??= api.secretData(SECRETS.tls);
-    const data = await secret.catch((e: unknown) => {
-      secret = undefined;
-      throw e;
-    });
-    if (!data) {
-      secret = undefined;
-      throw new Error(`the Secret ${NAMESPACE}/${SECRETS.tls} does not exist; create it: ${createHint(key)}`);
-    }
-    const value = data[key];
-    if (value === undefined) {
-      secret = undefined;
-      throw new Error(`the Secret ${NAMESPACE}/${SECRETS.tls} has no key "${key}"; ${createHint(key)}`);
-    }
-    return value;
-  };
-}
 
 /** Reads and checks the spec of `crName`, which must hold `revision`. API failures throw. */
 export async function fetchRevisionSpec(api: SpecApi, crName: string, revision: string): Promise<SpecFetch> {
@@ -93,11 +60,16 @@ export async function fetchRevisionSpec(api: SpecApi, crName: string, revision: 
       ok: false,
       message: `ControllerRevision ${NAMESPACE}/${crName} holds revision ${held}, not ${revision}; nothing applied`,
     };
-  const tls = secretReader(api, file);
+  const stored = apiStorageFindings(checked.spec, file)[0];
+  if (stored)
+    return {
+      ok: false,
+      message: `ControllerRevision ${NAMESPACE}/${crName}: ${stored.field} — ${stored.message}; ${stored.hint}`,
+    };
   const resolveSecret: SecretResolver = (ref) =>
     ref.namespace === NAMESPACE ? api.secretData(ref.name) : Promise.resolve(undefined);
   return {
     ok: true,
-    spec: { revision, file, text, read: async (p) => (p === file ? text : tls(p)), resolveSecret },
+    spec: { revision, file, text, read: async (p) => (p === file ? text : null), resolveSecret },
   };
 }

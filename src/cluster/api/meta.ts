@@ -57,9 +57,6 @@ export const CONTROLLER_NAME = 'mirrorctl-controller';
 export const LEASE_NAME = 'mirrorctl-controller';
 export const AGENT_PREFIX = 'mirrorctl-agent';
 
-/** Secrets the agent and the Job may read (RBAC resourceNames): TLS keys, header values. */
-export const SECRETS = { tls: 'mirrorctl-tls', auth: 'mirrorctl-auth' } as const;
-
 /**
  * Where Events about the cluster-scoped MirrorSets and MirrorNodes go: kube-apiserver accepts an
  * Event with eventTime about a cluster-scoped object only in `default` or `kube-system`

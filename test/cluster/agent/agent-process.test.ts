@@ -3,9 +3,8 @@
 // new node on arrival, hot-applies a spec change, reports a restart-needing change without writing,
 // repairs and counts drift, survives 409s and dropped watches, and only ever asks what RBAC grants.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePki } from '../tls-pki.js';
 import { snapshotDir } from './files.js';
 import {
   AgentWorld,
@@ -329,8 +328,7 @@ describe('the node agent process', () => {
     await agent.exited;
   });
 
-  it('reads the TLS files a spec names from the Secret mirrorctl-tls (by file name); a missing key is Failed, saying how to add it', async () => {
-    const pki = makePki();
+  it('a revision naming a file (tls.caFile, stored before the controller refused such specs) is Failed with the api-storage fix; nothing written, no Secret guessed', async () => {
     const root = nodeRoot(CONFIG_PATH_SET);
     const r1 = world.revision(
       spec('https://mirror-tls.example.com', ', tls: { caFile: certs/registry-ca.pem }'),
@@ -347,33 +345,15 @@ describe('the node agent process', () => {
       30_000,
       () => agent.log,
     );
-    expect(String(world.status('n-tls')?.message)).toContain(
-      'the Secret mirrorctl/mirrorctl-tls does not exist; create it: kubectl -n mirrorctl create secret generic mirrorctl-tls --from-file=registry-ca.pem',
-    );
+    const message = String(world.status('n-tls')?.message);
+    expect(message).toContain('tls.caFile is a path on the machine that runs mirrorctl');
+    expect(message).toContain('name it in tls.secretRef');
     expect(existsSync(join(root, HOSTS))).toBe(false);
-    // The operator creates the Secret: the next interval reads it (a miss is not cached).
-    world.server.api.create('secrets', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'mirrorctl-tls', namespace: 'mirrorctl' },
-      data: { 'registry-ca.pem': Buffer.from(pki.ca).toString('base64') },
-    } as never);
-    await until(
-      () => world.status('n-tls')?.state === 'Applied',
-      30_000,
-      () => agent.log,
-    );
-    const hosts = readFileSync(join(root, HOSTS), 'utf8');
-    const ca = /ca = "([^"]+)"/.exec(hosts)?.[1] ?? '';
-    // hosts.toml names it relative to its own directory (containerd resolves it there).
-    expect(readFileSync(ca.startsWith('/') ? join(root, ca) : join(root, dirname(HOSTS), ca), 'utf8')).toBe(
-      pki.ca,
-    );
     agent.child.kill('SIGTERM');
     await agent.exited;
   });
 
-  it('asks the API only for what its RBAC grants (its MirrorNode, status, revisions, the TLS Secret, Events)', () => {
+  it('asks the API only for what its RBAC grants (its MirrorNode, status, revisions, Events; no Secret the specs did not name)', () => {
     const agentUser = 'system:serviceaccount:mirrorctl:mirrorctl-agent';
     const asked = new Set(
       world.server.requests
@@ -384,14 +364,12 @@ describe('the node agent process', () => {
       [
         'create events in default',
         'get controllerrevisions in mirrorctl',
-        'get secrets in mirrorctl',
         'list mirrornodes',
         'update mirrornodes/status',
         'watch mirrornodes',
         'get mirrornodes',
       ].sort(),
     );
-    const secrets = world.server.requests.filter((r) => r.user === agentUser && r.resource === 'secrets');
-    expect(new Set(secrets.map((r) => r.name))).toEqual(new Set(['mirrorctl-tls']));
+    expect(world.server.requests.filter((r) => r.user === agentUser && r.resource === 'secrets')).toEqual([]);
   });
 });
