@@ -6,10 +6,7 @@
 // nothing while idle. Writes go through the stand-in's in-process client as the agent's identity.
 import type { FakeApiServer } from '../test/cluster/apiserver/server.js';
 import { isRecord, type Obj } from '../test/cluster/apiserver/types.js';
-
-const MN = { group: 'mirrorctl.io', plural: 'mirrornodes' };
-const JOBS = { group: 'batch', plural: 'jobs' };
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { appliedNow, finishedJobStatus, JOBS, MN } from '../test/cluster/controller/sim-agents.js';
 
 export interface BenchAgentOptions {
   /** Agent reaction after its MirrorNode changed, uniform in [min, max] ms. */
@@ -93,13 +90,7 @@ export class BenchAgents {
           spec.mode === 'uninstall'
             ? { ...base, state: 'Uninstalled', action: 'none' }
             : mode === 'hot'
-              ? {
-                  ...base,
-                  state: 'Applied',
-                  appliedRevision: spec.revision,
-                  action: 'none',
-                  lastApplied: iso(Date.now()),
-                }
+              ? appliedNow(base, spec.revision)
               : {
                   ...base,
                   state: 'PendingRestart',
@@ -125,19 +116,11 @@ export class BenchAgents {
         mn.status =
           spec.mode === 'uninstall'
             ? { ...st, state: 'Uninstalled', action: 'none' }
-            : {
-                ...st,
-                state: 'Applied',
-                appliedRevision: revision,
-                observedRevision: revision,
-                action: 'none',
-                lastApplied: iso(Date.now()),
-              };
+            : appliedNow({ ...st, observedRevision: revision }, revision);
         return undefined;
       },
       'status',
     );
-    const t = iso(Date.now());
     this.jobRunner.mutate(
       JOBS,
       job.metadata.namespace,
@@ -145,12 +128,7 @@ export class BenchAgents {
       (j) => {
         if (isRecord(j.status) && Array.isArray(j.status.conditions) && j.status.conditions.length > 0)
           return false;
-        j.status = {
-          startTime: t,
-          succeeded: 1,
-          completionTime: t,
-          conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: t }],
-        };
+        j.status = finishedJobStatus(false);
         return undefined;
       },
       'status',

@@ -6,12 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Captured, runCli } from '../../../src/cli/testing.js';
-import { Controller } from '../../../src/cluster/controller/controller.js';
-import { createKubeClient } from '../../../src/cluster/kube-client.js';
-import { realSleep } from '../../../src/cluster/retry.js';
-import { loadKubeConfig } from '../../../src/host/pooled-kubeconfig.js';
-import { FAST_LEASE, type Harness, startHarness } from '../controller/harness.js';
-import { type AgentBehavior, SimAgents } from '../controller/sim-agents.js';
+import { type Harness, harnessOn, startHarness } from '../controller/harness.js';
+import type { AgentBehavior } from '../controller/sim-agents.js';
 import { type SimClusterHandle, startCluster } from '../sim/cluster.js';
 import type { SimNodeSpec } from '../sim/nodes.js';
 
@@ -64,43 +60,5 @@ export async function startInstalled(
   before(cluster.server);
   const install = await runCli(['install', '--kubeconfig', cluster.kubeconfig]);
   if (install.code !== 0) throw new Error(`install failed: ${install.stderr}`);
-  for (const n of nodes) cluster.nodes.add(n);
-  const agents = new SimAgents(
-    cluster.server,
-    Object.fromEntries(nodes.map((n) => [n.name, n.behavior ?? 'hot'])),
-  );
-  const controllers: Controller[] = [];
-  const logs: string[] = [];
-  const kube = () =>
-    createKubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }), {
-      retry: { retries: 6, baseMs: 5, maxMs: 50, sleep: realSleep },
-    });
-  return {
-    cluster,
-    agents,
-    controllers,
-    logs,
-    kube,
-    install,
-    async startController(identity, o = {}) {
-      const c = new Controller(kube(), {
-        namespace: 'mirrorctl',
-        identity,
-        image: 'ghcr.io/mirrorctl/mirrorctl:test',
-        leaderElection: FAST_LEASE,
-        workers: 2,
-        resyncMs: 2_000,
-        log: (m) => logs.push(`${identity}: ${m}`),
-        ...o,
-      });
-      await c.start();
-      controllers.push(c);
-      return c;
-    },
-    async close() {
-      for (const c of controllers) c.crash();
-      agents.stop();
-      await cluster.close();
-    },
-  };
+  return { ...harnessOn(cluster, cluster.kubeconfig, nodes), install };
 }

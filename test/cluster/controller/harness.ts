@@ -75,6 +75,16 @@ export async function startHarness(
     kubeconfig = join(mkdtempSync(join(tmpdir(), 'mirrorctl-sa-')), 'kubeconfig');
     writeFileSync(kubeconfig, cluster.server.kubeconfig('mirrorctl', token));
   }
+  return harnessOn(cluster, kubeconfig, nodes);
+}
+
+/** The harness over a started cluster: `nodes` added with their simulated agents, controllers
+ *  started on demand with a client for `kubeconfig` (also cli/harness.ts's startInstalled). */
+export function harnessOn(
+  cluster: SimClusterHandle,
+  kubeconfig: string,
+  nodes: Array<SimNodeSpec & { behavior?: AgentBehavior }>,
+): Harness {
   for (const n of nodes) cluster.nodes.add(n);
   const agents = new SimAgents(
     cluster.server,

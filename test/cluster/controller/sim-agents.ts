@@ -9,9 +9,37 @@ import { isRecord, type Obj } from '../apiserver/types.js';
 
 export type AgentBehavior = 'hot' | 'restart' | 'reload' | 'fail';
 
-const JOBS = { group: 'batch', plural: 'jobs' };
-const MN = { group: 'mirrorctl.io', plural: 'mirrornodes' };
+export const JOBS = { group: 'batch', plural: 'jobs' };
+export const MN = { group: 'mirrorctl.io', plural: 'mirrornodes' };
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A MirrorNode status that says `revision` is applied now (the agent's hot path, a finished Job). */
+export const appliedNow = <S extends object>(st: S, revision: string) => ({
+  ...st,
+  state: 'Applied',
+  appliedRevision: revision,
+  action: 'none',
+  lastApplied: iso(Date.now()),
+});
+
+/** A finished Job's status as the Job controller writes it: Complete, or Failed (backoff limit). */
+export function finishedJobStatus(failed: boolean): Record<string, unknown> {
+  const t = iso(Date.now());
+  return failed
+    ? {
+        startTime: t,
+        failed: 1,
+        conditions: [
+          { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', lastTransitionTime: t },
+        ],
+      }
+    : {
+        startTime: t,
+        succeeded: 1,
+        completionTime: t,
+        conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: t }],
+      };
+}
 
 type Status = Record<string, unknown> & {
   state?: string;
@@ -94,14 +122,7 @@ export class SimAgents {
         if (s.state === 'Applied' && s.appliedRevision === spec.revision) return base;
         if ((s.state === 'Failed' || s.state === 'RolledBack') && s.observedRevision === spec.revision)
           return base;
-        if (b === 'hot')
-          return {
-            ...base,
-            state: 'Applied',
-            appliedRevision: spec.revision,
-            action: 'none',
-            lastApplied: iso(Date.now()),
-          };
+        if (b === 'hot') return appliedNow(base, spec.revision);
         if (b === 'reload') return { ...base, state: 'PendingReload', action: 'reload' };
         return { ...base, state: 'PendingRestart', action: 'restart' };
       });
@@ -136,35 +157,14 @@ export class SimAgents {
           state: 'RolledBack',
           message: 'runtime unhealthy after the restart; previous config restored',
         };
-      return {
-        ...s,
-        state: 'Applied',
-        appliedRevision: revision,
-        observedRevision: revision,
-        action: 'none',
-        lastApplied: iso(Date.now()),
-      };
+      return appliedNow({ ...s, observedRevision: revision }, revision);
     });
-    const t = iso(Date.now());
     this.jobRunner.mutate(
       JOBS,
       'mirrorctl',
       job.metadata.name,
       (j) => {
-        j.status = fail
-          ? {
-              startTime: t,
-              failed: 1,
-              conditions: [
-                { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', lastTransitionTime: t },
-              ],
-            }
-          : {
-              startTime: t,
-              succeeded: 1,
-              completionTime: t,
-              conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: t }],
-            };
+        j.status = finishedJobStatus(fail);
         return undefined;
       },
       'status',
