@@ -9,22 +9,10 @@ import { type Diagnostic, formatDiagnostics } from '../diagnostics.js';
 import { ExitCode } from '../exit-codes.js';
 import { type Kube, KubeError } from '../host/kube-port.js';
 import { parseDuration } from '../util/duration.js';
-import { type OptionDef, type OptionValues, optString } from './command.js';
+import { type OptionValues, optString } from './command.js';
 import type { CliContext } from './context.js';
 import { type OutputFormat, writeDoc } from './output.js';
 import { progressWriter } from './rollout-progress.js';
-
-export const FOLLOW_OPTIONS: OptionDef[] = [
-  { flags: '--timeout <duration>', description: 'how long to follow the rollout', default: '10m' },
-  { flags: '--no-wait', description: 'return once the change is written; do not follow it' },
-];
-
-export const OUTPUT_OPTION: OptionDef = {
-  flags: '-o, --output <format>',
-  description: 'output format',
-  choices: ['text', 'json', 'yaml'],
-  default: 'text',
-};
 
 export interface FollowFlags {
   wait: boolean;

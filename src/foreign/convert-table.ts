@@ -5,6 +5,7 @@
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import { readBottlerocket, specToBottlerocket } from './bottlerocket.js';
 import { readDockerDaemon, writeDocker } from './docker.js';
+import { FORMAT_NAMES, type FormatName } from './format-names.js';
 import { readK3s, writeK3s } from './k3s.js';
 import { readOpenShift } from './openshift.js';
 import { writeIcsp, writeOpenShift } from './openshift-documents.js';
@@ -12,7 +13,7 @@ import { docToYaml, type ReadResult, specToDoc, type WriteOptions, type Written 
 import { readTalos, writeTalos } from './talos.js';
 
 export interface Format {
-  name: string;
+  name: FormatName;
   summary: string;
   /** How FILE is read into spec entries; `spec` itself is read by loadSpec. */
   read?: (text: string, file: string) => ReadResult;
@@ -82,5 +83,6 @@ export const FORMATS: readonly Format[] = [
   },
 ];
 
-export const FORMAT_NAMES = FORMATS.map((f) => f.name);
+// (the names, in this order, are format-names.ts's list: the CLI reads them without loading FORMATS)
+export { FORMAT_NAMES };
 export const formatNamed = (name: string): Format | undefined => FORMATS.find((f) => f.name === name);

@@ -6,13 +6,14 @@ import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { MirrorSet, SpecAssets } from '../spec/types.js';
 import { specToBottlerocket } from './bottlerocket.js';
+import { DISTRO_TARGETS } from './format-names.js';
 import { rancherDesiredState } from './k3s-node.js';
 import { imageConfigPatch, specToOpenShift } from './openshift.js';
 import { specToTalos, TALOS_PATCH_COMMAND, talosHeader } from './talos.js';
 import { parseTalosVersion } from './talos-machine-config.js';
 import { writeYamlDocs } from './yaml-docs.js';
 
-export const DISTRO_TARGETS = ['k3s', 'rke2', 'openshift', 'talos', 'bottlerocket'] as const;
+export { DISTRO_TARGETS };
 export type DistroTarget = (typeof DISTRO_TARGETS)[number];
 export const isDistroTarget = (t: string): t is DistroTarget =>
   (DISTRO_TARGETS as readonly string[]).includes(t);

@@ -3,10 +3,17 @@
 // runs the apply Job's transaction.
 import { type CommandDef, type OptionValues, optBool, optString } from '../command.js';
 import type { CliContext } from '../context.js';
-import { runNodeAgent, SERVICE_ACCOUNT_DIR } from '../node-agent.js';
+
+/**
+ * host/in-cluster-https.ts's SERVICE_ACCOUNT_DIR, spelled out so --help does not load node:https and
+ * the agent (test/package/bundle.test.ts checks they agree).
+ */
+export const AGENT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** The reconciling agent (and the apply Job) from the verb's flags. */
-export function runClusterAgent(ctx: CliContext, o: OptionValues): Promise<number> {
+export async function runClusterAgent(ctx: CliContext, o: OptionValues): Promise<number> {
+  // The agent's modules (client-free Kubernetes access, prom-client, the planner) load only here.
+  const { runNodeAgent } = await import('../node-agent.js');
   const num = (k: string, d: number) => Number(optString(o, k) ?? d);
   return runNodeAgent(ctx, {
     node: optString(o, 'node') ?? ctx.env.NODE_NAME ?? '',
@@ -16,7 +23,7 @@ export function runClusterAgent(ctx: CliContext, o: OptionValues): Promise<numbe
     ...(optString(o, 'revision') ? { revision: optString(o, 'revision') } : {}),
     driftIntervalSeconds: num('driftInterval', 60),
     metricsPort: num('metricsPort', 9477),
-    serviceAccountDir: optString(o, 'serviceAccountDir') ?? SERVICE_ACCOUNT_DIR,
+    serviceAccountDir: optString(o, 'serviceAccountDir') ?? AGENT_SERVICE_ACCOUNT_DIR,
     healthTimeoutSeconds: num('healthTimeout', 30),
     ...(optString(o, 'restartCommand') ? { restartCommand: optString(o, 'restartCommand') } : {}),
     ...(optString(o, 'reloadCommand') ? { reloadCommand: optString(o, 'reloadCommand') } : {}),
@@ -59,7 +66,7 @@ failed, 5 refused (stale permit, conflict on the node).`,
     {
       flags: '--service-account-dir <dir>',
       description: "where the pod's service-account token and CA are mounted",
-      default: SERVICE_ACCOUNT_DIR,
+      default: AGENT_SERVICE_ACCOUNT_DIR,
     },
     {
       flags: '--runtime-version <version>',

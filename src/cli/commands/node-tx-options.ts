@@ -7,14 +7,13 @@ import type { Host, Logger } from '../../host/ports.js';
 import { DEFAULT_STATE_DIR } from '../../transaction/state-files.js';
 import { nodeStatus } from '../../transaction/status.js';
 import { exitCodeFor, type TxOptions, type TxResult } from '../../transaction/types.js';
-import { type OptionDef, type OptionValues, optString } from '../command.js';
+import { type OptionValues, optString } from '../command.js';
 import type { CliContext } from '../context.js';
 import { nodeHost } from '../node-host.js';
 import {
   durationFlag,
   NODE_OPTIONS,
   ROOT_OPTION,
-  RUNTIME_CONTROL_OPTIONS,
   rootOf,
   runtimeFlag,
   STATE_DIR_OPTION,
@@ -22,49 +21,14 @@ import {
 import { step, writeDiagnostics, writeDoc } from '../output.js';
 import { txOptions } from '../runtime-wiring.js';
 
+export {
+  CLUSTER_OPTIONS,
+  CLUSTER_ROLLBACK_OPTIONS,
+  CLUSTER_UNINSTALL_OPTIONS,
+  CONTROL_OPTIONS,
+  OUTPUT_OPTION,
+} from './node-tx-flags.js';
 export { NODE_OPTIONS, ROOT_OPTION, rootOf, STATE_DIR_OPTION };
-
-export const OUTPUT_OPTION: OptionDef = {
-  flags: '-o, --output <format>',
-  description: 'output format',
-  choices: ['text', 'json', 'yaml'],
-  default: 'text',
-};
-
-/** The runtime-control flags apply takes too, and --force (rollback/uninstall only). */
-export const CONTROL_OPTIONS: OptionDef[] = [
-  ...RUNTIME_CONTROL_OPTIONS,
-  { flags: '--force', description: 'restore even files changed since mirrorctl wrote them' },
-];
-
-/**
- * `--cluster` and the flags the cluster path reads (kept here rather than imported from the cluster
- * command modules, so this table loads without them; names match kube-options.ts/cluster-follow.ts).
- */
-export const CLUSTER_OPTIONS: OptionDef[] = [
-  { flags: '--cluster', description: "act on the cluster's MirrorSet through the controller" },
-  { flags: '--kubeconfig <file>', description: 'kubeconfig file (with --cluster)' },
-  { flags: '--context <name>', description: 'kubeconfig context (with --cluster)' },
-  { flags: '--name <mirrorset>', description: 'the MirrorSet (with --cluster; default: the only one)' },
-  { flags: '--timeout <duration>', description: 'how long to follow (with --cluster)', default: '10m' },
-  { flags: '--no-wait', description: 'return once the change is written (with --cluster)' },
-];
-
-/** rollback --cluster only. */
-export const CLUSTER_ROLLBACK_OPTIONS: OptionDef[] = [
-  {
-    flags: '--to <revision>',
-    description: 'the revision to go back to (with --cluster; default: the previous)',
-  },
-];
-
-/** uninstall --cluster only. */
-export const CLUSTER_UNINSTALL_OPTIONS: OptionDef[] = [
-  {
-    flags: '--all',
-    description: 'with --cluster: then remove the install (controller, agents, RBAC, CRDs) too',
-  },
-];
 
 export function stepLogger(ctx: CliContext): Logger {
   return {

@@ -1,9 +1,9 @@
 // `mirrorctl nodes`: the cluster inventory — runtime and version per node, the target mirrorctl
 // writes there, the distribution, and mirrorctl's state on it from the node's MirrorNode.
 
-import { type CommandDef, optString } from '../command.js';
-import type { OutputFormat } from '../output.js';
-import { CLIENT_KUBE_OPTIONS, kubeFromOptions } from './kube-options.js';
+import type { CommandDef } from '../command.js';
+import { lazyRun } from '../lazy-run.js';
+import { CLIENT_KUBE_OPTIONS } from './kube-options.js';
 
 export const nodesCommand: CommandDef = {
   name: 'nodes',
@@ -24,13 +24,8 @@ its desired revision, 1 otherwise.`,
     { flags: '-l, --selector <selector>', description: 'label selector (kubectl syntax)' },
   ],
   examples: ['mirrorctl nodes', 'mirrorctl nodes -o wide -l node-role.kubernetes.io/worker'],
-  async run(ctx, _args, opts) {
-    const selector = optString(opts, 'selector');
-    const { nodeInventory } = await import('../cluster-commands.js');
-    return nodeInventory(ctx, {
-      kube: await kubeFromOptions(ctx, opts),
-      output: (optString(opts, 'output') ?? 'text') as OutputFormat,
-      ...(selector ? { labelSelector: selector } : {}),
-    });
-  },
+  run: lazyRun(
+    () => import('./nodes-run.js'),
+    (m) => m.runNodes,
+  ),
 };

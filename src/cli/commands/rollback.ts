@@ -1,20 +1,16 @@
 // `mirrorctl rollback`: undo the last apply on this node exactly, from its backups (journaled,
 // with the runtime action that apply needed); --cluster sets the MirrorSet back to an earlier
 // revision (a ControllerRevision), which the controller rolls out like any spec.
-import { rollbackLast } from '../../transaction/rollback.js';
 import type { CommandDef } from '../command.js';
+import { lazyRun } from '../lazy-run.js';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_ROLLBACK_OPTIONS,
   CONTROL_OPTIONS,
   NODE_OPTIONS,
-  nodeTxSetup,
   OUTPUT_OPTION,
-  refuseOtherRuntime,
-  runClusterVerb,
   STATE_DIR_OPTION,
-  writeTxResult,
-} from './node-tx-options.js';
+} from './node-tx-flags.js';
 
 export const rollbackCommand: CommandDef = {
   name: 'rollback',
@@ -41,10 +37,8 @@ the last five the controller keeps as ControllerRevisions), and the rollout is f
     'mirrorctl rollback --cluster',
     'mirrorctl rollback --cluster --to 0123456789ab',
   ],
-  async run(ctx, _args, o) {
-    if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterRollback');
-    const { host, opts } = nodeTxSetup(ctx, o);
-    await refuseOtherRuntime(o, host, 'rollback');
-    return writeTxResult(ctx, o, await rollbackLast(host, opts));
-  },
+  run: lazyRun(
+    () => import('./rollback-run.js'),
+    (m) => m.runRollback,
+  ),
 };

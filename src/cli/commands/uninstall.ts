@@ -1,20 +1,16 @@
 // `mirrorctl uninstall`: restore every original byte-for-byte across all transactions and remove
 // mirrorctl's state from the node; --cluster deletes the MirrorSet, whose finalizer has the controller
 // do the same on every node first (--all then removes the install).
-import { uninstallAll } from '../../transaction/uninstall.js';
-import { type CommandDef, optBool } from '../command.js';
+import type { CommandDef } from '../command.js';
+import { lazyRun } from '../lazy-run.js';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_UNINSTALL_OPTIONS,
   CONTROL_OPTIONS,
   NODE_OPTIONS,
-  nodeTxSetup,
   OUTPUT_OPTION,
-  refuseOtherRuntime,
-  runClusterVerb,
   STATE_DIR_OPTION,
-  writeTxResult,
-} from './node-tx-options.js';
+} from './node-tx-flags.js';
 
 export const uninstallCommand: CommandDef = {
   name: 'uninstall',
@@ -44,17 +40,8 @@ namespace only when mirrorctl created it.`,
     'mirrorctl uninstall --cluster',
     'mirrorctl uninstall --cluster --all',
   ],
-  async run(ctx, _args, o) {
-    if (o.cluster === true) return runClusterVerb(ctx, o, 'clusterUninstall');
-    const { host, opts } = nodeTxSetup(ctx, o);
-    await refuseOtherRuntime(o, host, 'uninstall');
-    const dryRun = optBool(o, 'dryRun');
-    const r = await uninstallAll(host, { ...opts, dryRun });
-    if (dryRun && o.output !== 'json') {
-      for (const p of r.changed) ctx.stdout.write(`would restore ${p}\n`);
-      if (r.changed.length === 0) ctx.stdout.write('nothing to restore\n');
-      return 0;
-    }
-    return writeTxResult(ctx, o, r);
-  },
+  run: lazyRun(
+    () => import('./uninstall-run.js'),
+    (m) => m.runUninstall,
+  ),
 };
