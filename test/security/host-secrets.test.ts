@@ -223,7 +223,8 @@ describe('host secrets stay out of every output', () => {
 });
 
 describe('apply --plan FILE: the file holds no secret, the apply still writes them', () => {
-  test('the node’s secrets are taken from the node, checked by hash', async () => {
+  /** A containerd 1.6 node with secrets in config.toml, and `plan -o json` saved to plan.json. */
+  async function plannedNode() {
     const n = node('debian12-containerd16');
     const original = plantConfigSecrets(n.root);
     const planned = await runCli([
@@ -237,11 +238,17 @@ describe('apply --plan FILE: the file holds no secret, the apply still writes th
       '-o',
       'json',
     ]);
-    expect(planned.code, planned.stderr).toBe(1);
-    for (const s of SECRETS) expect(planned.stdout).not.toContain(s);
     const planFile = join(n.dir, 'plan.json');
     writeFileSync(planFile, planned.stdout);
-    const applied = await runCli(['apply', '--plan', planFile, '--root', n.root, '--no-runtime-action']);
+    const apply = () => runCli(['apply', '--plan', planFile, '--root', n.root, '--no-runtime-action']);
+    return { n, original, planned, apply };
+  }
+
+  test('the node’s secrets are taken from the node, checked by hash', async () => {
+    const { n, original, planned, apply } = await plannedNode();
+    expect(planned.code, planned.stderr).toBe(1);
+    for (const s of SECRETS) expect(planned.stdout).not.toContain(s);
+    const applied = await apply();
     expect(applied.code, applied.stderr).toBe(0);
     for (const s of SECRETS) expect(applied.stdout + applied.stderr).not.toContain(s);
     const after = readFileSync(join(n.root, 'etc/containerd/config.toml'), 'utf8');
@@ -249,24 +256,10 @@ describe('apply --plan FILE: the file holds no secret, the apply still writes th
   });
 
   test('a secret changed on the node since the plan: refused, nothing written', async () => {
-    const n = node('debian12-containerd16');
-    const original = plantConfigSecrets(n.root);
-    const planned = await runCli([
-      'plan',
-      '-f',
-      n.spec,
-      '--root',
-      n.root,
-      '--runtime-version',
-      '1.6.20',
-      '-o',
-      'json',
-    ]);
-    const planFile = join(n.dir, 'plan.json');
-    writeFileSync(planFile, planned.stdout);
+    const { n, original, apply } = await plannedNode();
     const rotated = original.replace('PASSWORD-7c1e', 'PASSWORD-rotated');
     writeFileSync(join(n.root, 'etc/containerd/config.toml'), rotated);
-    const r = await runCli(['apply', '--plan', planFile, '--root', n.root, '--no-runtime-action']);
+    const r = await apply();
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('changed since the plan was made');
     expect(readFileSync(join(n.root, 'etc/containerd/config.toml'), 'utf8')).toBe(rotated);
