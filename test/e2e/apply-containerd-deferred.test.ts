@@ -4,21 +4,19 @@
 // hand, verify on 1.x sees the CRI running with the config_path and clears the record; 2.x does not
 // report its registry config over CRI, so verify says it cannot tell, and the next apply (allowed to
 // act) restarts it and clears the record.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Containerd, containerdBinaries } from './harness/containerd.js';
 import {
-  baseContainerdConfig,
-  type Containerd,
-  containerdBinaries,
-  nativeConfigVersion,
-  startContainerd,
-} from './harness/containerd.js';
-import { emptyDir, mountNodeDirs, type NodeMounts } from './harness/mountns.js';
+  CONTAINERD_CONFIG as CONFIG,
+  type ContainerdNode,
+  freshContainerdNode,
+} from './harness/containerd-node.js';
+import { mountNodeDirs, type NodeMounts } from './harness/mountns.js';
 import { cli, writeSpec } from './harness/product.js';
-import { type RestartBridge, restartBridge } from './harness/restart-bridge.js';
+import type { RestartBridge } from './harness/restart-bridge.js';
 
-const CONFIG = '/etc/containerd/config.toml';
 const HOSTS_DIR = '/etc/containerd/certs.d';
 let dir: string;
 let mounts: NodeMounts;
@@ -33,23 +31,15 @@ afterAll(async () => {
 });
 
 describe.each(containerdBinaries())('containerd $version: a deferred restart', (binary) => {
+  let ctd: ContainerdNode | undefined;
   let containerd: Containerd;
   let bridge: RestartBridge;
   beforeAll(async () => {
-    emptyDir('/etc/containerd');
-    emptyDir('/var/lib/mirrorctl');
-    writeFileSync(CONFIG, baseContainerdConfig(nativeConfigVersion(binary.version)));
-    const ctdDir = mkdtempSync(join(dir, `c${binary.version}-`));
-    containerd = startContainerd({ binary, dir: ctdDir, configFile: CONFIG });
-    bridge = restartBridge(join(ctdDir, 'restart'), async () => {
-      await containerd.restart();
-      return containerd.pid();
-    });
-    expect((await containerd.waitForCri()).ok, containerd.log()).toBe(true);
+    ctd = await freshContainerdNode(binary, dir);
+    ({ containerd, bridge } = ctd);
   });
   afterAll(async () => {
-    bridge?.stop();
-    await containerd?.stop();
+    await ctd?.stop();
   });
 
   it('is reported by status, verify and the next apply until done', async () => {

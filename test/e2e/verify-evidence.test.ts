@@ -6,23 +6,17 @@
 //   say the mirror served it, and --strict fails naming why;
 // - mirror and source both hold the same digest: plain verify passes but says the pull is not tied
 //   to the mirror, and --strict fails (either host may have answered).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/checks/verify-types.js';
-import {
-  baseContainerdConfig,
-  type Containerd,
-  containerdBinaries,
-  nativeConfigVersion,
-  startContainerd,
-} from './harness/containerd.js';
+import { type Containerd, containerdBinaries } from './harness/containerd.js';
+import { type ContainerdNode, freshContainerdNode } from './harness/containerd-node.js';
 import { type MirrorPair, startMirrorPair } from './harness/mirror-pair.js';
-import { emptyDir, mountNodeDirs, type NodeMounts } from './harness/mountns.js';
+import { mountNodeDirs, type NodeMounts } from './harness/mountns.js';
 import { cli, evidenceLine, manifestRequests, writeSpec } from './harness/product.js';
-import { type RestartBridge, restartBridge } from './harness/restart-bridge.js';
+import type { RestartBridge } from './harness/restart-bridge.js';
 
-const CONFIG = '/etc/containerd/config.toml';
 const FROM_MIRROR = 'icr.io/cpopen/cpopen-test:1.0';
 
 let dir: string;
@@ -53,23 +47,16 @@ const binaries = containerdBinaries().filter((b) => !b.version.startsWith('1.7')
 describe.each(binaries)(
   'containerd $version: verify ties a pull to the mirror only on evidence',
   (binary) => {
+    let ctd: ContainerdNode | undefined;
     let containerd: Containerd;
     let bridge: RestartBridge;
     let spec: string;
     const agent = `containerd/${binary.version}`;
 
     beforeAll(async () => {
-      emptyDir('/etc/containerd');
-      emptyDir('/var/lib/mirrorctl');
-      writeFileSync(CONFIG, baseContainerdConfig(nativeConfigVersion(binary.version)));
-      const ctdDir = mkdtempSync(join(dir, `c${binary.version}-`));
-      containerd = startContainerd({ binary, dir: ctdDir, configFile: CONFIG });
-      bridge = restartBridge(join(ctdDir, 'restart'), async () => {
-        await containerd.restart();
-        return containerd.pid();
-      });
-      expect((await containerd.waitForCri()).ok, containerd.log()).toBe(true);
-      spec = writeSpec(join(ctdDir, 'spec.yaml'), [
+      ctd = await freshContainerdNode(binary, dir);
+      ({ containerd, bridge } = ctd);
+      spec = writeSpec(join(ctd.dir, 'spec.yaml'), [
         { source: 'icr.io/cpopen', mirrors: [{ url: `${pair.mirror.url}/v2/dpod`, path: 'api-root' }] },
         { source: pair.upstream.host, mirrors: [{ url: pair.mirror.url }] },
       ]);
@@ -89,8 +76,7 @@ describe.each(binaries)(
     });
 
     afterAll(async () => {
-      bridge?.stop();
-      await containerd?.stop();
+      await ctd?.stop();
     });
 
     /** One `mirrorctl verify` (it pulls through the CRI); the access-log lines of containerd's pull. */
