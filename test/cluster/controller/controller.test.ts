@@ -159,12 +159,15 @@ describe('controller', () => {
       { timeout: 15_000 },
     );
     expect(cond(set(h), 'Ready')).toMatchObject({ status: 'False', reason: 'Paused' });
-    const events = h.cluster.server.api.list(EVENTS, { namespace: 'default' });
-    expect(events.find((e) => e.reason === 'Paused')).toMatchObject({
-      type: 'Warning',
-      regarding: { kind: 'MirrorSet', name: 'lab' },
-    });
-    expect(events.find((e) => e.reason === 'NodeRolledBack')?.note).toContain('w1');
+    // Events are written after the status (best effort, their own requests): wait for them.
+    const events = () => (h as Harness).cluster.server.api.list(EVENTS, { namespace: 'default' });
+    await vi.waitFor(() => {
+      expect(events().find((e) => e.reason === 'Paused')).toMatchObject({
+        type: 'Warning',
+        regarding: { kind: 'MirrorSet', name: 'lab' },
+      });
+      expect(events().find((e) => e.reason === 'NodeRolledBack')?.note).toContain('w1');
+    }, 10_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect([...h.agents.jobsPerNode.keys()]).toEqual(['w1']);
     h.agents.behavior.set('w1', 'restart');
