@@ -1,7 +1,8 @@
-// The head of the shipped bundle (scripts/build-bundle.mjs appends the CLI after it, inside a comment):
-// answers `--version` at once, else compiles the CLI through vm.Script with a V8 code cache so later
-// runs skip parsing and compiling ~3.7 MB of JavaScript. The cache is an optimisation only: any
-// problem with it (missing, corrupt, stale, unwritable, not ours) means a normal compile, never an error.
+// The entry of the shipped CLI (scripts/build-bundle.mjs puts the CLI, one esbuild bundle, in a file
+// beside it or in a comment at its end): answers `--version` at once, else compiles the CLI through
+// vm.Script with a V8 code cache so later runs skip parsing and compiling ~3.7 MB of JavaScript. The
+// cache is an optimisation only: any problem with it (missing, corrupt, stale, unwritable, not ours)
+// means a normal compile, never an error.
 import {
   closeSync,
   fstatSync,
@@ -25,6 +26,11 @@ import { ExitCode } from '../src/exit-codes.js';
 // Replaced by the builder: sha256 of the CLI text (part of the cache key, because V8 itself only
 // checks the source's length, not its content).
 declare const MIRRORCTL_BODY_HASH: string;
+/** The CLI's own file beside this one (e.g. mirrorctl.body.js), or '' when it is embedded here. */
+declare const MIRRORCTL_BODY_FILE: string;
+/** What makes the CLI text a function expression (build-bundle.mjs writes the same into a body file). */
+const CLI_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const CLI_TAIL = '\n})';
 /** Where the CLI text starts (the builder escapes every `*\/` in it as ESCAPED_END). */
 const BODY_MARK = '/*MIRRORCTL-CLI-BODY\n';
 const ESCAPED_END = '*\u0001/';
@@ -59,6 +65,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   // A reader that went away (`mirrorctl --version | true`) is not an error.
   process.stdout.on('error', () => {});
   process.stdout.write(`${VERSION}\n`);
+  if (debug) process.stderr.write('mirrorctl-load: cli=not-loaded\n');
 } else {
   runBody().catch((err: unknown) => {
     process.stderr.write(
@@ -68,13 +75,22 @@ if (argv.length === 1 && argv[0] === '--version') {
   });
 }
 
-async function runBody(): Promise<void> {
+/**
+ * The CLI as a function expression: from the file beside this one (the npm layout: nothing to scan
+ * or unescape, one copy in memory), or from the comment at the end of this file (the image's single
+ * file).
+ */
+function cliSource(): string {
+  if (MIRRORCTL_BODY_FILE) return readFileSync(join(dirname(file), MIRRORCTL_BODY_FILE), 'latin1');
   const text = readFileSync(file, 'latin1');
   const at = text.lastIndexOf(BODY_MARK);
   const end = text.lastIndexOf('*/');
   if (at < 0 || end < at) throw new Error(`${file}: no CLI body (a damaged bundle: rebuild it)`);
-  const body = text.slice(at + BODY_MARK.length, end).replaceAll(ESCAPED_END, '*/');
-  const source = `(function (exports, require, module, __filename, __dirname) {${body}\n})`;
+  return `${CLI_HEAD}${text.slice(at + BODY_MARK.length, end).replaceAll(ESCAPED_END, '*/')}${CLI_TAIL}`;
+}
+
+async function runBody(): Promise<void> {
+  const source = cliSource();
 
   const cacheFile = cachePath();
   let state: CacheState = cacheFile ? 'miss' : 'off';

@@ -1,14 +1,13 @@
-// Builds the one shipped CLI file — the npm bins (`npm run build` → dist/cli/mirrorctl.cjs) and the
-// image (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) run the same builder:
-// every verb (`controller` and `agent` included) bundled by esbuild, the TOML editor's WebAssembly
-// embedded (build-agent.mjs's plugin). Layout of the file: bin/bundle-loader.ts (ESM, answers
-// --version, compiles the rest with a V8 code cache), then the CLI (src/cli/run-cli.ts as one CommonJS
-// script, whose verbs load zod/yaml/TOML/gRPC/client-node lazily) inside a trailing comment: V8 skips a
-// comment far faster than it parses code, and the loader hands the text to vm.Script.
-// Usage: node scripts/build-bundle.mjs [--outfile FILE]
+// Builds the shipped CLI — the npm bins (`npm run build` → dist/cli/mirrorctl.cjs + mirrorctl.body.js)
+// and the image (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) come from this one
+// function: the CLI (src/cli/run-cli.ts, every verb, `controller` and `agent` included; the verbs load
+// zod/yaml/TOML/gRPC/client-node lazily) as ONE esbuild bundle in CommonJS, the TOML editor's
+// WebAssembly embedded (build-agent.mjs's plugin), run by bin/bundle-loader.ts (answers --version,
+// compiles the CLI through vm.Script with a V8 code cache). Layouts: see buildCliBundle.
+// Usage: node scripts/build-bundle.mjs [--outfile FILE] [--no-minify]
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { embedTomlWasm, LOADED_MARK } from './build-agent.mjs';
@@ -21,7 +20,7 @@ const ESCAPED_END = '*\u0001/';
 
 /**
  * The heavy packages a run may or may not need: their entry module records its name when it is
- * initialised, so `MIRRORCTL_DEBUG_LOAD=1` shows which a run loaded (test/package/bundle.test.ts).
+ * initialised, so `MIRRORCTL_DEBUG_LOAD=1` shows which a run loaded (test/cli/bundle.test.ts).
  */
 export const MARKED_PACKAGES = [
   'zod',
@@ -73,9 +72,10 @@ const common = {
   absWorkingDir: root,
 };
 
-async function buildBody() {
+async function buildBody(minify) {
   const out = await build({
     ...common,
+    minify,
     entryPoints: [join(root, 'src', 'cli', 'run-cli.ts')],
     format: 'cjs',
     write: false,
@@ -83,7 +83,9 @@ async function buildBody() {
     loader: { '.wasm': 'binary' },
     plugins: [markPackages, embedTomlWasm],
   });
-  const body = out.outputFiles[0].text;
+  let body = out.outputFiles[0].text;
+  // Unminified, esbuild keeps comments as written (strings are escaped by charset: ascii either way).
+  if (!minify) body = body.replace(/[^\p{ASCII}]/gu, '?');
   // (esbuild leaves control characters in strings raw, e.g. yaml's CST markers: fine in a comment)
   if (/[^\p{ASCII}]/u.test(body))
     throw new Error('build-bundle: the CLI text is not ASCII (charset: ascii?)');
@@ -92,7 +94,7 @@ async function buildBody() {
   return body;
 }
 
-async function buildLoader(bodyHash, format) {
+async function buildLoader(bodyHash, format, bodyFile) {
   const out = await build({
     ...common,
     entryPoints: [join(root, 'bin', 'bundle-loader.ts')],
@@ -102,32 +104,53 @@ async function buildLoader(bodyHash, format) {
     write: false,
     outfile: 'loader.mjs',
     packages: 'external',
-    define: { MIRRORCTL_BODY_HASH: JSON.stringify(bodyHash) },
+    define: { MIRRORCTL_BODY_HASH: JSON.stringify(bodyHash), MIRRORCTL_BODY_FILE: JSON.stringify(bodyFile) },
   });
   return out.outputFiles[0].text;
 }
 
-export async function buildCliBundle(outfile = DEFAULT_OUTFILE) {
-  const body = await buildBody();
+/** `minify: false` keeps names readable for `node --cpu-prof` (docs/benchmarks.md). */
+/** What makes the CLI text a function expression (bin/bundle-loader.ts has the same). */
+const CLI_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const CLI_TAIL = '\n})';
+
+/**
+ * `X.mjs` (the image's /opt/mirrorctl/mirrorctl.mjs, one file by contract) is an ESM loader with the CLI
+ * in a trailing comment; any other name (the npm bins' dist/cli/mirrorctl.cjs) is a CommonJS loader,
+ * which Node starts ~10 ms sooner, with the CLI in `X.body.js` beside it, which Node never parses as a
+ * module: no 3.7 MB comment to read and scan on each run, no escaped copy in memory.
+ * `minify: false` keeps names readable for `node --cpu-prof` (docs/benchmarks.md).
+ */
+export async function buildCliBundle(outfile = DEFAULT_OUTFILE, { minify = true } = {}) {
+  const body = await buildBody(minify);
   const bodyHash = createHash('sha256').update(body).digest('hex').slice(0, 20);
-  // The same file either way; only the loader's module format follows the name: `.mjs` (the image's
-  // /opt/mirrorctl/mirrorctl.mjs) is ESM, anything else CommonJS, which Node starts ~10 ms sooner.
-  const loader = await buildLoader(bodyHash, outfile.endsWith('.mjs') ? 'esm' : 'cjs');
+  const embedded = outfile.endsWith('.mjs');
+  const bodyFile = embedded ? '' : `${basename(outfile).replace(/\.[cm]?js$/, '')}.body.js`;
+  const loader = await buildLoader(bodyHash, embedded ? 'esm' : 'cjs', bodyFile);
   mkdirSync(dirname(outfile), { recursive: true });
-  const text = [
+  const head = [
     '#!/usr/bin/env node',
-    '// mirrorctl: generated by scripts/build-bundle.mjs (the loader, then the CLI inside a comment)',
+    `// mirrorctl: generated by scripts/build-bundle.mjs (the loader; the CLI is ${embedded ? 'in the comment at the end' : bodyFile})`,
     loader.trimEnd(),
-    `${BODY_MARK}${body.replaceAll('*/', ESCAPED_END)}*/`,
-    '',
-  ].join('\n');
-  writeFileSync(outfile, text, 'latin1');
+  ];
+  if (embedded) {
+    writeFileSync(
+      outfile,
+      [...head, `${BODY_MARK}${body.replaceAll('*/', ESCAPED_END)}*/`, ''].join('\n'),
+      'latin1',
+    );
+  } else {
+    writeFileSync(join(dirname(outfile), bodyFile), `${CLI_HEAD}${body}${CLI_TAIL}`, 'latin1');
+    writeFileSync(outfile, [...head, ''].join('\n'), 'latin1');
+  }
   chmodSync(outfile, 0o755);
-  return { outfile, size: statSync(outfile).size, bodyHash };
+  const size = statSync(outfile).size + (bodyFile ? statSync(join(dirname(outfile), bodyFile)).size : 0);
+  return { outfile, size, bodyHash, bodyFile: bodyFile ? join(dirname(outfile), bodyFile) : undefined };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--outfile');
-  const { outfile, size } = await buildCliBundle(i > 0 ? process.argv[i + 1] : undefined);
+  const minify = !process.argv.includes('--no-minify');
+  const { outfile, size } = await buildCliBundle(i > 0 ? process.argv[i + 1] : undefined, { minify });
   process.stdout.write(`wrote ${outfile} (${(size / 1024).toFixed(0)} KiB)\n`);
 }

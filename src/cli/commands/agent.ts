@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 
 /**
  * host/in-cluster-https.ts's SERVICE_ACCOUNT_DIR, spelled out so --help does not load node:https and
- * the agent (test/package/bundle.test.ts checks they agree).
+ * the agent (test/cli/bundle.test.ts checks they agree).
  */
 export const AGENT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
