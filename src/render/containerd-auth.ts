@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { staticAuthorization } from '../registry/credentials.js';
 import { mirrorCredential } from '../spec/mirror-auth.js';
 import type { RegistryEntry } from '../spec/types.js';
+import { useTarget } from './target-flag.js';
 import type { RenderContext } from './types.js';
 
 /** `{ Authorization: [...] }` for mirror j of `entry`, or {} (with a diagnostic saying why). */
@@ -42,7 +43,7 @@ export function authHeader(
       field,
       target: ctx.target,
       message: `${c.value?.source} holds an identity token (OAuth2 refresh token) for ${m.host}: containerd must exchange it at the registry's token endpoint, and hosts.toml can only send a fixed header`,
-      hint: 'use a username/password entry for the mirror, or --target containerd-legacy (configs.auth), or a kubelet credential provider keyed by the mirror host',
+      hint: `use a username/password entry for the mirror, or ${useTarget('containerd-legacy', 'configs.auth')}, or a kubelet credential provider keyed by the mirror host`,
     });
     return {};
   }

@@ -9,6 +9,7 @@ import { formatKeyPath } from '../toml/patch-keys.js';
 import { importFindings } from './containerd-config-imports.js';
 import { configVersionFindings, finding } from './containerd-config-version.js';
 import { legacyToHostsFiles } from './containerd-legacy-migrate.js';
+import { useTarget } from './target-flag.js';
 import type { RenderedFile } from './types.js';
 
 export interface ConfigPathOptions {
@@ -130,8 +131,7 @@ function planLegacy(
         a,
         'legacy-mirrors',
         `[${registry}] has legacy ${what.join(' and ')}; with config_path set containerd refuses to load the CRI plugin ("${refusal}")`,
-        // plan/apply and render reach this rule; they name the target with different flags.
-        'rerun with --migrate-legacy (converts them to hosts.toml and removes them in the same apply), or keep them with the containerd-legacy target (plan/apply: --runtime containerd-legacy; render: --target containerd-legacy)',
+        `rerun with --migrate-legacy (converts them to hosts.toml and removes them in the same apply), or keep them with ${useTarget('containerd-legacy')}`,
       ),
     );
     return;

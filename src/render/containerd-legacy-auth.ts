@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { mirrorCredential } from '../spec/mirror-auth.js';
 import type { RegistryEntry } from '../spec/types.js';
 import type { TomlOp } from '../toml/ops.js';
+import { useTarget } from './target-flag.js';
 import type { RenderContext } from './types.js';
 
 export function legacyAuthOps(
@@ -47,7 +48,7 @@ export function legacyAuthOps(
     fail(
       'render.containerd-legacy.auth-registry-token',
       `${c.value?.source} holds a registry token for ${m.host}; containerd's configs.auth has no field for one`,
-      'use a username/password entry, or --target containerd (sent as an Authorization: Bearer header)',
+      `use a username/password entry, or ${useTarget('containerd', 'sent as an Authorization: Bearer header')}`,
     );
     return;
   }

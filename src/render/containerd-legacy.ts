@@ -20,6 +20,7 @@ import { apiRootWithoutV2 } from './containerd-hosts-lints.js';
 import { legacyAuthOps } from './containerd-legacy-auth.js';
 import { containerdHostUrl } from './containerd-mirror-url.js';
 import { unsafeNames } from './name-guard.js';
+import { useTarget } from './target-flag.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 export interface LegacyRenderResult extends RenderResult {
@@ -79,7 +80,7 @@ export function renderContainerdLegacy(
       fail(
         'config-path',
         `config_path is set (${a.configPath}): containerd refuses to load the CRI plugin when mirrors are set too`,
-        'use --target containerd (hosts.toml), or remove config_path first',
+        `use ${useTarget('containerd', 'hosts.toml')}, or remove config_path first`,
         undefined,
         a.file,
       ),
@@ -90,7 +91,7 @@ export function renderContainerdLegacy(
       fail(
         'default-config-path',
         'containerd 2.2.0/2.2.1 has a built-in default config_path, which makes any mirrors setting fatal',
-        'use --target containerd, or upgrade to 2.2.2+',
+        `use ${useTarget('containerd')}, or upgrade to 2.2.2+`,
       ),
     );
   }
@@ -132,7 +133,7 @@ export function renderContainerdLegacy(
           fail(
             'api-root-empty',
             'an endpoint without a path always gets /v2: legacy mirrors cannot request <url>/<repo> directly',
-            'add the API path to the URL (e.g. /v2) or use --target containerd',
+            `add the API path to the URL (e.g. /v2) or use ${useTarget('containerd')}`,
             `${field}.url`,
           ),
         );
@@ -145,7 +146,7 @@ export function renderContainerdLegacy(
           fail(
             'capabilities',
             'every legacy endpoint serves tags and digests (pull+resolve); digest-only, tag-only or reduced capabilities cannot be expressed',
-            'use --target containerd (hosts.toml capabilities) or crio (pull-from-mirror)',
+            `use ${useTarget('containerd', 'hosts.toml capabilities')} or ${useTarget('crio', 'pull-from-mirror')}`,
             `${field}.pullFrom`,
           ),
         );
@@ -156,7 +157,7 @@ export function renderContainerdLegacy(
           fail(
             'headers',
             'legacy config has only registry-wide headers (sent to every registry), not per mirror',
-            'use --target containerd ([host.…header] in hosts.toml)',
+            `use ${useTarget('containerd', '[host.…header] in hosts.toml')}`,
             `${field}.headers`,
           ),
         );
@@ -182,7 +183,7 @@ export function renderContainerdLegacy(
         fail(
           'fallback',
           'legacy mirrors always fall back to the upstream registry; fallback: false cannot be expressed',
-          'use --target containerd (server = the mirror in hosts.toml)',
+          `use ${useTarget('containerd', 'server = the mirror in hosts.toml')}`,
           `spec.registries[${e.index}].fallback`,
         ),
       );
@@ -222,7 +223,7 @@ function tlsOps(
       fail(
         'tls-removed',
         'configs.<host>.tls was removed in containerd 2.0 (ignored with a warning)',
-        'use --target containerd (ca/client/skip_verify in hosts.toml)',
+        `use ${useTarget('containerd', 'ca/client/skip_verify in hosts.toml')}`,
         field,
       ),
     );

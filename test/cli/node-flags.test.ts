@@ -2,7 +2,7 @@
 // same --root/--runtime flags and the changing verbs the same runtime-control flags, so a script can
 // pass one set to all of them; hints name flags the verb showing them takes; quoted runtime errors
 // are the ones the runtime prints.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -104,6 +104,18 @@ describe('hints and quoted runtime errors', () => {
     expect(r.code).toBe(5);
     const hint = r.stderr.split('\n').find((l) => l.includes('rerun with --migrate-legacy'));
     expect(hint).toContain('--runtime containerd-legacy');
+  });
+
+  test('every hint the renderers give that names a --target also names the --runtime plan/apply take', () => {
+    const goldens = new URL('../golden/', import.meta.url).pathname;
+    const hints = readdirSync(goldens, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('_diagnostics.json'))
+      .flatMap((f) => JSON.parse(readFileSync(join(goldens, f), 'utf8')) as Array<{ hint?: string }>)
+      .map((d) => d.hint ?? '');
+    const naming = hints.filter((h) => /--target [a-z]/.test(h));
+    expect(naming.length).toBeGreaterThan(5);
+    for (const h of naming)
+      for (const [, t] of h.matchAll(/--target ([a-z-]+)/g)) expect(h, h).toContain(`--runtime ${t}`);
   });
 
   test('configs.<host>.tls alone quotes the error containerd prints for configs.tls', async () => {
