@@ -72,5 +72,7 @@ export function writeSpec(node: BenchNode, file: string, text: string): string {
   return path;
 }
 
-/** The built CLI, as an operator runs it. */
-export const CLI = [process.execPath, join(REPO, 'dist', 'bin', 'mirrorctl.js')] as const;
+/** The built CLI, as an operator runs it: the bundle package.json's bin points at (npm run build). */
+export const CLI = [process.execPath, join(REPO, 'dist', 'cli', 'mirrorctl.cjs')] as const;
+/** tsc's output of bin/mirrorctl.ts (what the bin was before issue 18), for comparison only. */
+export const UNBUNDLED_CLI = [process.execPath, join(REPO, 'dist', 'bin', 'mirrorctl.js')] as const;

@@ -26,11 +26,11 @@ import { ExitCode } from '../src/exit-codes.js';
 // Replaced by the builder: sha256 of the CLI text (part of the cache key, because V8 itself only
 // checks the source's length, not its content).
 declare const MIRRORCTL_BODY_HASH: string;
-/** The CLI's own file beside this one (e.g. mirrorctl.body.js), or '' when it is embedded here. */
+/**
+ * The CLI's own file beside this one (e.g. mirrorctl.body.js), or '' when it is embedded here; either
+ * way the text is a function expression of (exports, require, module, __filename, __dirname).
+ */
 declare const MIRRORCTL_BODY_FILE: string;
-/** What makes the CLI text a function expression (build-bundle.mjs writes the same into a body file). */
-const CLI_HEAD = '(function (exports, require, module, __filename, __dirname) {';
-const CLI_TAIL = '\n})';
 /** Where the CLI text starts (the builder escapes every `*\/` in it as ESCAPED_END). */
 const BODY_MARK = '/*MIRRORCTL-CLI-BODY\n';
 const ESCAPED_END = '*\u0001/';
@@ -86,7 +86,8 @@ function cliSource(): string {
   const at = text.lastIndexOf(BODY_MARK);
   const end = text.lastIndexOf('*/');
   if (at < 0 || end < at) throw new Error(`${file}: no CLI body (a damaged bundle: rebuild it)`);
-  return `${CLI_HEAD}${text.slice(at + BODY_MARK.length, end).replaceAll(ESCAPED_END, '*/')}${CLI_TAIL}`;
+  // (the comment holds the whole function expression: the unescaped slice is the one flat copy V8 compiles)
+  return text.slice(at + BODY_MARK.length, end).replaceAll(ESCAPED_END, '*/');
 }
 
 async function runBody(): Promise<void> {

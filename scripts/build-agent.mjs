@@ -37,7 +37,8 @@ ${LOADED_MARK('@rainbowatcher/toml-edit-js')}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { buildCliBundle } = await import('./build-bundle.mjs');
-  const { outfile, size } = await buildCliBundle();
+  // The image's layout (one .mjs file), where `npm run build:agent` always wrote it.
+  const { outfile, size } = await buildCliBundle(join(root, 'dist', 'image', 'mirrorctl.mjs'));
   process.stdout.write(
     `wrote ${outfile} (${(size / 1024).toFixed(0)} KiB): the agent is a verb of the image bundle\n`,
   );
