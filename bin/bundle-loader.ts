@@ -1,8 +1,8 @@
-// The entry of the shipped CLI (scripts/build-bundle.mjs puts the CLI, one esbuild bundle, in a file
-// beside it or in a comment at its end): answers `--version` at once, else compiles the CLI through
-// vm.Script with a V8 code cache so later runs skip parsing and compiling ~3.7 MB of JavaScript. The
-// cache is an optimisation only: any problem with it (missing, corrupt, stale, unwritable, not ours)
-// means a normal compile, never an error.
+// The npm bins' entry (scripts/build-bundle.mjs writes it as dist/cli/mirrorctl.cjs, the CLI bundle
+// beside it as mirrorctl.body.js): answers `--version` at once, else compiles the CLI through vm.Script
+// with a V8 code cache so later runs skip parsing and compiling ~3.7 MB of JavaScript. The cache is an
+// optimisation only: any problem with it (missing, corrupt, stale, unwritable, not ours) means a
+// normal compile, never an error.
 import {
   closeSync,
   fstatSync,
@@ -18,7 +18,6 @@ import {
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { VERSION } from '../src/cli/version.js';
 import { ExitCode } from '../src/exit-codes.js';
@@ -26,18 +25,10 @@ import { ExitCode } from '../src/exit-codes.js';
 // Replaced by the builder: sha256 of the CLI text (part of the cache key, because V8 itself only
 // checks the source's length, not its content).
 declare const MIRRORCTL_BODY_HASH: string;
-/**
- * The CLI's own file beside this one (e.g. mirrorctl.body.js), or '' when it is embedded here; either
- * way the text is a function expression of (exports, require, module, __filename, __dirname).
- */
+/** The CLI's file beside this one: a function expression of (exports, require, module, …). */
 declare const MIRRORCTL_BODY_FILE: string;
-/** Where the CLI text starts (the builder escapes every `*\/` in it as ESCAPED_END). */
-const BODY_MARK = '/*MIRRORCTL-CLI-BODY\n';
-const ESCAPED_END = '*\u0001/';
 const CACHE_MAGIC = Buffer.from('MCTLV8C1');
 const DIGEST_BYTES = 32;
-/** Which heavy packages a run initialised (the builder's marker plugin adds to this set). */
-const LOADED = Symbol.for('mirrorctl.loadedPackages');
 
 interface CliBody {
   runCli(argv: readonly string[], programName: string): Promise<void>;
@@ -53,9 +44,9 @@ const programName = basename(process.argv[1] ?? '').startsWith('kubectl-mirror')
   ? 'kubectl mirror'
   : 'mirrorctl';
 
-// The builder emits this file as CommonJS (the npm bins: Node starts those ~10 ms sooner) or as ESM
-// (the image's mirrorctl.mjs).
-const file = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+// CommonJS: Node starts a CommonJS main module ~10 ms sooner than an ES module.
+const file = __filename;
+const bodyFile = join(dirname(file), MIRRORCTL_BODY_FILE);
 const requireHere = createRequire(file);
 /** node:crypto only when a cache is read or written (not for --version). */
 const sha256 = (data: Uint8Array): Buffer =>
@@ -75,23 +66,9 @@ if (argv.length === 1 && argv[0] === '--version') {
   });
 }
 
-/**
- * The CLI as a function expression: from the file beside this one (the npm layout: nothing to scan
- * or unescape, one copy in memory), or from the comment at the end of this file (the image's single
- * file).
- */
-function cliSource(): string {
-  if (MIRRORCTL_BODY_FILE) return readFileSync(join(dirname(file), MIRRORCTL_BODY_FILE), 'latin1');
-  const text = readFileSync(file, 'latin1');
-  const at = text.lastIndexOf(BODY_MARK);
-  const end = text.lastIndexOf('*/');
-  if (at < 0 || end < at) throw new Error(`${file}: no CLI body (a damaged bundle: rebuild it)`);
-  // (the comment holds the whole function expression: the unescaped slice is the one flat copy V8 compiles)
-  return text.slice(at + BODY_MARK.length, end).replaceAll(ESCAPED_END, '*/');
-}
-
 async function runBody(): Promise<void> {
-  const source = cliSource();
+  // latin1: the bundle is ASCII, and V8 keeps one one-byte copy of it.
+  const source = readFileSync(bodyFile, 'latin1');
 
   const cacheFile = cachePath();
   let state: CacheState = cacheFile ? 'miss' : 'off';
@@ -101,7 +78,7 @@ async function runBody(): Promise<void> {
     state = read.state;
     cachedData = read.data;
   }
-  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(source, { filename: bodyFile, ...(cachedData ? { cachedData } : {}) });
   if (cachedData && script.cachedDataRejected) state = 'rejected';
   if (cacheFile && state !== 'hit' && state !== 'unsafe') {
     // Written once the command has run, so the cache also holds the functions it compiled lazily.
@@ -109,8 +86,7 @@ async function runBody(): Promise<void> {
   }
   if (debug) {
     process.once('exit', () => {
-      const loaded = [...((globalThis as Record<symbol, Set<string> | undefined>)[LOADED] ?? [])];
-      process.stderr.write(`mirrorctl-load: code-cache=${state} packages=${loaded.sort().join(',')}\n`);
+      process.stderr.write(`mirrorctl-load: code-cache=${state}\n`);
     });
   }
   const wrapper = script.runInThisContext() as (
@@ -121,7 +97,7 @@ async function runBody(): Promise<void> {
     dirname: string,
   ) => void;
   const module = { exports: {} };
-  wrapper(module.exports, requireHere, module, file, dirname(file));
+  wrapper(module.exports, requireHere, module, bodyFile, dirname(file));
   await (module.exports as CliBody).runCli(argv, programName);
 }
 

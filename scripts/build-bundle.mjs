@@ -1,9 +1,8 @@
-// Builds the shipped CLI — the npm bins (`npm run build` → dist/cli/mirrorctl.cjs + mirrorctl.body.js)
-// and the image (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) come from this one
-// function: the CLI (src/cli/run-cli.ts, every verb, `controller` and `agent` included; the verbs load
-// zod/yaml/TOML/gRPC/client-node lazily) as ONE esbuild bundle in CommonJS, the TOML editor's
-// WebAssembly embedded (build-agent.mjs's plugin), run by bin/bundle-loader.ts (answers --version,
-// compiles the CLI through vm.Script with a V8 code cache). Layouts: see buildCliBundle.
+// Builds the shipped CLI: the npm bins (`npm run build` → dist/cli/mirrorctl.cjs) and the image
+// (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) come from this one function:
+// the CLI (every verb, `controller` and `agent` included; the verbs load zod/yaml/TOML/gRPC/
+// client-node lazily) as ONE esbuild bundle, the TOML editor's WebAssembly embedded (build-agent.mjs's
+// plugin). Layouts: see buildCliBundle.
 // Usage: node scripts/build-bundle.mjs [--outfile FILE] [--no-minify]
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -14,9 +13,6 @@ import { embedTomlWasm, LOADED_MARK } from './build-agent.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(root, 'dist', 'cli', 'mirrorctl.cjs');
-
-const BODY_MARK = '/*MIRRORCTL-CLI-BODY\n';
-const ESCAPED_END = '*\u0001/';
 
 /**
  * The heavy packages a run may or may not need: their entry module records its name when it is
@@ -66,13 +62,14 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  // ASCII only: the loader reads the file as latin1, and V8 keeps a one-byte source string.
+  // ASCII only: the npm loader reads the CLI as latin1, and V8 keeps a one-byte source string.
   charset: 'ascii',
   logLevel: 'warning',
   absWorkingDir: root,
 };
 
-async function buildBody(minify) {
+/** The CLI for the npm loader: run-cli.ts as CommonJS (no top-level await, runs in vm.Script). */
+async function buildScriptBody(minify) {
   const out = await build({
     ...common,
     minify,
@@ -86,64 +83,69 @@ async function buildBody(minify) {
   let body = out.outputFiles[0].text;
   // Unminified, esbuild keeps comments as written (strings are escaped by charset: ascii either way).
   if (!minify) body = body.replace(/[^\p{ASCII}]/gu, '?');
-  // (esbuild leaves control characters in strings raw, e.g. yaml's CST markers: fine in a comment)
   if (/[^\p{ASCII}]/u.test(body))
     throw new Error('build-bundle: the CLI text is not ASCII (charset: ascii?)');
-  if (body.includes(BODY_MARK) || body.includes(ESCAPED_END))
-    throw new Error('build-bundle: the CLI text contains the loader marker');
   return body;
 }
 
-async function buildLoader(bodyHash, format, bodyFile) {
+async function buildLoader(bodyHash, bodyFile) {
   const out = await build({
     ...common,
     entryPoints: [join(root, 'bin', 'bundle-loader.ts')],
-    format,
-    // (the loader reads its path from __filename under CommonJS, import.meta.url under ESM)
-    logOverride: { 'empty-import-meta': 'silent' },
+    format: 'cjs',
     write: false,
-    outfile: 'loader.mjs',
+    outfile: 'loader.cjs',
     packages: 'external',
     define: { MIRRORCTL_BODY_HASH: JSON.stringify(bodyHash), MIRRORCTL_BODY_FILE: JSON.stringify(bodyFile) },
   });
   return out.outputFiles[0].text;
 }
 
-/** `minify: false` keeps names readable for `node --cpu-prof` (docs/benchmarks.md). */
-/** What makes the CLI text a function expression (bin/bundle-loader.ts has the same). */
+/** What makes the CLI text a function expression, the form bin/bundle-loader.ts compiles. */
 const CLI_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const CLI_TAIL = '\n})';
 
 /**
- * `X.mjs` (the image's /opt/mirrorctl/mirrorctl.mjs, one file by contract) is an ESM loader with the CLI
- * in a trailing comment; any other name (the npm bins' dist/cli/mirrorctl.cjs) is a CommonJS loader,
- * which Node starts ~10 ms sooner, with the CLI in `X.body.js` beside it, which Node never parses as a
- * module: no 3.7 MB comment to read and scan on each run, no escaped copy in memory.
+ * Two layouts of the same bundle, by the output's name:
+ * - `X.mjs` (the image's /opt/mirrorctl/mirrorctl.mjs, one file by contract): bin/mirrorctl.ts as one
+ *   plain ES module. The image runs long-lived verbs (agent, controller) from a read-only root, where
+ *   a code cache buys nothing and a second copy of the source would cost the agent ~8 MiB.
+ * - anything else (the npm bins' dist/cli/mirrorctl.cjs): bin/bundle-loader.ts as a 3 KiB CommonJS
+ *   file (Node starts it ~10 ms sooner than an ES module) and the CLI, run-cli.ts as a function
+ *   expression, in `X.body.js` beside it, compiled through vm.Script with a V8 code cache.
  * `minify: false` keeps names readable for `node --cpu-prof` (docs/benchmarks.md).
  */
 export async function buildCliBundle(outfile = DEFAULT_OUTFILE, { minify = true } = {}) {
-  const body = await buildBody(minify);
-  const bodyHash = createHash('sha256').update(body).digest('hex').slice(0, 20);
-  const embedded = outfile.endsWith('.mjs');
-  const bodyFile = embedded ? '' : `${basename(outfile).replace(/\.[cm]?js$/, '')}.body.js`;
-  const loader = await buildLoader(bodyHash, embedded ? 'esm' : 'cjs', bodyFile);
   mkdirSync(dirname(outfile), { recursive: true });
-  const head = [
-    '#!/usr/bin/env node',
-    `// mirrorctl: generated by scripts/build-bundle.mjs (the loader; the CLI is ${embedded ? 'in the comment at the end' : bodyFile})`,
-    loader.trimEnd(),
-  ];
-  const cli = `${CLI_HEAD}${body}${CLI_TAIL}`;
-  if (embedded) {
-    const comment = `${BODY_MARK}${cli.replaceAll('*/', ESCAPED_END)}*/`;
-    writeFileSync(outfile, [...head, comment, ''].join('\n'), 'latin1');
-  } else {
-    writeFileSync(join(dirname(outfile), bodyFile), cli, 'latin1');
-    writeFileSync(outfile, [...head, ''].join('\n'), 'latin1');
+  if (outfile.endsWith('.mjs')) {
+    await build({
+      ...common,
+      minify,
+      entryPoints: [join(root, 'bin', 'mirrorctl.ts')],
+      format: 'esm',
+      outfile,
+      loader: { '.wasm': 'binary' },
+      plugins: [markPackages, embedTomlWasm],
+      // Bundled CommonJS dependencies call require(): give the ESM bundle one.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+    return { outfile, size: statSync(outfile).size, bodyFile: undefined };
   }
+  const body = await buildScriptBody(minify);
+  const bodyHash = createHash('sha256').update(body).digest('hex').slice(0, 20);
+  const bodyName = `${basename(outfile).replace(/\.c?js$/, '')}.body.js`;
+  const bodyFile = join(dirname(outfile), bodyName);
+  const loader = await buildLoader(bodyHash, bodyName);
+  writeFileSync(bodyFile, `${CLI_HEAD}${body}${CLI_TAIL}`, 'latin1');
+  writeFileSync(
+    outfile,
+    `#!/usr/bin/env node\n// mirrorctl: generated by scripts/build-bundle.mjs (the CLI is ${bodyName})\n${loader}`,
+    'latin1',
+  );
   chmodSync(outfile, 0o755);
-  const size = statSync(outfile).size + (bodyFile ? statSync(join(dirname(outfile), bodyFile)).size : 0);
-  return { outfile, size, bodyHash, bodyFile: bodyFile ? join(dirname(outfile), bodyFile) : undefined };
+  return { outfile, size: statSync(outfile).size + statSync(bodyFile).size, bodyFile };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
