@@ -1,9 +1,10 @@
-// The package as a user gets it: `npm pack` (prepack builds dist/ with tsc), `npm install -g` of the
+// The package as a user gets it: `npm pack` (prepack: tsc and the CLI bundle), `npm install -g` of the
 // tarball into a temp prefix (dependencies from the npm registry), then the installed bins run from
 // an unrelated directory: `mirrorctl --help`, `--version`, `kubectl-mirror --help` (the kubectl
-// plugin entry), and a command that loads the embedded CRI proto (verify against a dead socket).
+// plugin entry), and a command that loads the embedded CRI proto (verify against a dead socket); both
+// bins are the CLI bundle (issue 18).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,15 @@ afterAll(async () => {
 }, 120_000);
 
 describe('installed package', () => {
+  it('the bins are the CLI bundle (dist/cli), not the tsc build', () => {
+    const pkgDir = join(prefix, 'lib', 'node_modules', 'mirrorctl');
+    for (const bin of ['mirrorctl', 'kubectl-mirror'])
+      expect(realpathSync(join(prefix, 'bin', bin))).toBe(
+        join(realpathSync(pkgDir), 'dist', 'cli', 'mirrorctl.cjs'),
+      );
+    expect(statSync(join(pkgDir, 'dist', 'cli', 'mirrorctl.body.js')).size).toBeGreaterThan(1 << 20);
+  });
+
   it('mirrorctl --version prints the package version', async () => {
     const r = await run(join(prefix, 'bin', 'mirrorctl'), ['--version'], elsewhere);
     expect(r.code, r.stderr).toBe(0);
