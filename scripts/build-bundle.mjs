@@ -68,8 +68,58 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * The npm layout keeps the packages only cluster verbs and CRI checks use out of the CLI text, each
+ * group in a CommonJS file beside it (X.<group>.cjs, loaded by require when a verb first imports
+ * one of them): the text every run reads and deserialises shrinks from 3.7 MB to 1.6 MB. grpc-js,
+ * proto-loader and protobufjs share a file so they share one protobufjs.
+ */
+export const SIDE_GROUPS = {
+  kube: ['@kubernetes/client-node'],
+  grpc: ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
+  metrics: ['prom-client'],
+};
+
+/** Each SIDE_GROUPS package, imported from the CLI, becomes `require('./X.<group>.cjs')[name]`. */
+const sidePackages = (base) => ({
+  name: 'side-packages',
+  setup(b) {
+    const groupOf = new Map(Object.entries(SIDE_GROUPS).flatMap(([g, pkgs]) => pkgs.map((p) => [p, g])));
+    const filter = new RegExp(`^(${[...groupOf.keys()].map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'side-package' }));
+    b.onResolve({ filter: /^\.\/.*\.cjs$/, namespace: 'side-package' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'side-package' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(`./${base}.${groupOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}];`,
+    }));
+  },
+});
+
+/** A SIDE_GROUPS file: each package a lazy getter (a verb needing gRPC does not initialise the rest). */
+async function buildSideGroup(pkgs, minify) {
+  const contents = pkgs
+    .map(
+      (p) =>
+        `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`,
+    )
+    .join('\n');
+  const out = await build({
+    ...common,
+    minify,
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    format: 'cjs',
+    write: false,
+    outfile: 'group.cjs',
+    plugins: [markPackages],
+  });
+  return out.outputFiles[0].text;
+}
+
 /** The CLI for the npm loader: run-cli.ts as CommonJS (no top-level await, runs in vm.Script). */
-async function buildScriptBody(minify) {
+async function buildScriptBody(minify, base) {
   const out = await build({
     ...common,
     minify,
@@ -78,7 +128,7 @@ async function buildScriptBody(minify) {
     write: false,
     outfile: 'body.cjs',
     loader: { '.wasm': 'binary' },
-    plugins: [markPackages, embedTomlWasm],
+    plugins: [sidePackages(base), markPackages, embedTomlWasm],
   });
   let body = out.outputFiles[0].text;
   // Unminified, esbuild keeps comments as written (strings are escaped by charset: ascii either way).
@@ -133,9 +183,16 @@ export async function buildCliBundle(outfile = DEFAULT_OUTFILE, { minify = true 
     });
     return { outfile, size: statSync(outfile).size, bodyFile: undefined };
   }
-  const body = await buildScriptBody(minify);
+  const base = basename(outfile).replace(/\.c?js$/, '');
+  const body = await buildScriptBody(minify, base);
   const bodyHash = createHash('sha256').update(body).digest('hex').slice(0, 20);
-  const bodyName = `${basename(outfile).replace(/\.c?js$/, '')}.body.js`;
+  const bodyName = `${base}.body.js`;
+  let size = 0;
+  for (const [group, pkgs] of Object.entries(SIDE_GROUPS)) {
+    const file = join(dirname(outfile), `${base}.${group}.cjs`);
+    writeFileSync(file, await buildSideGroup(pkgs, minify));
+    size += statSync(file).size;
+  }
   const bodyFile = join(dirname(outfile), bodyName);
   const loader = await buildLoader(bodyHash, bodyName);
   writeFileSync(bodyFile, `${CLI_HEAD}${body}${CLI_TAIL}`, 'latin1');
@@ -145,7 +202,7 @@ export async function buildCliBundle(outfile = DEFAULT_OUTFILE, { minify = true 
     'latin1',
   );
   chmodSync(outfile, 0o755);
-  return { outfile, size: statSync(outfile).size + statSync(bodyFile).size, bodyFile };
+  return { outfile, size: size + statSync(outfile).size + statSync(bodyFile).size, bodyFile };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
