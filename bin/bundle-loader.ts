@@ -44,6 +44,14 @@ const programName = basename(process.argv[1] ?? '').startsWith('kubectl-mirror')
   ? 'kubectl mirror'
   : 'mirrorctl';
 
+/** Help output only: no verb runs, so no WebAssembly is compiled. */
+const helpOnly =
+  argv.length === 0 ||
+  argv.includes('--help') ||
+  argv.includes('-h') ||
+  ['help', 'completion'].includes(argv[0] ?? '');
+const baselineWasm = !helpOnly;
+
 // CommonJS: Node starts a CommonJS main module ~10 ms sooner than an ES module.
 const file = __filename;
 const bodyFile = join(dirname(file), MIRRORCTL_BODY_FILE);
@@ -67,6 +75,11 @@ if (argv.length === 1 && argv[0] === '--version') {
 }
 
 async function runBody(): Promise<void> {
+  // The TOML editor's WebAssembly runs for milliseconds per command: V8's baseline compiler alone
+  // (no optimising tier-up in background threads) cut plan's CPU ~20% and peak RSS ~15 MiB
+  // (docs/benchmarks.md). Set before compiling the CLI (V8's code cache is keyed by its flags too),
+  // and not for help, which never loads the wasm and would pay ~4 ms for node:v8.
+  if (baselineWasm) (requireHere('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   // latin1: the bundle is ASCII, and V8 keeps one one-byte copy of it.
   const source = readFileSync(bodyFile, 'latin1');
 
@@ -114,7 +127,9 @@ function cachePath(): string | undefined {
   // One cache per verb: it is written after the first run, with the functions that run compiled, so
   // a cache shared by `plan` and `--help` would hold only the first one's.
   const verb = /^[a-z][a-z-]{0,30}$/.test(argv[0] ?? '') ? argv[0] : 'main';
-  return join(dir, `cli-${MIRRORCTL_BODY_HASH}-${process.version}-${process.arch}-${verb}.v8cache`);
+  // (and per V8 flag set: `plan --help` runs without --liftoff-only)
+  const flags = baselineWasm ? '' : '-help';
+  return join(dir, `cli-${MIRRORCTL_BODY_HASH}-${process.version}-${process.arch}-${verb}${flags}.v8cache`);
 }
 
 function safeHome(): string | undefined {
