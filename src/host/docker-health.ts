@@ -1,9 +1,11 @@
 // RuntimeHealth for dockerd: GET /_ping on its API socket answers "OK" once the daemon serves again
 // (dockerd has no CRI; cri-dockerd nodes are checked here too because the reload is dockerd's).
-import { request } from 'node:http';
 import type { HealthResult, RuntimeHealth } from './runtime-port.js';
 
-function ping(socketPath: string): Promise<string> {
+async function ping(socketPath: string): Promise<string> {
+  // node:http (and its ~8 internal modules) only when a docker health check runs, not at the start of
+  // every verb whose wiring names this port (plan/apply on a containerd node never ping dockerd).
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path: '/_ping', method: 'GET', timeout: 2000 }, (res) => {
       let body = '';

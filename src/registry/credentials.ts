@@ -15,14 +15,22 @@ export type Credential =
 /** Normalised key (`host[:port]` or `host[:port]/path`) → credential. */
 export type CredentialStore = ReadonlyMap<string, Credential>;
 
-const entrySchema = z.object({
-  auth: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  identitytoken: z.string().optional(),
-  registrytoken: z.string().optional(),
-});
-const fileSchema = z.object({ auths: z.record(z.string(), entrySchema).optional() });
+const buildFileSchema = () => {
+  const entrySchema = z.object({
+    auth: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    identitytoken: z.string().optional(),
+    registrytoken: z.string().optional(),
+  });
+  return z.object({ auths: z.record(z.string(), entrySchema).optional() });
+};
+let fileSchemaMemo: ReturnType<typeof buildFileSchema> | undefined;
+/** Built on first parse, not at module load: `plan`/`apply` import this module but rarely read an auth file. */
+const fileSchema = (): ReturnType<typeof buildFileSchema> => {
+  fileSchemaMemo ??= buildFileSchema();
+  return fileSchemaMemo;
+};
 
 const DOCKER_HUB_KEYS = new Set(['index.docker.io', 'docker.io', 'registry-1.docker.io']);
 
@@ -40,7 +48,7 @@ export function parseAuthFile(
     diagnostics.push({ severity: 'error', code: 'auth.parse', file, message: `not valid JSON: ${message}` });
     return { store, diagnostics };
   }
-  const parsed = fileSchema.safeParse(json);
+  const parsed = fileSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     diagnostics.push({
