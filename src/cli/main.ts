@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatDiagnostic } from '../diagnostics.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { fsErrorToDiagnostic, HostFsError } from '../host/fs-error.js';
+import { KubeError } from '../host/kube-port.js';
 import { type CommandDef, envVarFor } from './command.js';
 import { commands } from './commands/index.js';
 import type { CliContext } from './context.js';
@@ -93,8 +94,23 @@ export async function main(argv: readonly string[], ctx: CliContext, name = 'mir
       ctx.stderr.write(`✖ ${err.message}\n`);
       return err.exitCode;
     }
+    if (err instanceof KubeError) {
+      // The API server's answer (or none) to a cluster verb: an expected failure, said in its words.
+      ctx.stderr.write(`✖ the Kubernetes API: ${err.message}\n  → ${kubeErrorHint(err.status)}\n`);
+      return ExitCode.FAILED_RESTORED;
+    }
     const e = err instanceof Error ? err : new Error(String(err));
     ctx.stderr.write(`✖ internal error (a bug, please report it): ${e.stack ?? e.message}\n`);
     return ExitCode.INTERNAL;
   }
+}
+
+function kubeErrorHint(status: number): string {
+  if (status === 0)
+    return 'no answer: check that the API server in --kubeconfig/--context (or KUBECONFIG) is reachable from here';
+  if (status === 401)
+    return 'the credentials in the kubeconfig were refused: log in again or pick another --context';
+  if (status === 403)
+    return 'this identity may not do that: ask for the RBAC in deploy/README.md, or use an admin --context';
+  return 'the request was refused as printed; rerun with -v for the requests made';
 }

@@ -6,6 +6,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { KubeError } from './kube-port.js';
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
@@ -101,9 +102,19 @@ export interface KubeConfigSource {
 export function loadKubeConfig(opts: KubeConfigSource): PooledKubeConfig {
   const kc = new PooledKubeConfig();
   const fromEnv = opts.env?.KUBECONFIG;
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else if (fromEnv) kc.loadFromFile(fromEnv.split(':')[0] ?? fromEnv);
-  else kc.loadFromDefault();
+  const file = opts.kubeconfig ?? (fromEnv ? (fromEnv.split(':')[0] ?? fromEnv) : undefined);
+  try {
+    if (file) kc.loadFromFile(file);
+    else kc.loadFromDefault();
+  } catch (err) {
+    // client-node throws TypeErrors for an empty or malformed file: name the file and the fix.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      `${file ?? 'the default kubeconfig (~/.kube/config)'} is not a usable kubeconfig (${why}); pass --kubeconfig FILE (or set KUBECONFIG) naming one with clusters, users and contexts`,
+      ExitCode.INVALID_INPUT,
+      'cli.kubeconfig',
+    );
+  }
   if (opts.context) kc.setCurrentContext(opts.context);
   return kc;
 }
