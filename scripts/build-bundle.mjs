@@ -1,7 +1,7 @@
 // Builds the shipped CLI: the npm bins (`npm run build` → dist/cli/mirrorctl.cjs) and the image
 // (scripts/build-image.sh, Dockerfile → /opt/mirrorctl/mirrorctl.mjs) come from this one function:
 // the CLI (every verb, `controller` and `agent` included; the verbs load zod/yaml/TOML/gRPC/
-// client-node lazily) as ONE esbuild bundle, the TOML editor's WebAssembly embedded (build-agent.mjs's
+// client-node lazily) as ONE esbuild bundle, the TOML editor's WebAssembly embedded (esbuild-toml-wasm.mjs's
 // plugin). Layouts: see buildCliBundle.
 // Usage: node scripts/build-bundle.mjs [--outfile FILE] [--no-minify]
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { embedTomlWasm, LOADED_MARK } from './build-agent.mjs';
+import { embedTomlWasm, LOADED_MARK } from './esbuild-toml-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(root, 'dist', 'cli', 'mirrorctl.cjs');

@@ -1,6 +1,6 @@
 // The composition root's node wiring: the real Host of a node root (nodeFs + execRunner) and the node
-// entry points (src/planner/reconcile.ts) bound to it and to the real runtime ports. The agent bundle
-// (scripts/build-agent.mjs) and `mirrorctl agent` run these.
+// entry points (src/planner/reconcile.ts) bound to it and to the real runtime ports. The node verbs,
+// `mirrorctl agent` and its apply Job run these.
 import { execRunner } from '../host/exec-runner.js';
 import { nodeFs } from '../host/node-fs.js';
 import { type Host, type Logger, silentLogger } from '../host/ports.js';

@@ -18,7 +18,13 @@ const elsewhere = mkdtempSync(join(tmpdir(), 'mirrorctl-cwd-'));
 
 function run(file: string, args: string[], cwd: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1', PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` };
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
+      // The installed bins keep their V8 code cache here, not in this machine's ~/.cache.
+      MIRRORCTL_CODE_CACHE_DIR: join(work, 'code-cache'),
+    };
     execFile(file, args, { cwd, env, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });

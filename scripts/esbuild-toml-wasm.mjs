@@ -1,8 +1,6 @@
 // The esbuild plugin that embeds the TOML editor's WebAssembly in a bundle (the package loads it from
-// a path beside itself, which a single-file bundle does not have): used by build-bundle.mjs, which
-// builds the one bundle the image runs (controller, agent and apply Job alike). The separate
-// self-extracting agent bundle shipped in a ConfigMap is gone with the ConfigMap rollout (issue 16);
-// run directly, this script builds the image bundle (`npm run build:agent` keeps working).
+// a path beside itself, which a single-file bundle does not have): used by build-bundle.mjs, the one
+// builder of the CLI (npm layout and the image's single file; controller, agent and apply Job alike).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,12 +32,3 @@ ${LOADED_MARK('@rainbowatcher/toml-edit-js')}
     }));
   },
 };
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { buildCliBundle } = await import('./build-bundle.mjs');
-  // The image's layout (one .mjs file), where `npm run build:agent` always wrote it.
-  const { outfile, size } = await buildCliBundle(join(root, 'dist', 'image', 'mirrorctl.mjs'));
-  process.stdout.write(
-    `wrote ${outfile} (${(size / 1024).toFixed(0)} KiB): the agent is a verb of the image bundle\n`,
-  );
-}
