@@ -58,14 +58,11 @@ beforeAll(async () => {
     }),
   );
   // The platform team's namespace and their own object in it, before mirrorctl arrives.
-  for (const args of [
+  await rc.kubectlSteps([
     ['create', 'namespace', NS],
     ['create', 'configmap', 'team-notes', '-n', NS, '--from-literal=owner=platform'],
     ['label', 'node', 'w1', 'pool=mirrors'],
-  ]) {
-    const r = await rc.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out(r)}`);
-  }
+  ]);
 }, 300_000);
 
 afterAll(async () => {

@@ -39,13 +39,10 @@ beforeAll(async () => {
   );
   for (const w of WORKERS) pristine.set(w, etc(w));
   // Someone else's namespace and object: nothing of mirrorctl's may touch them.
-  for (const args of [
+  await rc.kubectlSteps([
     ['create', 'namespace', 'team-a'],
     ['create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=k=v'],
-  ]) {
-    const r = await rc.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out(r)}`);
-  }
+  ]);
 }, 300_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { waitForCri } from '../../../src/host/cri-client.js';
 import type { Kubelet } from '../../cluster/sim/kubelet/kubelet.js';
 import type { NodeHost } from '../../cluster/sim/kubelet/node-host.js';
+import { CONTAINERD_UNIT_ARGV } from '../../e2e/harness/containerd.js';
 
 export interface Restart {
   node: string;
@@ -43,17 +44,7 @@ export class NodeContainerd {
     }
     mkdirSync(host.path('/run/containerd'), { recursive: true });
     host.services.define(UNIT, {
-      command: [
-        '/usr/bin/containerd',
-        '--config',
-        '/etc/containerd/config.toml',
-        '--root',
-        '/var/lib/containerd',
-        '--state',
-        '/run/containerd/state',
-        '--address',
-        '/run/containerd/containerd.sock',
-      ],
+      command: [...CONTAINERD_UNIT_ARGV],
     });
     const c = new NodeContainerd(kubelet.node, host);
     host.services.override = (argv) => c.onSystemctl(argv);

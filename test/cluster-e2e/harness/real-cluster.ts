@@ -124,6 +124,14 @@ export class RealCluster {
     return kubectl(this.c.kubeconfig, args);
   }
 
+  /** Set-up steps by kubectl, in order; any failure throws with kubectl's output. */
+  async kubectlSteps(steps: readonly (readonly string[])[]): Promise<void> {
+    for (const args of steps) {
+      const r = await this.kubectl(args);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    }
+  }
+
   /** The CLI as a user runs it on their workstation: the same bundle, the admin kubeconfig. */
   mirrorctl(args: readonly string[], timeoutMs = 300_000): Promise<KubectlResult> {
     return new Promise((resolve) => {

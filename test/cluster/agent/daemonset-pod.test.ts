@@ -16,7 +16,7 @@ import { IMAGE_PATHS, imageRef } from '../../../src/cluster/api/pod-contract.js'
 import { buildAgentDaemonSet, buildApplyJob } from '../../../src/cluster/manifests-agent.js';
 import { buildServiceAccounts } from '../../../src/cluster/manifests-rbac.js';
 import { profileFor } from '../../../src/cluster/mount-profiles.js';
-import { baseContainerdConfig } from '../../e2e/harness/containerd.js';
+import { baseContainerdConfig, CONTAINERD_UNIT_ARGV } from '../../e2e/harness/containerd.js';
 import { MIRRORCTL_CRDS, type Obj } from '../fake-apiserver.js';
 import { type SimClusterHandle, startCluster } from '../sim/cluster.js';
 import { isPodReady } from '../sim/scheduling.js';
@@ -117,17 +117,7 @@ it("the agent reports PendingRestart; the apply Job restarts the node's real con
   writeFileSync(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\n');
   mkdirSync(join(root, 'run/containerd'), { recursive: true });
   services.define('containerd', {
-    command: [
-      '/usr/bin/containerd',
-      '--config',
-      '/etc/containerd/config.toml',
-      '--root',
-      '/var/lib/containerd',
-      '--state',
-      '/run/containerd/state',
-      '--address',
-      '/run/containerd/containerd.sock',
-    ],
+    command: [...CONTAINERD_UNIT_ARGV],
   });
   await services.startUnit('containerd');
   const r = revisionDoc(c.server, mirrorSpec('https://mirror-job.example.com'));

@@ -147,3 +147,16 @@ export function startContainerd(options: ContainerdOptions): Containerd {
     },
   };
 }
+
+/** containerd as a node's systemd unit starts it, on the node's own paths (simulated nodes' units). */
+export const CONTAINERD_UNIT_ARGV = [
+  '/usr/bin/containerd',
+  '--config',
+  '/etc/containerd/config.toml',
+  '--root',
+  '/var/lib/containerd',
+  '--state',
+  '/run/containerd/state',
+  '--address',
+  '/run/containerd/containerd.sock',
+] as const;
