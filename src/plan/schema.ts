@@ -5,68 +5,76 @@ import { TARGETS } from '../spec/types.js';
 import { isHidden } from './redact.js';
 import { PLAN_API_VERSION, type Plan } from './types.js';
 
-const base = { path: z.string().startsWith('/'), reason: z.string(), secret: z.boolean().optional() };
-const change = z.discriminatedUnion('kind', [
-  z.object({
-    ...base,
-    kind: z.literal('create'),
-    content: z.string(),
-    contentSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-    mode: z.number().int(),
-    owned: z.boolean(),
-  }),
-  z.object({
-    ...base,
-    kind: z.literal('update'),
-    beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
-    before: z.string(),
-    content: z.string(),
-    contentSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-    mode: z.number().int(),
-    owned: z.boolean(),
-  }),
-  z.object({
-    ...base,
-    kind: z.literal('delete'),
-    beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
-    before: z.string(),
-  }),
-]);
-const diagnostic = z.object({
-  severity: z.enum(['error', 'warning', 'info']),
-  code: z.string(),
-  message: z.string(),
-  field: z.string().optional(),
-  file: z.string().optional(),
-  line: z.number().optional(),
-  column: z.number().optional(),
-  hint: z.string().optional(),
-  target: z.string().optional(),
-});
-export const planSchema = z.object({
-  apiVersion: z.literal(PLAN_API_VERSION),
-  specHash: z.string(),
-  specName: z.string(),
-  target: z.enum(TARGETS),
-  runtime: z.object({
-    name: z.string(),
-    version: z.string().optional(),
-    configVersion: z.number().optional(),
-  }),
-  changes: z.array(change),
-  action: z.object({
-    kind: z.enum(['none', 'reload', 'restart']),
-    service: z.enum(['containerd', 'crio', 'docker', 'k3s', 'rke2']),
-    reason: z.string(),
-  }),
-  diagnostics: z.array(diagnostic),
-});
+/** Built on first use, not at module load: every `apply` imports this module, only `apply --plan FILE` parses. */
+function buildPlanSchema() {
+  const base = { path: z.string().startsWith('/'), reason: z.string(), secret: z.boolean().optional() };
+  const change = z.discriminatedUnion('kind', [
+    z.object({
+      ...base,
+      kind: z.literal('create'),
+      content: z.string(),
+      contentSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      mode: z.number().int(),
+      owned: z.boolean(),
+    }),
+    z.object({
+      ...base,
+      kind: z.literal('update'),
+      beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      before: z.string(),
+      content: z.string(),
+      contentSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      mode: z.number().int(),
+      owned: z.boolean(),
+    }),
+    z.object({
+      ...base,
+      kind: z.literal('delete'),
+      beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      before: z.string(),
+    }),
+  ]);
+  const diagnostic = z.object({
+    severity: z.enum(['error', 'warning', 'info']),
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    file: z.string().optional(),
+    line: z.number().optional(),
+    column: z.number().optional(),
+    hint: z.string().optional(),
+    target: z.string().optional(),
+  });
+  return z.object({
+    apiVersion: z.literal(PLAN_API_VERSION),
+    specHash: z.string(),
+    specName: z.string(),
+    target: z.enum(TARGETS),
+    runtime: z.object({
+      name: z.string(),
+      version: z.string().optional(),
+      configVersion: z.number().optional(),
+    }),
+    changes: z.array(change),
+    action: z.object({
+      kind: z.enum(['none', 'reload', 'restart']),
+      service: z.enum(['containerd', 'crio', 'docker', 'k3s', 'rke2']),
+      reason: z.string(),
+    }),
+    diagnostics: z.array(diagnostic),
+  });
+}
+let planSchemaMemo: ReturnType<typeof buildPlanSchema> | undefined;
+const planSchema = (): ReturnType<typeof buildPlanSchema> => {
+  planSchemaMemo ??= buildPlanSchema();
+  return planSchemaMemo;
+};
 
 /**
  * Parses a saved plan. A file hidden whole (a secret file, or one whose secrets could not be located)
@@ -83,7 +91,7 @@ export function parsePlan(text: string, file: string): { plan?: Plan; diagnostic
       ],
     };
   }
-  const r = planSchema.safeParse(raw);
+  const r = planSchema().safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
     return {
