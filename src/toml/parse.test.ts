@@ -1,5 +1,6 @@
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { getPath, parseToml, tomlEqual } from './parse.js';
+import { getPath, parseToml, parseTomlVerbatim, tomlEqual } from './parse.js';
 
 describe('parseToml', () => {
   it('reports file, line and column instead of throwing', () => {
@@ -24,6 +25,43 @@ describe('parseToml', () => {
     if (!r.ok) throw new Error(r.diagnostic.message);
     expect(getPath(r.value, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'config_path'])).toBe('/c');
     expect(getPath(r.value, ['plugins', 'missing', 'x'])).toBeUndefined();
+  });
+});
+
+describe('parsing a text again (parsed once per process)', () => {
+  const text =
+    'version = 2\nwhen = 1979-05-27T07:32:00Z\n"__proto__" = { polluted = true }\n[[a.b]]\nx = [1, [2, 3]]\n[c]\nd = "e"\n';
+
+  it('gives each caller its own tree, the same as a fresh parse, prototypes and dates included', () => {
+    const first = parseToml(text);
+    if (!first.ok) throw new Error(first.diagnostic.message);
+    const fresh = parse(text);
+    expect(first.value).toStrictEqual(fresh);
+    expect(Object.getPrototypeOf(first.value)).toBeNull();
+    expect(Object.keys(first.value)).toEqual(Object.keys(fresh));
+    expect(Object.hasOwn(first.value, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(first.value.when).toBeInstanceOf(fresh.when?.constructor as DateConstructor);
+    // a reader changing its tree changes nobody else's
+    (first.value.c as Record<string, unknown>).d = 'changed';
+    const [entry] = (first.value.a as { b: { x: unknown[] }[] }).b;
+    entry?.x.push(4);
+    expect(entry?.x).toEqual([1, [2, 3], 4]);
+    const second = parseTomlVerbatim(text);
+    if (!second.ok) throw new Error(second.error);
+    expect(second.value).toStrictEqual(fresh);
+    expect(second.value).not.toBe(first.value);
+  });
+
+  it('reports the same error each time', () => {
+    const bad = 'a = 1\nb = \n';
+    const one = parseToml(bad, 'x.toml');
+    expect(parseToml(bad, 'y.toml')).toEqual({
+      ...one,
+      diagnostic: { ...(one.ok ? {} : one.diagnostic), file: 'y.toml' },
+    });
+    expect(parseTomlVerbatim(bad)).toEqual(parseTomlVerbatim(bad));
+    expect(parseTomlVerbatim(bad)).toMatchObject({ ok: false, line: 2 });
   });
 });
 

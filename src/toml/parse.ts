@@ -7,10 +7,55 @@ export type { TomlTable };
 
 export type ParseResult = { ok: true; value: TomlTable } | { ok: false; diagnostic: Diagnostic };
 
+/**
+ * One run reads the same config.toml in detection, the planner and the renderer: a plan on Debian's
+ * 150-line config parsed it 9 times (apply 6). Each text is parsed once per process; every caller
+ * gets its own copy of the tree, so no reader can change what another sees.
+ */
+const parsed = new Map<string, { value: TomlTable } | { error: unknown }>();
+const MEMO_ENTRIES = 16;
+const MEMO_MAX_CHARS = 256 * 1024;
+
+function parseOnce(text: string): TomlTable {
+  let r = parsed.get(text);
+  if (!r) {
+    try {
+      r = { value: parse(text) };
+    } catch (error) {
+      r = { error };
+    }
+    if (text.length <= MEMO_MAX_CHARS) {
+      const oldest = parsed.keys().next();
+      if (parsed.size >= MEMO_ENTRIES && !oldest.done) parsed.delete(oldest.value);
+      parsed.set(text, r);
+    }
+  }
+  if ('error' in r) throw r.error;
+  return copyTree(r.value) as TomlTable;
+}
+
+/** A deep copy keeping smol-toml's shapes (null-prototype tables, an own `__proto__` key, dates). */
+function copyTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyTree);
+  if (!isTable(v)) return v; // strings, numbers, booleans and TomlDates, which no reader changes
+  const out = Object.create(Object.getPrototypeOf(v)) as TomlTable;
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: copyTree(v[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = copyTree(v[k]) as TomlTable[string];
+  }
+  return out;
+}
+
 /** Parses TOML; a syntax error comes back as a `toml.parse` error Diagnostic, never thrown. */
 export function parseToml(text: string, file?: string): ParseResult {
   try {
-    return { ok: true, value: parse(text) };
+    return { ok: true, value: parseOnce(text) };
   } catch (err) {
     if (!(err instanceof TomlError)) throw err;
     // smol-toml's message carries a code frame after the first line; keep only the reason.
@@ -71,7 +116,7 @@ export function parseTomlVerbatim(
   text: string,
 ): { ok: true; value: TomlTable } | { ok: false; error: string; line?: number; column?: number } {
   try {
-    return { ok: true, value: parse(text) };
+    return { ok: true, value: parseOnce(text) };
   } catch (err) {
     const error = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
     return err instanceof TomlError
