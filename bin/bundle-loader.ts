@@ -1,8 +1,8 @@
 // The npm bins' entry (scripts/build-bundle.mjs writes it as dist/cli/mirrorctl.cjs, the CLI bundle
-// beside it as mirrorctl.body.js): answers `--version` at once (and `--help` into a pipe from the text
-// its first run kept), else compiles the CLI through vm.Script with a V8 code cache so later runs skip
-// parsing and compiling ~1.6 MB of JavaScript. Both caches are optimisations only: any problem with
-// them (missing, corrupt, stale, unwritable, not ours) means a normal run, never an error.
+// beside it as mirrorctl.body.js): answers `--version` at once, else compiles the CLI through vm.Script
+// with a V8 code cache so later runs skip parsing and compiling ~1.6 MB of JavaScript. The cache is an
+// optimisation only: any problem with it (missing, corrupt, stale, unwritable, not ours) means a
+// normal compile, never an error.
 import {
   closeSync,
   fstatSync,
@@ -28,7 +28,6 @@ declare const MIRRORCTL_BODY_HASH: string;
 /** The CLI's file beside this one: a function expression of (exports, require, module, …). */
 declare const MIRRORCTL_BODY_FILE: string;
 const CACHE_MAGIC = Buffer.from('MCTLV8C1');
-const HELP_MAGIC = Buffer.from('MCTLHLP1');
 const DIGEST_BYTES = 32;
 
 interface CliBody {
@@ -61,28 +60,12 @@ const requireHere = createRequire(file);
 const sha256 = (data: Uint8Array): Buffer =>
   (requireHere('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(data).digest();
 
-/**
- * `mirrorctl --help` (or -h) into a pipe or file: its text depends only on the CLI text and the program
- * name (commander's width is 80 and nothing is coloured when stdout is not a terminal, unless
- * FORCE_COLOR/CLICOLOR_FORCE say otherwise), so the first run's output is kept beside the code cache
- * and later runs print it without reading the CLI (the 1.6 MB text and its cache are most of --help).
- */
-const helpTextCacheable =
-  argv.length === 1 &&
-  (argv[0] === '--help' || argv[0] === '-h') &&
-  env.FORCE_COLOR === undefined &&
-  env.CLICOLOR_FORCE === undefined &&
-  process.stdout.isTTY !== true;
-
 if (argv.length === 1 && argv[0] === '--version') {
   // A reader that went away (`mirrorctl --version | true`) is not an error.
   process.stdout.on('error', () => {});
   process.stdout.write(`${VERSION}\n`);
   if (debug) process.stderr.write('mirrorctl-load: cli=not-loaded\n');
-} else if (helpTextCacheable && printCachedHelp()) {
-  if (debug) process.stderr.write('mirrorctl-load: cli=not-loaded\nmirrorctl-load: help-text=hit\n');
 } else {
-  if (helpTextCacheable) recordHelpText();
   runBody().catch((err: unknown) => {
     process.stderr.write(
       `✖ internal error (a bug, please report it): ${err instanceof Error ? err.stack : String(err)}\n`,
@@ -131,87 +114,16 @@ async function runBody(): Promise<void> {
   await (module.exports as CliBody).runCli(argv, programName);
 }
 
-/** The help text's file: per CLI text, program name and flag (its output names the program). */
-function helpTextPath(): string | undefined {
-  const dir = cacheDir();
-  if (!dir) return undefined;
-  const program = programName === 'mirrorctl' ? 'mirrorctl' : 'kubectl-mirror';
-  const flag = argv[0] === '-h' ? 'h' : 'help';
-  return join(
-    dir,
-    `cli-${MIRRORCTL_BODY_HASH}-${process.version}-${process.arch}-${program}-${flag}.helptext`,
-  );
-}
-
-/** true when a trusted, whole help text was printed; anything else means running the CLI. */
-function printCachedHelp(): boolean {
-  const path = helpTextPath();
-  if (!path) return false;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false;
-  }
-  let text: string;
-  try {
-    if (!trusted(fstatSync(fd), statSync(dirname(path)))) return false;
-    const raw = readFileSync(fd);
-    const head = HELP_MAGIC.length + 4;
-    // Written atomically (temp file + rename), so the length only guards against a damaged file.
-    if (raw.length < head || !raw.subarray(0, HELP_MAGIC.length).equals(HELP_MAGIC)) return false;
-    if (raw.readUInt32BE(HELP_MAGIC.length) !== raw.length - head) return false;
-    text = raw.subarray(head).toString('utf8');
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-  // As run-cli's output: a reader that went away is not an error.
-  process.stdout.on('error', () => {});
-  process.stdout.write(text);
-  return true;
-}
-
-/** Tees this run's stdout and, if it succeeds without a word on stderr, keeps it for printCachedHelp. */
-function recordHelpText(): void {
-  const path = helpTextPath();
-  if (!path) return;
-  const chunks: string[] = [];
-  let cacheable = true;
-  const tee =
-    <S extends NodeJS.WriteStream>(stream: S, keep: boolean) =>
-    (write: S['write']): S['write'] =>
-      ((chunk: unknown, ...rest: unknown[]) => {
-        if (!keep || typeof chunk !== 'string') cacheable = false;
-        else chunks.push(chunk);
-        return (write as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-      }) as S['write'];
-  process.stdout.write = tee(process.stdout, true)(process.stdout.write);
-  process.stderr.write = tee(process.stderr, false)(process.stderr.write);
-  process.once('exit', (code) => {
-    if (!cacheable || code !== 0 || chunks.length === 0) return;
-    const text = Buffer.from(chunks.join(''), 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(text.length);
-    writeAtomically(path, Buffer.concat([HELP_MAGIC, length, text]));
-  });
-}
-
-/** The cache directory; undefined when caching is off (MIRRORCTL_CODE_CACHE=off covers both caches). */
-function cacheDir(): string | undefined {
-  const setting = env.MIRRORCTL_CODE_CACHE;
-  if (setting === '0' || setting === 'off') return undefined;
-  const dir = env.MIRRORCTL_CODE_CACHE_DIR;
-  if (dir) return dir;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : safeHome());
-  return base ? join(base, 'mirrorctl') : undefined;
-}
-
 /** One file per CLI text, Node.js version, architecture and verb; undefined when caching is off. */
 function cachePath(): string | undefined {
-  const dir = cacheDir();
-  if (!dir) return undefined;
+  const setting = env.MIRRORCTL_CODE_CACHE;
+  if (setting === '0' || setting === 'off') return undefined;
+  let dir = env.MIRRORCTL_CODE_CACHE_DIR;
+  if (!dir) {
+    const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : safeHome());
+    if (!base) return undefined;
+    dir = join(base, 'mirrorctl');
+  }
   // One cache per verb: it is written after the first run, with the functions that run compiled, so
   // a cache shared by `plan` and `--help` would hold only the first one's.
   const verb = /^[a-z][a-z-]{0,30}$/.test(argv[0] ?? '') ? argv[0] : 'main';
@@ -241,7 +153,12 @@ function readCache(path: string): { state: CacheState; data?: Buffer } {
     return { state: 'miss' };
   }
   try {
-    if (!trusted(fstatSync(fd), statSync(dirname(path)))) return { state: 'unsafe' };
+    const uid = process.getuid?.();
+    const st = fstatSync(fd);
+    const dir = statSync(dirname(path));
+    const ours = (s: { uid: number; mode: number }) =>
+      (uid === undefined || s.uid === uid) && (s.mode & 0o022) === 0;
+    if (!st.isFile() || !ours(st) || !ours(dir)) return { state: 'unsafe' };
     const raw = readFileSync(fd);
     const head = CACHE_MAGIC.length + DIGEST_BYTES;
     if (raw.length <= head || !raw.subarray(0, CACHE_MAGIC.length).equals(CACHE_MAGIC))
@@ -257,29 +174,14 @@ function readCache(path: string): { state: CacheState; data?: Buffer } {
   }
 }
 
-/** A cache file (and its directory) this user alone can write. */
-function trusted(file: { uid: number; mode: number; isFile(): boolean }, dir: { uid: number; mode: number }) {
-  const uid = process.getuid?.();
-  const ours = (s: { uid: number; mode: number }) =>
-    (uid === undefined || s.uid === uid) && (s.mode & 0o022) === 0;
-  return file.isFile() && ours(file) && ours(dir);
-}
-
+/** Atomic (temp file + rename), so concurrent runs never read half a cache; failures are ignored. */
 function writeCache(path: string, script: Script): void {
-  try {
-    const data = script.createCachedData();
-    writeAtomically(path, Buffer.concat([CACHE_MAGIC, sha256(data), data]));
-  } catch {
-    // V8 could not serialise: run without a cache next time too
-  }
-}
-
-/** Atomic (temp file + rename), so concurrent runs never read half a file; failures are ignored. */
-function writeAtomically(path: string, data: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
+    const data = script.createCachedData();
+    const digest = sha256(data);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+    writeFileSync(tmp, Buffer.concat([CACHE_MAGIC, digest, data]), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, path);
     pruneOtherBuilds(path);
   } catch {
@@ -290,12 +192,12 @@ function writeAtomically(path: string, data: Buffer): void {
   }
 }
 
-/** Caches (and help texts) of other builds or Node.js versions are dead weight once this build writes its own. */
+/** Caches of other builds or Node.js versions are dead weight once this build writes its own. */
 function pruneOtherBuilds(path: string): void {
   const dir = dirname(path);
   const current = `cli-${MIRRORCTL_BODY_HASH}-${process.version}-${process.arch}-`;
   for (const name of readdirSync(dir)) {
-    if (/^cli-[0-9a-f]+-v[\d.]+-\w+-[\w-]+\.(v8cache|helptext)$/.test(name) && !name.startsWith(current))
+    if (/^cli-[0-9a-f]+-v[\d.]+-\w+-[\w-]+\.v8cache$/.test(name) && !name.startsWith(current))
       rmSync(join(dir, name), { force: true });
   }
 }

@@ -1,7 +1,7 @@
 // The shipped CLI (scripts/build-bundle.mjs, what `npm run build` and the image build): built into a
 // temp dir in both layouts (npm: loader + mirrorctl.body.js; image: one ES module), it answers like `npx tsx bin/mirrorctl.ts`, loads the heavy packages only
 // in the verbs that need them (MIRRORCTL_DEBUG_LOAD=1 names the packages a run initialised), and a
-// missing, corrupt, stale, unwritable or foreign V8 code cache (or kept --help text) never changes a run. No timing here:
+// missing, corrupt, stale, unwritable or foreign V8 code cache never changes a run. No timing here:
 // speed is bench/latency.ts's business.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -42,7 +42,7 @@ interface Run {
   stdout: string;
   stderr: string;
   /** MIRRORCTL_DEBUG_LOAD's lines (the npm loader's code-cache=…, run-cli's packages=…), parsed. */
-  load: { cache?: string; packages: string[]; notLoaded: boolean; helpText?: string };
+  load: { cache?: string; packages: string[]; notLoaded: boolean };
 }
 
 function run(file: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
@@ -67,7 +67,6 @@ function run(file: string, args: readonly string[], env: Record<string, string> 
             cache: /code-cache=(\w+)/.exec(lines)?.[1],
             packages: packages ? packages.split(',') : [],
             notLoaded: lines === 'cli=not-loaded',
-            helpText: /help-text=(\w+)/.exec(lines)?.[1],
           },
         });
       },
@@ -81,7 +80,6 @@ const tsx = (args: readonly string[]) =>
   run(process.execPath, ['--import', 'tsx', join(repo, 'bin', 'mirrorctl.ts'), ...args]);
 const cacheDir = (name: string) => join(work, 'caches', name);
 const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
-const helpTexts = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.helptext'));
 
 beforeAll(async () => {
   const { buildCliBundle } = (await import(
@@ -241,94 +239,8 @@ describe('V8 code cache', () => {
     const [name] = cacheFiles(dir);
     if (!name) throw new Error('no cache written');
     chmodSync(join(dir, name), 0o666);
-    // the help text kept beside it is not trusted either (else the CLI would not even be read)
-    for (const f of helpTexts(dir)) chmodSync(join(dir, f), 0o666);
     const file = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir });
     expect(file.load.cache).toBe('unsafe');
-    expect(file.stdout).toContain('Usage: mirrorctl');
-  });
-});
-
-describe('--help into a pipe (npm loader)', () => {
-  it('the first run keeps its text; later runs print it without reading the CLI', async () => {
-    const dir = cacheDir('help-text');
-    const dev = await tsx(['--help']);
-    const first = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir });
-    expect(first.load.packages).toEqual(['commander']);
-    expect(helpTexts(dir)).toEqual([
-      expect.stringMatching(/^cli-[0-9a-f]+-v[\d.]+-\w+-mirrorctl-help\.helptext$/),
-    ]);
-    const second = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir });
-    // neither the code cache nor run-cli: the CLI text was not read
-    expect(second.load).toEqual({ packages: [], notLoaded: false, helpText: 'hit', cache: undefined });
-    expect(second.stderr).toBe('');
-    expect({ code: second.code, stdout: second.stdout }).toEqual({ code: 0, stdout: dev.stdout });
-    const [name] = helpTexts(dir);
-    expect(readFileSync(join(dir, name ?? ''), 'utf8')).toContain(dev.stdout);
-  });
-
-  it('keeps one text per program name and flag (kubectl mirror -h says kubectl mirror)', async () => {
-    const dir = cacheDir('help-text-names');
-    const link = join(work, 'help-bin', 'kubectl-mirror');
-    mkdirSync(join(work, 'help-bin'), { recursive: true });
-    symlinkSync(npmBin, link);
-    const env = { MIRRORCTL_CODE_CACHE_DIR: dir };
-    const runs = [];
-    for (let i = 0; i < 2; i++) {
-      runs.push(
-        await run(link, ['-h'], env),
-        await node(npmBin, ['-h'], env),
-        await node(npmBin, ['--help'], env),
-      );
-    }
-    for (const r of runs) expect(r.code).toBe(0);
-    const [plugin, short, long] = runs.slice(3);
-    expect(plugin?.stdout).toContain('Usage: kubectl mirror [options] [command]');
-    expect(short?.stdout).toContain('Usage: mirrorctl [options] [command]');
-    expect(short?.stdout).toBe(long?.stdout);
-    expect(runs.slice(3).map((r) => r.stdout)).toEqual(runs.slice(0, 3).map((r) => r.stdout));
-    expect(
-      helpTexts(dir)
-        .map((f) => f.replace(/^cli-[0-9a-f]+-v[\d.]+-\w+-/, ''))
-        .sort(),
-    ).toEqual(['kubectl-mirror-h.helptext', 'mirrorctl-h.helptext', 'mirrorctl-help.helptext']);
-  });
-
-  it('a damaged help text is not printed: the CLI answers, and the text is written again', async () => {
-    const dir = cacheDir('help-text-damaged');
-    const clean = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir });
-    const [name] = helpTexts(dir);
-    if (!name) throw new Error('no help text written');
-    const file = join(dir, name);
-    const valid = readFileSync(file);
-    for (const damaged of [valid.subarray(0, valid.length - 5), Buffer.from('hello')]) {
-      writeFileSync(file, damaged, { mode: 0o600 });
-      const r = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir });
-      expect(r.load.packages).toEqual(['commander']);
-      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
-        code: 0,
-        stdout: clean.stdout,
-        stderr: clean.stderr,
-      });
-      expect(readFileSync(file)).toEqual(valid);
-    }
-  });
-
-  it('FORCE_COLOR or MIRRORCTL_CODE_CACHE=off: no help text is kept', async () => {
-    const dir = cacheDir('help-text-color');
-    const envs: Record<string, string>[] = [
-      { FORCE_COLOR: '1' },
-      { CLICOLOR_FORCE: '1' },
-      { MIRRORCTL_CODE_CACHE: 'off' },
-    ];
-    for (const env of envs) {
-      for (let i = 0; i < 2; i++) {
-        const r = await node(npmBin, ['--help'], { MIRRORCTL_CODE_CACHE_DIR: dir, ...env });
-        expect(r.code).toBe(0);
-        expect(r.load.packages).toEqual(['commander']);
-      }
-    }
-    expect(helpTexts(dir)).toEqual([]);
   });
 });
 
