@@ -16,6 +16,7 @@ import { IMAGE_PATHS, imageRef } from '../../../src/cluster/api/pod-contract.js'
 import { buildAgentDaemonSet, buildApplyJob } from '../../../src/cluster/manifests-agent.js';
 import { buildServiceAccounts } from '../../../src/cluster/manifests-rbac.js';
 import { profileFor } from '../../../src/cluster/mount-profiles.js';
+import { waitForCri } from '../../../src/host/cri-client.js';
 import { baseContainerdConfig, CONTAINERD_UNIT_ARGV } from '../../e2e/harness/containerd.js';
 import { MIRRORCTL_CRDS, type Obj } from '../fake-apiserver.js';
 import { type SimClusterHandle, startCluster } from '../sim/cluster.js';
@@ -120,6 +121,9 @@ it("the agent reports PendingRestart; the apply Job restarts the node's real con
     command: [...CONTAINERD_UNIT_ARGV],
   });
   await services.startUnit('containerd');
+  // A node whose runtime is up: the agent reads its version over CRI when it plans.
+  const cri = await waitForCri(`unix://${join(root, 'run/containerd/containerd.sock')}`, 60_000);
+  if (!cri.ok) throw new Error('containerd on w2 does not answer CRI');
   const r = revisionDoc(c.server, mirrorSpec('https://mirror-job.example.com'));
   const spec = {
     mirrorSet: 'lab',
