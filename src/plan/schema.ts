@@ -7,38 +7,21 @@ import { PLAN_API_VERSION, type Plan } from './types.js';
 
 /** Built on first use, not at module load: every `apply` imports this module, only `apply --plan FILE` parses. */
 function buildPlanSchema() {
+  const sha256 = () => z.string().regex(/^[0-9a-f]{64}$/);
   const base = { path: z.string().startsWith('/'), reason: z.string(), secret: z.boolean().optional() };
+  /** What a create or update writes. */
+  const written = {
+    content: z.string(),
+    contentSha256: sha256().optional(),
+    mode: z.number().int(),
+    owned: z.boolean(),
+  };
+  /** What an update or delete replaces (checked against the node before writing). */
+  const replaced = { beforeSha256: sha256(), before: z.string() };
   const change = z.discriminatedUnion('kind', [
-    z.object({
-      ...base,
-      kind: z.literal('create'),
-      content: z.string(),
-      contentSha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/)
-        .optional(),
-      mode: z.number().int(),
-      owned: z.boolean(),
-    }),
-    z.object({
-      ...base,
-      kind: z.literal('update'),
-      beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
-      before: z.string(),
-      content: z.string(),
-      contentSha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/)
-        .optional(),
-      mode: z.number().int(),
-      owned: z.boolean(),
-    }),
-    z.object({
-      ...base,
-      kind: z.literal('delete'),
-      beforeSha256: z.string().regex(/^[0-9a-f]{64}$/),
-      before: z.string(),
-    }),
+    z.object({ ...base, kind: z.literal('create'), ...written }),
+    z.object({ ...base, kind: z.literal('update'), ...replaced, ...written }),
+    z.object({ ...base, kind: z.literal('delete'), ...replaced }),
   ]);
   const diagnostic = z.object({
     severity: z.enum(['error', 'warning', 'info']),
